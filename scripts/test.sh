@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every test: .NET (unit, integration through the AppHost's testing builder, browser end-to-end) and the
+# web app's unit tests. Ends with one line: `tests: N passed, N failed, N skipped`, and the real exit code.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+"$ROOT/scripts/bootstrap.sh" --test || exit 1
+
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+status=0
+
+step "Building"
+if ! dotnet build "$ROOT/Jockey.sln" --no-restore -nologo -clp:ErrorsOnly --verbosity quiet; then
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+step "Web unit tests (vitest)"
+(cd "$ROOT/src/Jockey.Web" && npx vitest run --reporter=default --reporter=json --outputFile="$logs/vitest.json") || status=1
+
+step ".NET tests"
+dotnet test --solution "$ROOT/Jockey.sln" --no-build --no-progress 2>&1 | tee "$logs/dotnet.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# One closing line for all suites together.
+node - "$logs/vitest.json" "$logs/dotnet.log" <<'JS'
+const fs = require('fs')
+let passed = 0, failed = 0, skipped = 0
+try {
+  const v = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))
+  passed += v.numPassedTests; failed += v.numFailedTests; skipped += v.numPendingTests + (v.numTodoTests ?? 0)
+  failed += v.numFailedTestSuites ?? 0
+} catch { failed += 1 }
+const log = fs.existsSync(process.argv[3]) ? fs.readFileSync(process.argv[3], 'utf8') : ''
+const grab = name => [...log.matchAll(new RegExp(`^\\s*${name}:\\s*(\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0)
+if (/Test run summary/.test(log)) { passed += grab('succeeded'); failed += grab('failed'); skipped += grab('skipped') }
+else failed += 1
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+JS
+exit "$status"
