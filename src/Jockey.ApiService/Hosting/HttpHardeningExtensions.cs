@@ -15,7 +15,19 @@ public static class HttpHardeningExtensions
     {
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Errors raised below the endpoint (Kestrel, routing) come without a detail; give them one.
+            var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status413PayloadTooLarge => $"The request body is too large: the limit is {limits.MaxBodyBytes} bytes (Limits:MaxBodyBytes).",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
+                StatusCodes.Status404NotFound => $"There is no endpoint at {context.HttpContext.Request.Path}; see /openapi/v1.json.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                _ => null,
+            };
+        });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures (bad JSON, too large) throw, so the handler above can explain them instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

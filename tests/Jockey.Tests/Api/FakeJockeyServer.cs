@@ -42,6 +42,9 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> RunRequests { get; } = new();
 
+    /// <summary>The LangGraph run id each user text started.</summary>
+    public ConcurrentDictionary<string, string> RunIds { get; } = new();
+
     /// <summary>Lets a <c>gated</c> run continue past its midpoint.</summary>
     public void ReleaseGate() => _gate.TrySetResult();
 
@@ -90,6 +93,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         var text = body["input"]!["chat_history"]![0]!["content"]!.GetValue<string>();
         var scenario = Enum.TryParse<Scenario>(text.Split(':')[0], ignoreCase: true, out var parsed) ? parsed : Scenario.Normal;
         var runId = Guid.NewGuid().ToString();
+        RunIds[text] = runId;
         using var run = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         _runs[runId] = run;
         if (scenario == Scenario.Gated) _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
