@@ -20,16 +20,21 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
 
     public string ServerName => endpoint.DisplayUrl;
 
-    public async Task<bool> IsOkAsync(CancellationToken ct)
+    /// <summary><c>GET /ok</c>: null when the server answers, else why not.</summary>
+    public async Task<string?> CheckOkAsync(CancellationToken ct)
     {
         try
         {
             using var response = await http.GetAsync("ok", ct);
-            return response.IsSuccessStatusCode;
+            return response.IsSuccessStatusCode ? null : $"Jockey server at {ServerName} answered {(int)response.StatusCode} to GET /ok.";
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException ex)
         {
-            return false;
+            return Unreachable(ex, ServerName).Message;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return $"Jockey server at {ServerName} did not answer GET /ok in time.";
         }
     }
 
@@ -124,12 +129,14 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     /// <summary>An agent-only listing (<c>GET /indexes…</c>); null when this server has none (a real Jockey) or is down.</summary>
     public async Task<JsonNode?> GetOptionalJsonAsync(string path, CancellationToken ct)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            using var response = await http.GetAsync(path, ct);
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>(ct) : null;
+            using var response = await http.GetAsync(path, timeout.Token);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>(timeout.Token) : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             LogOptionalFailed(path, ex.Message);
             return null;
@@ -170,9 +177,12 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         if (streaming) request.Headers.Accept.ParseAdd("text/event-stream");
         HttpResponseMessage response;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // A run's stream may legitimately take minutes to start talking; only the short calls get a deadline.
+        if (!streaming) timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            response = await http.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
+            response = await http.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, timeout.Token);
         }
         catch (HttpRequestException ex)
         {
@@ -180,7 +190,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw new JockeyException($"Jockey server at {ServerName} did not answer {method} /{path} in time.", ex);
+            throw new JockeyException($"Jockey server at {ServerName} did not answer {method} /{path} within {_options.RequestTimeout.TotalSeconds:0} s (Jockey:RequestTimeout).", ex);
         }
         if (response.IsSuccessStatusCode) return response;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Jockey.ApiService.Jockey;
@@ -32,6 +33,22 @@ public static class JockeyExtensions
             })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+
+        // Degraded, not Unhealthy: with the agent down the API still serves threads, history and media, and runs fail
+        // with a clear reason — restarting or unrouting the API would not help.
+        builder.Services.AddHealthChecks().AddCheck<JockeyHealthCheck>("jockey", HealthStatus.Degraded);
         return builder;
+    }
+}
+
+internal sealed class JockeyHealthCheck(JockeyClient jockey) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        return await jockey.CheckOkAsync(timeout.Token) is { } problem
+            ? new HealthCheckResult(context.Registration.FailureStatus, problem)
+            : HealthCheckResult.Healthy(jockey.ServerName);
     }
 }

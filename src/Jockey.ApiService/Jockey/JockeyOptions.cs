@@ -39,6 +39,10 @@ public sealed class JockeyOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Limit for the short calls (threads, assistants, cancel, listings); the run stream has <see cref="IdleTimeout"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest a run may take; also how long the per-thread run lock lives if a replica dies mid-run.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "06:00:00")]
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromHours(1);

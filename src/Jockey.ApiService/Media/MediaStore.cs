@@ -76,8 +76,6 @@ public sealed class MediaStore(BlobServiceClient blobs, JockeyClient jockey, Joc
         return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, blobs.AccountName) }.ToUri();
     }
 
-    public Uri GetBlobUri(string path) => Container.GetBlobClient(path).Uri;
-
     public BlobClient GetBlob(string path) => Container.GetBlobClient(path);
 
     private async Task<UserDelegationKey> GetDelegationKeyAsync(DateTimeOffset neededUntil, CancellationToken ct)

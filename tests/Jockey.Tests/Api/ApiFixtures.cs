@@ -23,6 +23,7 @@ public class ApiAppFixture : IAsyncLifetime
         // Short enough for the hang scenario to fail quickly, long enough for every scripted pause.
         options.Environment("apiservice", "Jockey__IdleTimeout", "00:00:04");
         options.Environment("apiservice", "Limits__ProcessPermits", "1000");
+        options.Environment("apiservice", "EventLog__PingInterval", "00:00:01");
     }
 
     public async ValueTask InitializeAsync()

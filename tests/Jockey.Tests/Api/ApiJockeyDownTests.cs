@@ -41,6 +41,9 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
         Assert.Equal(["user", "failed"], events.Select(Name));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/config", ct)).StatusCode);
+        var health = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/health", ct);
+        Assert.Equal("Degraded", health.GetProperty("status").GetString());
+        Assert.Contains("is not reachable", health.GetProperty("checks").GetProperty("jockey").GetProperty("description").GetString());
 
         // Three runs a minute per client: the first above used one.
         for (var i = 0; i < 2; i++) await ProcessAsync(api, await InitAsync(api, ct), "again", ct);

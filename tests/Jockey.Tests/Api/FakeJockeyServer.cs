@@ -42,6 +42,9 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> RunRequests { get; } = new();
 
+    /// <summary>The W3C <c>traceparent</c> each user text's run request carried.</summary>
+    public ConcurrentDictionary<string, string> TraceParents { get; } = new();
+
     /// <summary>The LangGraph run id each user text started.</summary>
     public ConcurrentDictionary<string, string> RunIds { get; } = new();
 
@@ -94,6 +97,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         var scenario = Enum.TryParse<Scenario>(text.Split(':')[0], ignoreCase: true, out var parsed) ? parsed : Scenario.Normal;
         var runId = Guid.NewGuid().ToString();
         RunIds[text] = runId;
+        TraceParents[text] = context.Request.Headers["traceparent"].ToString();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         _runs[runId] = run;
         if (scenario == Scenario.Gated) _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
