@@ -1,0 +1,84 @@
+import { ArrowUp, Loader2, Square } from 'lucide-react'
+import { useEffect, useRef, type FormEvent, type KeyboardEvent } from 'react'
+import type { IndexInfo } from '../api/types'
+import { IndexSelector } from './IndexSelector'
+import './PromptBox.css'
+
+interface Props {
+  value: string
+  onChange: (value: string) => void
+  onSubmit: () => void
+  onCancel: () => void
+  /** A run is active (or being sent): the prompt waits until it ends or is cancelled. */
+  busy: boolean
+  canCancel: boolean
+  /** No thread or no server yet. */
+  disabled: boolean
+  maxLength: number
+  indexes: IndexInfo[]
+  indexId: string
+  onIndexChange: (indexId: string) => void
+}
+
+export function PromptBox(props: Props) {
+  const { value, onChange, onSubmit, onCancel, busy, canCancel, disabled, maxLength } = props
+  const textarea = useRef<HTMLTextAreaElement>(null)
+  const cancelButton = useRef<HTMLButtonElement>(null)
+  const form = useRef<HTMLFormElement>(null)
+  const canSend = !busy && !disabled && value.trim().length > 0
+
+  // Back to the prompt when a run ends, so a follow-up is one keystroke away.
+  useEffect(() => {
+    if (!busy && !disabled) textarea.current?.focus()
+  }, [busy, disabled])
+  // The disabled textarea drops focus; keep keyboard users in the form, on Cancel.
+  useEffect(() => {
+    const focus = document.activeElement
+    if (canCancel && (focus === document.body || form.current?.contains(focus))) cancelButton.current?.focus()
+  }, [canCancel])
+
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault()
+    if (canSend) onSubmit()
+  }
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Enter sends, Shift+Enter is a new line; IME composition (e.g. Japanese input) keeps Enter.
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e)
+  }
+
+  return (
+    <form ref={form} className="prompt" onSubmit={submit} aria-label="Ask Jockey" data-testid="prompt-form">
+      <label htmlFor="prompt-text" className="visually-hidden">Describe the video you want</label>
+      <textarea
+        id="prompt-text"
+        ref={textarea}
+        className="prompt__text"
+        data-testid="prompt-input"
+        placeholder={busy ? 'Jockey is working on it… (Cancel to stop)' : 'Describe the video you want — e.g. “a 20-second montage of sunrises”'}
+        rows={2}
+        value={value}
+        maxLength={maxLength}
+        disabled={disabled || busy}
+        aria-describedby="prompt-hint"
+        onChange={(e) => onChange(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="prompt__bar">
+        <IndexSelector indexes={props.indexes} value={props.indexId} onChange={props.onIndexChange} disabled={disabled || busy} />
+        <span id="prompt-hint" className="prompt__hint">
+          Enter to send · Shift+Enter for a new line
+          {value.length > maxLength * 0.8 && ` · ${value.length}/${maxLength}`}
+        </span>
+        {canCancel && (
+          <button ref={cancelButton} type="button" className="button button--danger" onClick={onCancel} data-testid="cancel">
+            <Square aria-hidden="true" size={14} /> Cancel
+          </button>
+        )}
+        <button type="submit" className="button button--primary" disabled={!canSend} data-testid="submit">
+          {busy ? <Loader2 className="spin" aria-hidden="true" size={16} /> : <ArrowUp aria-hidden="true" size={16} />}
+          {busy ? 'Working…' : 'Send'}
+        </button>
+      </div>
+    </form>
+  )
+}
