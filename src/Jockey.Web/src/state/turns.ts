@@ -51,6 +51,8 @@ export function selectTurns(state: ConversationState): Turn[] {
     if (status) terminal.set(turn.operationId, status)
   }
 
+  for (const turn of turns.values()) turn.status = terminal.get(turn.operationId) ?? 'processing'
+
   // Operations the API reported before (or without) their events: a reload mid-start, or a status
   // that only travelled as an `operation` message.
   for (const op of Object.values(state.operations)) {
