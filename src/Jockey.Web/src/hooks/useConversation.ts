@@ -23,7 +23,7 @@ export function useConversation(serverReady: boolean) {
     lastSeq.current = state.lastSeq
   }, [state.lastSeq])
   const handlers = useRef<StreamHandlers>({
-    onEvents: (events) => dispatch({ type: 'events', events }),
+    onEvents: (threadId, events) => dispatch({ type: 'events', threadId, events }),
     onOperation: (operation) => dispatch({ type: 'operation', operation }),
   })
 

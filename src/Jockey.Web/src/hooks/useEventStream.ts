@@ -35,7 +35,7 @@ export function useEventStream(
       }
       source.addEventListener('message', (message) => {
         const event = parseSseMessage(message)
-        if (event) handlers.current.onEvents([event])
+        if (event) handlers.current.onEvents(threadId, [event])
         else console.warn('Ignored a malformed SSE message', message.data)
       })
       source.addEventListener('error', (e) => {

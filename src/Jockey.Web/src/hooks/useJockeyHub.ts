@@ -7,8 +7,9 @@ import { parseEvent, parseOperation } from '../api/parse'
 import type { JockeyEvent, Operation } from '../api/types'
 import { retryDelay, type ConnectionState } from './connection'
 
+/** Called with the thread the message came from, so a late message of a previous thread is ignored. */
 export interface StreamHandlers {
-  onEvents(events: JockeyEvent[]): void
+  onEvents(threadId: string, events: JockeyEvent[]): void
   onOperation(operation: Operation): void
 }
 
@@ -40,7 +41,7 @@ export function useJockeyHub(
     connection.on('update', (raw: unknown) => {
       if (disposed) return
       const event = parseEvent(raw)
-      if (event) handlers.current.onEvents([event])
+      if (event) handlers.current.onEvents(threadId, [event])
       else console.warn('Ignored a malformed update from the hub', raw)
     })
     connection.on('operation', (raw: unknown) => {

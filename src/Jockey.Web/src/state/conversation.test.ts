@@ -7,7 +7,7 @@ import { activeOperation, selectTurns, videosOf } from './turns'
 const thread = 'thread-1'
 const run = (...actions: ConversationAction[]) =>
   actions.reduce(conversationReducer, conversationReducer(initialConversation, { type: 'thread-changed', threadId: thread }))
-const events = (...list: JockeyEvent[][]): ConversationAction[] => list.map((events) => ({ type: 'events', events }))
+const events = (...list: JockeyEvent[][]): ConversationAction[] => list.map((events) => ({ type: 'events', threadId: thread, events }))
 const seqs = (s: ConversationState) => s.events.map((e) => e.seq)
 
 describe('conversation reducer', () => {
@@ -29,7 +29,7 @@ describe('conversation reducer', () => {
   it('returns the same state object for a duplicate, so nothing re-renders', () => {
     const all = sampleRun('op-1', 1)
     const state = run(...events(all))
-    expect(conversationReducer(state, { type: 'events', events: [all[4]] })).toBe(state)
+    expect(conversationReducer(state, { type: 'events', threadId: thread, events: [all[4]] })).toBe(state)
   })
 
   it('merges a resume replay that overlaps live delivery into one gap-free log', () => {
@@ -105,6 +105,11 @@ describe('conversation reducer', () => {
     expect(turn.items.find((i) => i.kind === 'error')).toMatchObject({ reason: 'Jockey is unreachable.' })
   })
 
+  it('ignores a late event of the previous thread after New conversation', () => {
+    const state = run({ type: 'thread-changed', threadId: 'thread-2' }, { type: 'events', threadId: thread, events: sampleRun('op-1', 1) })
+    expect(state.events).toEqual([])
+  })
+
   it('ignores operations of another thread', () => {
     const state = run({ type: 'operation', operation: operation('op-x', 'other-thread', 'processing') })
     expect(selectTurns(state)).toEqual([])
@@ -114,7 +119,7 @@ describe('conversation reducer', () => {
     const all = sampleRun('op-1', 1)
     const sending = run({ type: 'submit-started', text: all[0].text, indexId: 'sample' })
     expect(sending.pending).toMatchObject({ status: 'sending' })
-    expect(conversationReducer(sending, { type: 'events', events: [all[0]] }).pending).toBeNull()
+    expect(conversationReducer(sending, { type: 'events', threadId: thread, events: [all[0]] }).pending).toBeNull()
   })
 
   it('keeps a prompt the API refused, with the reason, for Retry', () => {

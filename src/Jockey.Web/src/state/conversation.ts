@@ -33,7 +33,7 @@ export type ConversationAction =
   | { type: 'thread-changed'; threadId: string | null }
   | { type: 'thread-loaded'; threadId: string; operations: Operation[] }
   | { type: 'thread-load-failed'; threadId: string; message: string }
-  | { type: 'events'; events: JockeyEvent[] }
+  | { type: 'events'; threadId: string; events: JockeyEvent[] }
   | { type: 'operation'; operation: Operation }
   | { type: 'submit-started'; text: string; indexId: string }
   | { type: 'submit-accepted'; operation: Operation; indexId: string }
@@ -65,7 +65,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
     case 'thread-load-failed':
       return action.threadId === state.threadId ? { ...state, loadError: action.message } : state
     case 'events':
-      return mergeEvents(state, action.events)
+      return action.threadId === state.threadId ? mergeEvents(state, action.events) : state
     case 'operation':
       if (state.threadId && action.operation.thread_id !== state.threadId) return state
       return { ...state, operations: { ...state.operations, [action.operation.operation_id]: action.operation } }
