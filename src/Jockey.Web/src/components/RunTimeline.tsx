@@ -44,6 +44,7 @@ export function RunTimeline({ turns, pending, selection, onRetry, onDismissPendi
                   key={`${item.kind}-${item.seq}`}
                   item={item}
                   active={turn.status === 'processing' && i === turn.items.length - 1}
+                  interrupted={i === interruptedAt(turn)}
                   selection={selection}
                   onPlayClip={onPlayClip}
                   onShowVideo={onShowVideo}
@@ -91,6 +92,12 @@ function UserMessage({ text, seq }: { text: string; seq?: number }) {
     </div>
   )
 }
+
+/** The step a cancelled or failed run stopped at: it did not finish, so it shows no tick. */
+const interruptedAt = (turn: Turn) =>
+  turn.status === 'cancelled' || turn.status === 'failed'
+    ? turn.items.findLastIndex((i) => i.kind === 'step' || i.kind === 'progress')
+    : -1
 
 const endsWithActiveStep = (turn: Turn) => {
   const last = turn.items[turn.items.length - 1]

@@ -1,4 +1,4 @@
-import { CheckCircle2, CircleSlash, Film, ListChecks, Loader2, MessageSquareText, Search, Volume2 } from 'lucide-react'
+import { CheckCircle2, CircleDot, CircleSlash, Film, ListChecks, Loader2, MessageSquareText, Search, Volume2 } from 'lucide-react'
 import type { ReactNode } from 'react'
 import type { Clip } from '../api/types'
 import type { MediaSelection } from '../state/conversation'
@@ -12,13 +12,15 @@ interface Props {
   item: TimelineItem
   /** The newest entry of a running operation: shows a spinner. */
   active: boolean
+  /** The step a cancelled or failed run stopped at. */
+  interrupted: boolean
   selection: MediaSelection | null
   onPlayClip: (seq: number, index: number, clip: Clip) => void
   onShowVideo: (seq: number) => void
   onRetry?: () => void
 }
 
-export function TimelineEntry({ item, active, selection, onPlayClip, onShowVideo, onRetry }: Props) {
+export function TimelineEntry({ item, active, interrupted, selection, onPlayClip, onShowVideo, onRetry }: Props) {
   switch (item.kind) {
     case 'plan':
       return (
@@ -29,7 +31,7 @@ export function TimelineEntry({ item, active, selection, onPlayClip, onShowVideo
       )
     case 'step':
       return (
-        <Entry item={item} icon={active ? <Loader2 className="spin" size={16} /> : <CheckCircle2 size={16} />} tone={active ? 'active' : 'done'}>
+        <Entry item={item} icon={stepIcon(active, interrupted)} tone={active ? 'active' : interrupted ? 'quiet' : 'done'}>
           <p className="entry__text">{item.text}</p>
           {item.query && <p className="entry__query"><Search aria-hidden="true" size={13} /> “{item.query}”</p>}
         </Entry>
@@ -47,7 +49,7 @@ export function TimelineEntry({ item, active, selection, onPlayClip, onShowVideo
       )
     case 'progress':
       return (
-        <Entry item={item} icon={item.percent < 100 ? <Loader2 className="spin" size={16} /> : <CheckCircle2 size={16} />} tone={item.percent < 100 ? 'active' : 'done'}>
+        <Entry item={item} icon={stepIcon(active || (item.percent < 100 && !interrupted), interrupted)} tone={interrupted ? 'quiet' : item.percent < 100 ? 'active' : 'done'}>
           <RenderProgress stage={item.stage} percent={item.percent} text={item.text} />
         </Entry>
       )
@@ -102,6 +104,9 @@ function Entry({ item, icon, tone, children }: { item: TimelineItem; icon: React
     </li>
   )
 }
+
+const stepIcon = (active: boolean, interrupted: boolean) =>
+  active ? <Loader2 className="spin" size={16} /> : interrupted ? <CircleDot size={16} /> : <CheckCircle2 size={16} />
 
 /** Items synthesized from an Operation (not from an event) have no seq of their own. */
 const seqAttr = (seq: number) => (seq === Number.MAX_SAFE_INTEGER ? undefined : seq)
