@@ -31,6 +31,7 @@ export function App() {
   const media = resolveMedia(turns, state.selection, index)
   const results = videosOf(turns)
   const player = useRef<HTMLElement>(null)
+  const prompt = useRef<HTMLTextAreaElement>(null)
 
   const send = useCallback(
     (prompt: string, promptIndex: string) => {
@@ -58,35 +59,40 @@ export function App() {
       />
       <main className="layout">
         <div className="conversation">
-          <ServerStatus server={server} onRetry={retry} />
-          {conversation.notice && (
-            <ErrorCard title="Something went wrong" message={conversation.notice} testId="notice">
-              <button type="button" className="button button--small" onClick={conversation.dismissNotice}>Dismiss</button>
-            </ErrorCard>
-          )}
-          {state.loadError && (
-            <ErrorCard title="Couldn't open this conversation" message={state.loadError} onRetry={conversation.reloadThread} testId="thread-error">
-              <button type="button" className="button button--small" onClick={() => void conversation.newConversation()}>
-                Start a new conversation
-              </button>
-            </ErrorCard>
-          )}
-          {turns.length === 0 && !state.pending && !state.loadError && (
-            <ExamplePrompts prompts={ready ? examples : []} indexId={index} onPick={setText} />
-          )}
-          <RunTimeline
-            turns={turns}
-            pending={state.pending}
-            selection={state.selection}
-            canRetry={!busy}
-            onRetry={(prompt, promptIndex) => send(prompt, promptIndex ?? index)}
-            onDismissPending={conversation.dismissPending}
-            onPlayClip={(seq, i) => conversation.select({ kind: 'clip', seq, index: i })}
-            onShowVideo={(seq) => {
-              conversation.select({ kind: 'video', seq })
-              player.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
-            }}
-          />
+          <div className="conversation__scroll" data-scroll-container>
+            <ServerStatus server={server} onRetry={retry} />
+            {conversation.notice && (
+              <ErrorCard title="Something went wrong" message={conversation.notice} testId="notice">
+                <button type="button" className="button button--small" onClick={conversation.dismissNotice}>Dismiss</button>
+              </ErrorCard>
+            )}
+            {state.loadError && (
+              <ErrorCard title="Couldn't open this conversation" message={state.loadError} onRetry={conversation.reloadThread} testId="thread-error">
+                <button type="button" className="button button--small" onClick={() => void conversation.newConversation()}>
+                  Start a new conversation
+                </button>
+              </ErrorCard>
+            )}
+            {turns.length === 0 && !state.pending && !state.loadError && (
+              <ExamplePrompts prompts={ready ? examples : []} indexId={index} onPick={(example) => {
+                setText(example)
+                prompt.current?.focus()
+              }} />
+            )}
+            <RunTimeline
+              turns={turns}
+              pending={state.pending}
+              selection={state.selection}
+              canRetry={!busy}
+              onRetry={(prompt, promptIndex) => send(prompt, promptIndex ?? index)}
+              onDismissPending={conversation.dismissPending}
+              onPlayClip={(seq, i) => conversation.select({ kind: 'clip', seq, index: i })}
+              onShowVideo={(seq) => {
+                conversation.select({ kind: 'video', seq })
+                player.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+              }}
+            />
+          </div>
           <PromptBox
             value={text}
             onChange={setText}
@@ -102,6 +108,7 @@ export function App() {
             indexes={ready ? server.indexes : []}
             indexId={index}
             onIndexChange={setIndexId}
+            textareaRef={prompt}
           />
         </div>
         <aside className="results" aria-label="Results" ref={player}>

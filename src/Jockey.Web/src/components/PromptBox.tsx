@@ -1,5 +1,5 @@
 import { ArrowUp, Loader2, Square } from 'lucide-react'
-import { useEffect, useRef, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useRef, type FormEvent, type KeyboardEvent, type RefObject } from 'react'
 import type { IndexInfo } from '../api/types'
 import { IndexSelector } from './IndexSelector'
 import './PromptBox.css'
@@ -18,11 +18,13 @@ interface Props {
   indexes: IndexInfo[]
   indexId: string
   onIndexChange: (indexId: string) => void
+  /** The page focuses the prompt too (after an example prompt is picked). */
+  textareaRef: RefObject<HTMLTextAreaElement | null>
 }
 
 export function PromptBox(props: Props) {
   const { value, onChange, onSubmit, onCancel, busy, canCancel, disabled, maxLength } = props
-  const textarea = useRef<HTMLTextAreaElement>(null)
+  const textarea = props.textareaRef
   const cancelButton = useRef<HTMLButtonElement>(null)
   const form = useRef<HTMLFormElement>(null)
   const canSend = !busy && !disabled && value.trim().length > 0

@@ -25,8 +25,7 @@ export function RunTimeline({ turns, pending, selection, onRetry, onDismissPendi
 
   // Follow the run while the reader is at the bottom; leave them alone if they scrolled up to read.
   useEffect(() => {
-    const nearBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 240
-    if (nearBottom) end.current?.scrollIntoView({ block: 'end' })
+    if (end.current && isNearBottom(end.current)) end.current.scrollIntoView({ block: 'end' })
   }, [count])
 
   if (turns.length === 0 && !pending) return null
@@ -91,6 +90,13 @@ function UserMessage({ text, seq }: { text: string; seq?: number }) {
       {text || <em>(prompt not available)</em>}
     </div>
   )
+}
+
+/** Near the bottom of whatever scrolls the timeline: its own pane on wide screens, the page on phones. */
+function isNearBottom(element: HTMLElement) {
+  const pane = element.closest<HTMLElement>('[data-scroll-container]')
+  if (pane && pane.scrollHeight > pane.clientHeight) return pane.scrollHeight - pane.scrollTop - pane.clientHeight < 240
+  return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 240
 }
 
 /** The step a cancelled or failed run stopped at: it did not finish, so it shows no tick. */

@@ -1,9 +1,9 @@
 // Narration over WebSocket /api/ws/audio/{thread_id}: JSON status frames and binary PCM chunks,
-// played as they arrive. A reconnect makes the server send the running operation's audio from its
-// start again, so bytes already played are skipped rather than heard twice.
+// played as they arrive; after a reconnect, audio heard before is skipped (ReplayFilter).
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { parseNarrationFrame } from '../api/parse'
 import { NarrationPlayer } from '../audio/player'
+import { ReplayFilter } from '../audio/replay'
 import { retryDelay, type ConnectionState } from './connection'
 
 export interface NarrationStatus {
@@ -61,9 +61,7 @@ export function useNarration(threadId: string | null, enabled: boolean) {
     let timer: ReturnType<typeof setTimeout> | undefined
     let ping: ReturnType<typeof setInterval> | undefined
     let attempt = 0
-    // Bytes of each operation already played, to skip the replay a reconnect brings.
-    const played = new Map<string, number>()
-    let current: { operationId: string; skip: number; received: number } | null = null
+    const replay = new ReplayFilter()
     setStatus(initialStatus)
 
     const open = () => {
@@ -106,7 +104,7 @@ export function useNarration(threadId: string | null, enabled: boolean) {
       if (frame.state === 'started') {
         const { operation_id: id, format } = frame
         player.begin(id, format.sample_rate, format.channels)
-        current = { operationId: id, skip: played.get(id) ?? 0, received: 0 }
+        replay.begin(id)
         setStatus((s) => ({
           ...s,
           state: 'playing',
@@ -121,12 +119,7 @@ export function useNarration(threadId: string | null, enabled: boolean) {
     }
 
     const onAudio = (data: ArrayBuffer) => {
-      if (!current) return
-      const start = current.received
-      current.received += data.byteLength
-      // Replayed bytes (already played before the reconnect) are skipped, a partly new chunk trimmed.
-      const fresh = current.received > current.skip ? data.slice(Math.max(0, current.skip - start)) : null
-      played.set(current.operationId, Math.max(played.get(current.operationId) ?? 0, current.received))
+      const fresh = replay.accept(data)
       const result = fresh ? player.push(fresh) : { scheduled: false, late: false }
       setAudioState(player.contextState)
       setStatus((s) => ({
