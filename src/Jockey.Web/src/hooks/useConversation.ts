@@ -4,9 +4,8 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { ApiError, api } from '../api/api'
 import { conversationReducer, initialConversation, type MediaSelection } from '../state/conversation'
 import { activeOperation, selectTurns } from '../state/turns'
-import type { ConnectionState } from './connection'
-import { useEventStream } from './useEventStream'
-import { useJockeyHub, type StreamHandlers } from './useJockeyHub'
+import type { StreamHandlers } from './connection'
+import { useRunStream } from './useRunStream'
 import { preferredTransport, useThreadUrl } from './useThreadUrl'
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -68,9 +67,7 @@ export function useConversation(serverReady: boolean) {
 
   const transport = useMemo(preferredTransport, [])
   const threadOk = serverReady && !!state.threadId && !state.loadError
-  const hub = useJockeyHub(state.threadId, lastSeq, handlers, threadOk && transport === 'signalr')
-  const sse = useEventStream(state.threadId, lastSeq, handlers, threadOk && transport === 'sse')
-  const live: ConnectionState = transport === 'sse' ? sse : hub
+  const live = useRunStream({ threadId: state.threadId, lastSeq, handlers, enabled: threadOk, transport })
 
   const turns = useMemo(() => selectTurns(state), [state])
   const active = activeOperation(turns)

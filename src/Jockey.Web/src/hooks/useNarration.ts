@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { parseNarrationFrame } from '../api/parse'
 import { NarrationPlayer } from '../audio/player'
 import { ReplayFilter } from '../audio/replay'
-import { retryDelay, type ConnectionState } from './connection'
+import { useChannel } from './useChannel'
 
 export interface NarrationStatus {
   state: 'idle' | 'playing' | 'done' | 'failed'
@@ -34,7 +34,6 @@ const stored = (key: string, fallback: number) => {
 }
 
 export function useNarration(threadId: string | null, enabled: boolean) {
-  const [connection, setConnection] = useState<ConnectionState>('idle')
   const [status, setStatus] = useState<NarrationStatus>(initialStatus)
   const [volume, setVolume] = useState(() => stored('jockey.volume', 0.9))
   const [muted, setMuted] = useState(() => localStorage.getItem('jockey.muted') === 'true')
@@ -51,57 +50,29 @@ export function useNarration(threadId: string | null, enabled: boolean) {
 
   useEffect(() => () => playerRef.current?.close(), [])
 
+  // Per thread: counters and replay bookkeeping start again (this runs before the channel opens).
+  const replayRef = useRef(new ReplayFilter())
   useEffect(() => {
-    if (!threadId || !enabled) {
-      setConnection('idle')
-      return
-    }
-    const player = playerRef.current!
-    let disposed = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let ping: ReturnType<typeof setInterval> | undefined
-    let attempt = 0
-    const replay = new ReplayFilter()
+    replayRef.current = new ReplayFilter()
     setStatus(initialStatus)
+    return () => playerRef.current?.stop()
+  }, [threadId])
 
-    const open = () => {
-      if (disposed) return
-      setConnection(attempt === 0 ? 'connecting' : 'reconnecting')
-      const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
-      const socket = new WebSocket(`${scheme}://${location.host}/api/ws/audio/${encodeURIComponent(threadId)}`)
-      socket.binaryType = 'arraybuffer'
-      socketRef.current = socket
-
-      socket.onopen = () => {
-        attempt = 0
-        setConnection('connected')
-        ping = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send('{"type":"ping"}'), 25000)
-      }
-      socket.onmessage = (message) => {
-        if (typeof message.data === 'string') onFrame(message.data)
-        else onAudio(message.data as ArrayBuffer)
-      }
-      socket.onclose = (close) => {
-        clearInterval(ping)
-        if (disposed) return
-        setConnection('disconnected')
-        if (close.code === 1008) {
-          // Policy violation: the server does not know this thread. Retrying cannot help.
-          setStatus((s) => ({ ...s, state: 'failed', message: close.reason || 'The server refused narration for this conversation.' }))
-          return
-        }
-        timer = setTimeout(open, retryDelay(++attempt))
-      }
-    }
+  const connection = useChannel(threadId, enabled, (attempt) => {
+    const player = playerRef.current!
+    const replay = replayRef.current
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+    const socket = new WebSocket(`${scheme}://${location.host}/api/ws/audio/${encodeURIComponent(threadId!)}`)
+    socket.binaryType = 'arraybuffer'
+    socketRef.current = socket
+    let ping: ReturnType<typeof setInterval> | undefined
 
     const onFrame = (text: string) => {
       const frame = parseNarrationFrame(text)
       if (!frame) return console.warn('Ignored an unknown narration frame', text)
       if (frame.type === 'error') {
         setStatus((s) => ({ ...s, state: 'failed', message: frame.message }))
-        return
-      }
-      if (frame.state === 'started') {
+      } else if (frame.state === 'started') {
         const { operation_id: id, format } = frame
         player.begin(id, format.sample_rate, format.channels)
         replay.begin(id)
@@ -131,16 +102,27 @@ export function useNarration(threadId: string | null, enabled: boolean) {
       }))
     }
 
-    open()
-    return () => {
-      disposed = true
-      clearTimeout(timer)
-      clearInterval(ping)
-      socketRef.current?.close(1000, 'page left the conversation')
-      socketRef.current = null
-      player.stop()
+    socket.onopen = () => {
+      attempt.connected()
+      ping = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send('{"type":"ping"}'), 25000)
     }
-  }, [threadId, enabled])
+    socket.onmessage = (message) => {
+      if (!attempt.live) return
+      if (typeof message.data === 'string') onFrame(message.data)
+      else onAudio(message.data as ArrayBuffer)
+    }
+    socket.onclose = (close) => {
+      if (close.code !== 1008) return attempt.dropped()
+      // Policy violation: the server does not know this thread. Retrying cannot help.
+      setStatus((s) => ({ ...s, state: 'failed', message: close.reason || 'The server refused narration for this conversation.' }))
+      attempt.refused()
+    }
+    return () => {
+      clearInterval(ping)
+      socketRef.current = null
+      socket.close(1000, 'page left the conversation')
+    }
+  })
 
   const unlock = useCallback(() => {
     playerRef.current?.unlock()
