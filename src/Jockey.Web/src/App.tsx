@@ -21,7 +21,7 @@ export function App() {
   const config = ready ? server.config : null
   const conversation = useConversation(ready)
   const { state, turns, active, busy } = conversation
-  const narration = useNarration(state.threadId, ready && !!config?.features.narration && !state.loadError)
+  const narration = useNarration(state.threadId, ready && !!config?.features.narration && state.loaded)
 
   const [text, setText] = useState('')
   const [indexId, setIndexId] = useState('')

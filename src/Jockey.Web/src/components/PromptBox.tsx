@@ -49,7 +49,7 @@ export function PromptBox(props: Props) {
   }
 
   return (
-    <form ref={form} className="prompt" onSubmit={submit} aria-label="Ask Jockey" data-testid="prompt-form">
+    <form ref={form} className={`prompt${busy ? ' prompt--busy' : ''}`} onSubmit={submit} aria-label="Ask Jockey" data-testid="prompt-form">
       <label htmlFor="prompt-text" className="visually-hidden">Describe the video you want</label>
       <textarea
         id="prompt-text"

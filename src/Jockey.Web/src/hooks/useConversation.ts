@@ -66,7 +66,7 @@ export function useConversation(serverReady: boolean) {
   }, [serverReady, urlThread, reloadTick])
 
   const transport = useMemo(preferredTransport, [])
-  const threadOk = serverReady && !!state.threadId && !state.loadError
+  const threadOk = serverReady && state.loaded
   const live = useRunStream({ threadId: state.threadId, lastSeq, handlers, enabled: threadOk, transport })
 
   const turns = useMemo(() => selectTurns(state), [state])

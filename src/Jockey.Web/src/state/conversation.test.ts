@@ -52,6 +52,7 @@ describe('conversation reducer', () => {
       { type: 'thread-loaded', threadId: thread, operations: [operation('op-1', thread, 'completed')] },
       ...events(all),
     )
+    expect(state.loaded).toBe(true)
     const turns = selectTurns(state)
     expect(turns).toHaveLength(1)
     expect(turns[0]).toMatchObject({ operationId: 'op-1', status: 'completed', userText: 'Make a 20-second montage of sunrises' })
@@ -103,6 +104,11 @@ describe('conversation reducer', () => {
     const [turn] = selectTurns(state)
     expect(turn.status).toBe('failed')
     expect(turn.items.find((i) => i.kind === 'error')).toMatchObject({ reason: 'Jockey is unreachable.' })
+  })
+
+  it('keeps the live channels closed for a thread the server does not know', () => {
+    const state = run({ type: 'thread-load-failed', threadId: thread, message: 'gone' })
+    expect(state).toMatchObject({ loaded: false, loadError: 'gone' })
   })
 
   it('ignores a late event of the previous thread after New conversation', () => {

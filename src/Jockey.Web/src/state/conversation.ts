@@ -25,6 +25,8 @@ export interface ConversationState {
   indexByOperation: Record<string, string>
   pending: PendingPrompt | null
   selection: MediaSelection | null
+  /** The server confirmed the thread exists: live channels may open. */
+  loaded: boolean
   /** A thread that could not be restored, with the reason. */
   loadError: string | null
 }
@@ -49,6 +51,7 @@ export const initialConversation: ConversationState = {
   indexByOperation: {},
   pending: null,
   selection: null,
+  loaded: false,
   loadError: null,
 }
 
@@ -60,7 +63,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
       if (action.threadId !== state.threadId) return state
       const operations = { ...state.operations }
       for (const op of action.operations) operations[op.operation_id] = op
-      return { ...state, operations, loadError: null }
+      return { ...state, operations, loaded: true, loadError: null }
     }
     case 'thread-load-failed':
       return action.threadId === state.threadId ? { ...state, loadError: action.message } : state
