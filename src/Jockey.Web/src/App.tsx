@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorCard } from './components/ErrorCard'
 import { ExamplePrompts } from './components/ExamplePrompts'
 import { NarrationControls } from './components/NarrationControls'
@@ -33,13 +33,10 @@ export function App() {
   const player = useRef<HTMLElement>(null)
   const prompt = useRef<HTMLTextAreaElement>(null)
 
-  const send = useCallback(
-    (prompt: string, promptIndex: string) => {
-      narration.unlock() // inside the user's gesture, so the browser lets narration play
-      void conversation.submit(prompt, promptIndex)
-    },
-    [narration, conversation],
-  )
+  const send = (prompt: string, promptIndex: string) => {
+    narration.unlock() // inside the user's gesture, so the browser lets narration play
+    void conversation.submit(prompt, promptIndex)
+  }
   const cancel = () => {
     if (active) narration.cancel(active.operationId)
     void conversation.cancel()

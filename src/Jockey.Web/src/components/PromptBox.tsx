@@ -29,14 +29,15 @@ export function PromptBox(props: Props) {
   const form = useRef<HTMLFormElement>(null)
   const canSend = !busy && !disabled && value.trim().length > 0
 
-  // Back to the prompt when a run ends, so a follow-up is one keystroke away.
+  // Focus follows the run, but only for someone who was in the prompt (or nowhere): a reader who
+  // moved on to the video keeps their place. Back to the textarea when a run ends, so a follow-up
+  // is one keystroke away; onto Cancel while the disabled textarea cannot hold focus.
+  const inPrompt = () => document.activeElement === document.body || !!form.current?.contains(document.activeElement)
   useEffect(() => {
-    if (!busy && !disabled) textarea.current?.focus()
-  }, [busy, disabled])
-  // The disabled textarea drops focus; keep keyboard users in the form, on Cancel.
+    if (!busy && !disabled && inPrompt()) textarea.current?.focus()
+  }, [busy, disabled, textarea])
   useEffect(() => {
-    const focus = document.activeElement
-    if (canCancel && (focus === document.body || form.current?.contains(focus))) cancelButton.current?.focus()
+    if (canCancel && inPrompt()) cancelButton.current?.focus()
   }, [canCancel])
 
   const submit = (e?: FormEvent) => {
