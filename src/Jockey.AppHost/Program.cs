@@ -1,2 +1,36 @@
-// Placeholder until the hosting library lands: the app model is described in issue 2.
-Console.WriteLine("Jockey.AppHost");
+using Jockey.AppHost.Hosting;
+
+// The app model, written as an Aspire AppHost. Jockey.AppHost/Hosting runs it without containers or DCP.
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddRedis("redis")
+    .WithDataVolume();
+
+var blobs = builder.AddAzureStorage("storage")
+    .RunAsEmulator(emulator => emulator.WithDataVolume())
+    .AddBlobs("blobs");
+
+// A real Jockey (LangGraph) server when Jockey__Url is set; otherwise the embedded local agent.
+IResourceBuilder<IResourceWithServiceDiscovery> jockey = builder.Configuration["Jockey:Url"] is { Length: > 0 } jockeyUrl
+    ? builder.AddExternalService("jockey", jockeyUrl)
+    : builder.AddProject("jockey", "../Jockey.LocalAgent/Jockey.LocalAgent.csproj")
+        .WithHttpEndpoint(port: 8123)
+        .WithHttpHealthCheck("/health");
+
+var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiService.csproj")
+    .WithHttpEndpoint(port: 9000)
+    .WithHttpHealthCheck("/health")
+    .WithReference(redis)
+    .WithReference(blobs)
+    .WithReference(jockey)
+    .WaitFor(redis)
+    .WaitFor(blobs)
+    .WaitFor(jockey)
+    .WithReplicas(builder.Configuration.GetValue("ApiService:Replicas", 2));
+
+builder.AddViteApp("web", "../Jockey.Web")
+    .WithHttpEndpoint(port: 5173, env: "PORT")
+    .WithReference(api)
+    .WaitFor(api);
+
+await builder.Build().RunAsync();

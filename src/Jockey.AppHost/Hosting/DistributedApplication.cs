@@ -1,0 +1,309 @@
+using System.Collections;
+using System.Runtime.InteropServices;
+using Jockey.AppHost.Dashboard;
+using Jockey.AppHost.Orchestration;
+using Jockey.AppHost.Proxy;
+using Jockey.AppHost.Testing;
+
+namespace Jockey.AppHost.Hosting;
+
+/// <summary>
+/// The running app model: allocates ports, starts resources in dependency order, proxies replicated endpoints,
+/// serves the dashboard, and stops everything in reverse order. Plays the part of Aspire's DCP.
+/// </summary>
+public sealed class DistributedApplication : IAsyncDisposable
+{
+    private readonly List<ResourceInstance> _instances = [];
+    private readonly List<ReplicaProxy> _proxies = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _running = [];
+    private DashboardServer? _dashboard;
+    private int _stopped;
+
+    internal DistributedApplication(DistributedApplicationBuilder builder)
+    {
+        Resources = builder.Resources;
+        Paths = builder.Paths;
+        IsTesting = builder.IsTesting;
+        Testing = builder.Testing;
+        Settings = Testing?.Options.Settings ?? OrchestratorSettings.From(builder.Configuration);
+        Console = new ConsoleLog(enabled: !IsTesting || Testing!.Options.WriteLogsToConsole);
+        DashboardPort = IsTesting ? null : builder.Configuration.GetValue("Ports:dashboard", 18888);
+        AllocatePorts(builder);
+    }
+
+    public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args, TestingSession.Current);
+
+    public IReadOnlyList<Resource> Resources { get; }
+
+    public HostPaths Paths { get; }
+
+    public bool IsTesting { get; }
+
+    public int? DashboardPort { get; }
+
+    internal TestingSession? Testing { get; }
+
+    internal OrchestratorSettings Settings { get; }
+
+    internal ConsoleLog Console { get; }
+
+    internal ResourceNotifier Notifier { get; } = new();
+
+    internal IReadOnlyList<ResourceInstance> Instances => _instances;
+
+    public IReadOnlyList<ResourceSnapshot> GetSnapshots() => [.. Resources.SelectMany(SnapshotsOf)];
+
+    public Resource GetResourceModel(string name) =>
+        Resources.FirstOrDefault(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"There is no resource named '{name}'. Known: {string.Join(", ", Resources.Select(r => r.Name))}.", nameof(name));
+
+    /// <summary>Starts every resource (or, under tests, the chosen ones and what they wait for) in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var selected = SelectResources();
+        if (!IsTesting)
+        {
+            CheckPrerequisites(selected);
+        }
+        if (DashboardPort is { } dashboardPort)
+        {
+            _dashboard = await DashboardServer.StartAsync(this, dashboardPort, cancellationToken);
+            Console.Info($"Dashboard: http://127.0.0.1:{dashboardPort}");
+        }
+        foreach (var resource in selected.Where(r => r.Replicas > 1 && r.Endpoint is not null))
+        {
+            _proxies.Add(await ReplicaProxy.StartAsync(resource, cancellationToken));
+        }
+        foreach (var instance in _instances.Where(i => selected.Contains(i.Resource)))
+        {
+            var environment = BuildEnvironment(instance);
+            _running.Add(Task.Run(() => instance.RunAsync(environment, _stopping.Token), CancellationToken.None));
+        }
+    }
+
+    /// <summary>Runs until Ctrl-C or SIGTERM, then stops everything. What <c>dotnet run</c> of the AppHost does.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        if (Testing is not null)
+        {
+            // Under the testing builder, Program.cs only describes the model; the test starts and stops it.
+            return;
+        }
+        var shutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var registration = cancellationToken.Register(() => shutdown.TrySetResult());
+        try
+        {
+            await StartAsync(cancellationToken);
+            _ = AnnounceWhenHealthyAsync(_stopping.Token);
+            await shutdown.Task;
+            Console.Info("Stopping…");
+        }
+        finally
+        {
+            await DisposeAsync();
+        }
+
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            shutdown.TrySetResult();
+        }
+    }
+
+    public async Task WaitForResourceHealthyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var resource = GetResourceModel(name);
+        while (true)
+        {
+            var next = Notifier.NextChange;
+            var snapshots = SnapshotsOf(resource).ToList();
+            if (snapshots.FirstOrDefault(s => s.HasFailed) is { } failed)
+            {
+                throw new ResourceFailedException(name, failed.Error ?? "failed to start");
+            }
+            if (snapshots.Count > 0 && snapshots.All(s => s.IsHealthy))
+            {
+                return;
+            }
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A one-line description of a resource's state, for error messages.</summary>
+    internal string DescribeResource(string name) =>
+        string.Join("; ", SnapshotsOf(GetResourceModel(name)).Select(s => $"{s.InstanceName} {s.State}/{s.Health}{(s.Error is null ? "" : $": {s.Error}")}"));
+
+    /// <summary>Stops resources in reverse dependency order: the web app first, Redis and storage last.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+        await _stopping.CancelAsync();
+        foreach (var layer in DependencyLayers().Reverse())
+        {
+            await Task.WhenAll(_instances.Where(i => layer.Contains(i.Resource)).Select(i => i.StopAsync()));
+        }
+        await Task.WhenAll(_running);
+        foreach (var proxy in _proxies)
+        {
+            await proxy.DisposeAsync();
+        }
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    private IEnumerable<ResourceSnapshot> SnapshotsOf(Resource resource)
+    {
+        if (resource.ProcessOwner != resource)
+        {
+            // A child resource (blobs) is as healthy as the process that serves it.
+            return SnapshotsOf(resource.ProcessOwner).Select(s => s with { Name = resource.Name, InstanceName = resource.Name, Kind = resource.Kind });
+        }
+        if (resource is ExternalServiceResource external)
+        {
+            return [new ResourceSnapshot(resource.Name, resource.Name, resource.Kind, 0, ResourceState.Running, HealthStatus.Healthy, null, [external.Url.ToString()], 0, null, null)];
+        }
+        return _instances.Where(i => i.Resource == resource).Select(i => i.Snapshot());
+    }
+
+    private void AllocatePorts(DistributedApplicationBuilder builder)
+    {
+        foreach (var resource in Resources)
+        {
+            if (resource.ProcessOwner != resource || resource is ExternalServiceResource)
+            {
+                continue;
+            }
+            if (resource.Endpoint is { } endpoint)
+            {
+                var configured = builder.Configuration.GetValue<int?>($"Ports:{resource.Name}");
+                endpoint.Port = IsTesting ? PortAllocator.GetFreePort() : configured ?? endpoint.RequestedPort ?? PortAllocator.GetFreePort();
+                endpoint.TargetPorts.Clear();
+                for (var replica = 0; replica < resource.Replicas; replica++)
+                {
+                    endpoint.TargetPorts.Add(resource.Replicas == 1 ? endpoint.Port : PortAllocator.GetFreePort());
+                }
+            }
+            for (var replica = 0; replica < resource.Replicas; replica++)
+            {
+                _instances.Add(new ResourceInstance(this, resource, replica, resource.Endpoint?.TargetPorts[replica] ?? 0));
+            }
+        }
+    }
+
+    /// <summary>Under tests, only the chosen resources and, transitively, what they wait for.</summary>
+    private HashSet<Resource> SelectResources()
+    {
+        var only = Testing?.Options.OnlyResources;
+        if (only is null || only.Count == 0)
+        {
+            return [.. Resources];
+        }
+        var selected = new HashSet<Resource>();
+        var pending = new Stack<Resource>(only.Select(GetResourceModel));
+        while (pending.TryPop(out var resource))
+        {
+            if (selected.Add(resource))
+            {
+                pending.Push(resource.ProcessOwner);
+                foreach (var dependency in resource.WaitsFor)
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+        return selected;
+    }
+
+    private void CheckPrerequisites(IEnumerable<Resource> selected)
+    {
+        var missing = selected.Select(r => r.FindMissingPrerequisite(Paths)).OfType<string>().Distinct().ToList();
+        var busy = selected
+            .Where(r => r.Endpoint is not null && r.ProcessOwner == r && r is not ExternalServiceResource)
+            .Select(r => (r.Name, r.Endpoint!.Port))
+            .Append(("dashboard", DashboardPort ?? 0))
+            .Where(p => p.Item2 != 0 && !PortAllocator.IsFree(p.Item2))
+            .Select(p => $"port {p.Item2} for {p.Item1} is in use (is Jockey already running?) — stop that process or set Ports__{p.Item1} to another port");
+        missing.AddRange(busy);
+        if (missing.Count > 0)
+        {
+            throw new PrerequisiteMissingException(missing);
+        }
+    }
+
+    private Dictionary<string, string> BuildEnvironment(ResourceInstance instance)
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+        environment["OTEL_SERVICE_NAME"] = instance.Resource.Name;
+        environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance.InstanceId}";
+        environment["ASPNETCORE_ENVIRONMENT"] = environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var callback in instance.Resource.EnvironmentCallbacks)
+        {
+            callback(environment);
+        }
+        return environment;
+    }
+
+    /// <summary>Resources grouped so each group depends only on earlier ones (Redis and storage come first).</summary>
+    private IEnumerable<HashSet<Resource>> DependencyLayers()
+    {
+        var placed = new HashSet<Resource>();
+        var remaining = Resources.Where(r => r.ProcessOwner == r).ToList();
+        while (remaining.Count > 0)
+        {
+            var layer = remaining.Where(r => r.WaitsFor.All(d => placed.Contains(d) || d == r)).ToHashSet();
+            if (layer.Count == 0)
+            {
+                layer = [.. remaining]; // a cycle: stop the rest together rather than hang
+            }
+            placed.UnionWith(layer);
+            remaining.RemoveAll(layer.Contains);
+            yield return layer;
+        }
+    }
+
+    private async Task AnnounceWhenHealthyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var resource in Resources)
+            {
+                await WaitForResourceHealthyAsync(resource.Name, cancellationToken);
+            }
+            var web = Resources.OfType<NodeAppResource>().FirstOrDefault();
+            Console.Info($"All {Resources.Count} resources healthy {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.0} s after start.");
+            Console.Info($"Jockey is ready: {(web is null ? "" : $"web {web.GetPublicUrl()}   ")}dashboard http://127.0.0.1:{DashboardPort}   (Ctrl-C stops everything)");
+        }
+        catch (ResourceFailedException ex)
+        {
+            Console.Info($"{ex.Message} — the dashboard shows its log: http://127.0.0.1:{DashboardPort}", isError: true);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
+
+/// <summary>Something the app needs is not installed or built; each line names the fix.</summary>
+public sealed class PrerequisiteMissingException(IReadOnlyList<string> problems)
+    : Exception(string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

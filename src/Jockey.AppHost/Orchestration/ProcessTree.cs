@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Jockey.AppHost.Orchestration;
+
+/// <summary>
+/// Stops a process and everything it started. `npm run dev` runs sh, which runs node: signalling only npm would
+/// leave Vite running, and once a parent exits its children are re-parented, so the tree is read first.
+/// </summary>
+internal static partial class ProcessTree
+{
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    public static async Task StopAsync(Process process, TimeSpan grace)
+    {
+        int rootPid;
+        try
+        {
+            if (process.HasExited)
+            {
+                return;
+            }
+            rootPid = process.Id;
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        var pids = Descendants(rootPid).Prepend(rootPid).ToList();
+        foreach (var pid in pids)
+        {
+            _ = Kill(pid, SigTerm);
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            // The root is gone; give its children the rest of the grace period.
+            while (!timeout.IsCancellationRequested && pids.Any(IsAlive))
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (var pid in pids.Where(IsAlive))
+        {
+            _ = Kill(pid, SigKill);
+        }
+    }
+
+    public static void KillNow(int pid)
+    {
+        foreach (var child in Descendants(pid).Prepend(pid).ToList())
+        {
+            _ = Kill(child, SigKill);
+        }
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        // A zombie still has /proc/<pid> but is dead for our purposes.
+        var stat = ReadStat(pid);
+        return stat is not null && stat.Value.State != 'Z';
+    }
+
+    public static IEnumerable<int> Descendants(int pid)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var candidate))
+            {
+                continue;
+            }
+            if (ReadStat(candidate) is { } stat)
+            {
+                if (!children.TryGetValue(stat.ParentPid, out var list))
+                {
+                    children[stat.ParentPid] = list = [];
+                }
+                list.Add(candidate);
+            }
+        }
+
+        var pending = new Stack<int>([pid]);
+        while (pending.Count > 0)
+        {
+            if (!children.TryGetValue(pending.Pop(), out var list))
+            {
+                continue;
+            }
+            foreach (var child in list)
+            {
+                yield return child;
+                pending.Push(child);
+            }
+        }
+    }
+
+    private static (char State, int ParentPid)? ReadStat(int pid)
+    {
+        try
+        {
+            // Format: pid (comm) state ppid …; comm may contain spaces and parentheses, so parse from the last ')'.
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (fields[0][0], int.Parse(fields[1]));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static int Kill(int pid, int signal) => RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? SysKill(pid, signal) : -1;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+}

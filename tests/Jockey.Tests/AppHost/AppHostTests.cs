@@ -1,0 +1,145 @@
+using System.Net;
+using System.Text.Json;
+using Jockey.AppHost.Orchestration;
+using Jockey.AppHost.Testing;
+
+namespace Jockey.Tests.AppHost;
+
+/// <summary>The AppHost's orchestration, observed from outside: health, restarts, WaitFor, env contract, cleanup.</summary>
+public sealed class AppHostTests
+{
+    private static CancellationToken Timeout(int seconds = 90) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    [Fact]
+    public async Task Api_health_is_healthy_and_includes_redis_and_blob_checks()
+    {
+        var ct = Timeout();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("apiservice"), ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+
+        using var http = app.CreateHttpClient("apiservice");
+        using var response = await http.GetAsync("/health", ct);
+        var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("blobs").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Killed_redis_makes_the_api_unhealthy_until_the_apphost_restarts_it()
+    {
+        var ct = Timeout(120);
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("apiservice"), ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+        var apiPid = app.GetResource("apiservice").Pid;
+        var redisPid = app.GetResource("redis").Pid;
+        using var http = app.CreateHttpClient("apiservice");
+
+        await app.KillAsync("redis");
+        var unhealthy = await PollHealthAsync(http, HttpStatusCode.ServiceUnavailable, ct);
+        Assert.Contains("redis", unhealthy);
+
+        await app.WaitForResourceHealthyAsync("redis", ct);
+        await PollHealthAsync(http, HttpStatusCode.OK, ct);
+
+        var redis = app.GetResource("redis");
+        Assert.NotEqual(redisPid, redis.Pid);
+        Assert.Equal(1, redis.Restarts);
+        Assert.Equal(apiPid, app.GetResource("apiservice").Pid);
+        Assert.Equal(0, app.GetResource("apiservice").Restarts);
+    }
+
+    [Fact]
+    public async Task A_resource_whose_dependency_never_gets_healthy_is_never_started_and_the_error_names_it()
+    {
+        var ct = Timeout();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.Only("apiservice");
+            // The agent listens elsewhere than the AppHost probes, so it runs but never reports healthy.
+            o.Environment("jockey", "ASPNETCORE_URLS", $"http://127.0.0.1:{PortAllocator.GetFreePort()}");
+            o.Settings = o.Settings with { DependencyTimeout = TimeSpan.FromSeconds(5) };
+        }, ct);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.WaitForResourceHealthyAsync("apiservice", ct));
+
+        var api = app.GetResource("apiservice");
+        Assert.Equal(ResourceState.FailedToStart, api.State);
+        Assert.Null(api.Pid);
+        Assert.Contains("'jockey'", api.Error);
+        Assert.Contains("jockey", failure.Message);
+        Assert.DoesNotContain("Now listening", app.LogTail("apiservice"));
+    }
+
+    [Fact]
+    public async Task Each_replica_gets_the_aspire_environment_and_its_own_instance_id()
+    {
+        var ct = Timeout();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.ApiReplicas = 2;
+            o.Only("apiservice");
+        }, ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+
+        var environments = Enumerable.Range(0, 2).Select(r => ReadEnvironment(app.GetResource("apiservice", r).Pid!.Value)).ToList();
+
+        foreach (var env in environments)
+        {
+            Assert.Equal(await app.GetConnectionStringAsync("redis", ct), env["ConnectionStrings__redis"]);
+            Assert.Contains("AccountName=devstoreaccount1", env["ConnectionStrings__blobs"]);
+            Assert.Contains($"BlobEndpoint={app.GetEndpoint("storage").ToString().TrimEnd('/')}/devstoreaccount1;", env["ConnectionStrings__blobs"]);
+            Assert.Equal(app.GetEndpoint("jockey").ToString().TrimEnd('/'), env["services__jockey__http__0"]);
+            Assert.Equal("apiservice", env["OTEL_SERVICE_NAME"]);
+            Assert.StartsWith("service.instance.id=", env["OTEL_RESOURCE_ATTRIBUTES"]);
+        }
+        Assert.NotEqual(environments[0]["OTEL_RESOURCE_ATTRIBUTES"], environments[1]["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.NotEqual(environments[0]["ASPNETCORE_URLS"], environments[1]["ASPNETCORE_URLS"]);
+
+        // Both replicas answer behind the one public endpoint.
+        using var http = app.CreateHttpClient("apiservice");
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive", ct)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Disposing_the_app_leaves_no_child_process()
+    {
+        var ct = Timeout();
+        var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("apiservice"), ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+        var pids = app.Application.GetSnapshots().Select(s => s.Pid).OfType<int>().Distinct().ToList();
+        var all = pids.Concat(pids.SelectMany(ProcessTree.Descendants)).Distinct().ToList();
+        Assert.Equal(4, pids.Count); // redis, storage, jockey, apiservice
+
+        await app.DisposeAsync();
+
+        Assert.DoesNotContain(all, ProcessTree.IsAlive);
+    }
+
+    private static async Task<string> PollHealthAsync(HttpClient http, HttpStatusCode expected, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var response = await http.GetAsync("/health", ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == expected)
+            {
+                return body;
+            }
+            await Task.Delay(200, ct);
+        }
+    }
+
+    private static Dictionary<string, string> ReadEnvironment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ")
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+}
