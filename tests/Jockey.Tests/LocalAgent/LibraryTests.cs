@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>The media library: the generated sample index and adding videos over HTTP.</summary>
+[Collection(LocalAgentCollection.Name)]
 public sealed class LibraryTests(LocalAgentFixture agent)
 {
     private readonly HttpClient _client = agent.Client;

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>Real ffmpeg montages, checked with ffprobe, served with Range, and edited by follow-ups in the same thread.</summary>
-[Collection("renders")]
+[Collection(LocalAgentCollection.Name)]
 public sealed class MontageTests(LocalAgentFixture agent)
 {
     private readonly HttpClient _client = agent.Client;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>The LangGraph HTTP API over raw HTTP: ids, errors, and the frames each stream mode produces, in order.</summary>
+[Collection(LocalAgentCollection.Name)]
 public sealed class ProtocolTests(LocalAgentFixture agent)
 {
     private readonly HttpClient _client = agent.Client;

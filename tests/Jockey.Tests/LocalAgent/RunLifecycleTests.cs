@@ -4,12 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace Jockey.Tests.LocalAgent;
 
-/// <summary>Renders share the agent's single render slot; these tests run one at a time so they can reason about it.</summary>
-[CollectionDefinition("renders", DisableParallelization = true)]
-public sealed class RendersCollection;
-
 /// <summary>Runs in the background: busy threads, cancelling mid-render, joining, queueing.</summary>
-[Collection("renders")]
+[Collection(LocalAgentCollection.Name)]
 public sealed class RunLifecycleTests(LocalAgentFixture agent)
 {
     private readonly HttpClient _client = agent.Client;

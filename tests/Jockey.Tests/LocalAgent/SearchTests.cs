@@ -1,6 +1,7 @@
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>BM25 over the sample index's subtitles and metadata: named clips come first, absent topics find nothing.</summary>
+[Collection(LocalAgentCollection.Name)]
 public sealed class SearchTests(LocalAgentFixture agent)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
