@@ -93,10 +93,11 @@ public sealed class SampleIndexGenerator(
 
         var captions = string.Join(',', cues.Select(c =>
             $"drawtext=fontfile={Font}:text='{Sanitize(c.Text)}':fontsize=20:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=6:x=(w-tw)/2:y=h-50:enable='between(t,{F(c.Start)},{F(c.End)})'"));
-        var video = $"{clip.Visual},fps=24,scale=640:360:flags=fast_bilinear,setsar=1," +
+        // Drawn small, converted to yuv420p, then scaled and captioned: the cheapest order for ffmpeg's filters.
+        var video = $"{clip.Visual},fps=24,format=yuv420p,scale=640:360:flags=fast_bilinear,setsar=1," +
                     "drawbox=x='mod(t*90,w)':y=h/2-20:w=40:h=40:color=white@0.35:t=fill," +
                     $"drawtext=fontfile={Font}:text='{Sanitize(clip.Title)}':fontsize=34:fontcolor=white:shadowx=2:shadowy=2:x=(w-tw)/2:y=40," +
-                    $"{captions},format=yuv420p[v]";
+                    $"{captions}[v]";
         var temp = Path.Combine(dir, $".tmp-{clip.Id}.mp4");
         await tools.RunFFmpegAsync(
         [
