@@ -13,7 +13,6 @@ public sealed class Outcome
     public List<Search.Segment> Hits { get; } = [];
     public bool NothingFound { get; set; }
     public Editing.RenderResult? Render { get; set; }
-    public string? VideoUrl { get; set; }
     public string? Text { get; set; }
     public string? Problem { get; set; }
 }

@@ -111,8 +111,7 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
             var result = await render(new InlineProgress(p => scope.Custom("progress",
                 new JsonObject { ["stage"] = p.Stage, ["percent"] = p.Percent, ["message"] = p.Message })));
             outcome.Render = result;
-            outcome.VideoUrl = VideoSearch.FileUrl(scope.Run.BaseUrl, indexId, result.FileName);
-            output = outcome.VideoUrl;
+            output = Files.FileUrls.File(scope.Run.BaseUrl, indexId, result.FileName);
         }
         catch (RenderException ex)
         {

@@ -1,5 +1,5 @@
 using Jockey.LocalAgent.Media;
-using Jockey.LocalAgent.Search;
+using Jockey.LocalAgent.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -47,12 +47,11 @@ public static class LibraryApi
     {
         var index = await library.GetIndexAsync(index_id, ct);
         if (index is null) return TypedResults.Problem($"Index '{index_id}' not found. GET /indexes lists the ones that exist.", statusCode: 404);
-        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
-        return TypedResults.Ok(index.Videos.Select(v => ToSummary(v, baseUrl)).ToList());
+        return TypedResults.Ok(index.Videos.Select(v => ToSummary(v, FileUrls.BaseUrl(http.Request))).ToList());
     }
 
     internal static VideoSummary ToSummary(VideoEntry v, string baseUrl) => new(v.VideoId, v.Title, v.Description, Math.Round(v.Media.Duration, 2), v.Tags,
-        VideoSearch.ThumbnailUrl(baseUrl, v.IndexId, v.VideoId, v.Media.Duration / 2), VideoSearch.FileUrl(baseUrl, v.IndexId, v.FileName), v.Cues.Count > 0);
+        FileUrls.Thumbnail(baseUrl, v.IndexId, v.VideoId, v.Media.Duration / 2), FileUrls.File(baseUrl, v.IndexId, v.FileName), v.Cues.Count > 0);
 
     /// <summary>Unhealthy until the sample index exists, so whoever waits for /health can search at once.</summary>
     private sealed class LibraryReadyCheck(MediaLibrary library) : IHealthCheck

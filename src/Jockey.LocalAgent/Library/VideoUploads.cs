@@ -89,10 +89,9 @@ public sealed class VideoUploads(IOptions<LocalAgentOptions> options, MediaLibra
             logger.LogInformation("Added {File} to index {IndexId}", stem + extension, indexId);
 
             var entry = (await library.GetIndexAsync(indexId, ct))?.Find(stem);
-            var baseUrl = $"{request.Scheme}://{request.Host}";
-            return entry is null
+                        return entry is null
                 ? Problem(422, $"“{videoName}” could not be added to the index.")
-                : TypedResults.Created($"/indexes/{indexId}/videos/{entry.VideoId}", LibraryApi.ToSummary(entry, baseUrl));
+                : TypedResults.Created($"/indexes/{indexId}/videos/{entry.VideoId}", LibraryApi.ToSummary(entry, Files.FileUrls.BaseUrl(request)));
         }
         catch (IOException ex) when (ex is not FileNotFoundException)
         {

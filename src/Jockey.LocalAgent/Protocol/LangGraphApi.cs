@@ -54,8 +54,6 @@ public static class LangGraphApi
     private static IResult Conflict(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict);
     private static IResult Unprocessable(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity);
 
-    private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
-
     private static async Task<IResult> SearchAssistants(HttpRequest request)
     {
         var body = await ReadOptionalObjectAsync(request);
@@ -121,7 +119,7 @@ public static class LangGraphApi
         AgentRun run;
         try
         {
-            run = runs.Start(thread, request, BaseUrl(http), deleteThreadAfter: temporary && request.OnCompletion != "keep");
+            run = runs.Start(thread, request, Files.FileUrls.BaseUrl(http.Request), deleteThreadAfter: temporary && request.OnCompletion != "keep");
         }
         catch (RunConflictException ex)
         {

@@ -38,6 +38,10 @@ public sealed partial class Thumbnails(IOptions<LocalAgentOptions> options, Medi
         {
             await work.Value.WaitAsync(ct);
         }
+        catch (MediaToolException)
+        {
+            return null; // a still that cannot be cut (a damaged file) is simply not there
+        }
         finally
         {
             if (work.Value.IsCompleted) _inFlight.TryRemove(path, out _);

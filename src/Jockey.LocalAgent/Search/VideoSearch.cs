@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json.Serialization;
+using Jockey.LocalAgent.Files;
 using Jockey.LocalAgent.Library;
 
 namespace Jockey.LocalAgent.Search;
@@ -41,8 +41,8 @@ public sealed class VideoSearch(MediaLibrary library)
             var best = cueScores.Length == 0 ? 0 : cueScores.Max();
             if (meta + best <= 0) continue;
             var (start, end, transcript) = SegmentOf(video, cueScores);
-            hits.Add((new Segment(video.VideoId, video.Title, start, end, 0, "", ThumbnailUrl(baseUrl, indexId, video.VideoId, (start + end) / 2),
-                FileUrl(baseUrl, indexId, video.FileName)) { Transcript = transcript }, meta + best));
+            hits.Add((new Segment(video.VideoId, video.Title, start, end, 0, "", FileUrls.Thumbnail(baseUrl, indexId, video.VideoId, (start + end) / 2),
+                FileUrls.File(baseUrl, indexId, video.FileName)) { Transcript = transcript }, meta + best));
         }
         if (hits.Count == 0) return [];
         var top = hits.Max(h => h.Score);
@@ -54,11 +54,6 @@ public sealed class VideoSearch(MediaLibrary library)
             })
             .ToList();
     }
-
-    public static string FileUrl(string baseUrl, string indexId, string file) => $"{baseUrl.TrimEnd('/')}/{indexId}/{file}";
-
-    public static string ThumbnailUrl(string baseUrl, string indexId, string videoId, double at) =>
-        FileUrl(baseUrl, indexId, Thumbnails.FileName(videoId, at));
 
     private Corpus CorpusFor(IndexSnapshot index)
     {
@@ -100,6 +95,4 @@ public sealed class VideoSearch(MediaLibrary library)
     }
 
     private static double Round(double v) => Math.Round(v, 2, MidpointRounding.AwayFromZero);
-
-    internal static string Seconds(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }
