@@ -73,7 +73,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     public async IAsyncEnumerable<JockeyStreamPart> StreamRunAsync(string threadId, JockeyInput input, [EnumeratorCancellation] CancellationToken ct)
     {
         var assistantId = await GetAssistantIdAsync(ct);
-        var body = new RunStreamRequest(assistantId, input, _options.StreamModes);
+        var body = new RunStreamRequest(assistantId, input, _options.EffectiveStreamModes);
         using var response = await SendAsync(HttpMethod.Post, $"threads/{threadId}/runs/stream", body, ct, streaming: true);
         if (response.Content.Headers.ContentType?.MediaType is { } mediaType && mediaType != "text/event-stream")
         {

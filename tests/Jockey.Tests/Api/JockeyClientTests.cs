@@ -15,7 +15,7 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
     private static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null)
     {
         var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20) });
-        var http = new HttpClient { BaseAddress = options.Value.BaseUri, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        var http = new HttpClient { BaseAddress = options.Value.GetBaseUri(), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         return new JockeyClient(http, options, new JockeyEndpoint(options, new ConfigurationBuilder().Build()), NullLogger<JockeyClient>.Instance);
     }
 
