@@ -23,7 +23,7 @@ public static partial class ProcessApi
         return app;
     }
 
-    private static async Task<Ok<InitResponse>> InitAsync(ThreadStore threads, JockeyClient jockey, ILogger<InitResponse> logger, CancellationToken ct)
+    private static async Task<Ok<InitResponse>> InitAsync(ThreadStore threads, JockeyClient jockey, ILoggerFactory loggers, CancellationToken ct)
     {
         string? jockeyThreadId = null;
         try
@@ -33,7 +33,7 @@ public static partial class ProcessApi
         catch (JockeyException ex)
         {
             // The thread still works: the first run retries, and if Jockey is still down it fails with this reason.
-            LogJockeyThreadDeferred(logger, ex.Message);
+            LogJockeyThreadDeferred(loggers.CreateLogger(typeof(ProcessApi)), ex.Message);
         }
         var thread = await threads.CreateAsync(jockeyThreadId);
         return TypedResults.Ok(new InitResponse(thread.ThreadId, "initialized"));
