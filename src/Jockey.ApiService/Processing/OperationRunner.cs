@@ -57,14 +57,15 @@ public sealed partial class OperationRunner(
             await log.FinishAsync(operation, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
             LogCompleted(operation.OperationId);
         }
-        catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !registry.IsStopping)
+        catch (Exception) when (cancelled.IsCancellationRequested && !registry.IsStopping)
         {
             // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
             if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
             await FinishCancelledAsync(operation, log);
         }
-        catch (Exception ex) when (ex is JockeyException or OperationCanceledException or Azure.RequestFailedException)
+        catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested)
         {
+            // An aborted read may surface as an IOException rather than a cancellation; the token says what happened.
             var reason = ex switch
             {
                 JockeyException => ex.Message,
@@ -72,7 +73,7 @@ public sealed partial class OperationRunner(
                 _ when registry.IsStopping => "The API server stopped while the run was in progress; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
-            if (jockeyThreadId is not null && mapper.RunId is not null && ex is OperationCanceledException) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            if (jockeyThreadId is not null && mapper.RunId is not null && timeout.IsCancellationRequested) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
             await FailAsync(operation, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
