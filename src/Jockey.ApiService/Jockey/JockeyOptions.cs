@@ -45,9 +45,16 @@ public sealed class JockeyOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest a run may take; also how long the per-thread run lock lives if a replica dies mid-run.</summary>
+    /// <summary>Longest a run may take.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "06:00:00")]
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The per-thread run lock lives this long unless the replica running it renews it (every third of it). If that
+    /// replica dies, the thread is free again and the operation is reported failed after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Reflect tokens are sent once this many characters have gathered…</summary>
     [Range(1, 10_000)]

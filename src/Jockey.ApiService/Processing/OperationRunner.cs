@@ -40,6 +40,8 @@ public sealed partial class OperationRunner(
         string? jockeyThreadId = null;
         var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
         string? videoUrl = null;
+        using var lease = new CancellationTokenSource();
+        var renewing = RenewLeaseAsync(operation, lease.Token);
         try
         {
             jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
@@ -82,6 +84,34 @@ public sealed partial class OperationRunner(
             LogUnexpected(ex, operation.OperationId);
             await FailAsync(operation, $"The API hit an unexpected error: {ex.Message}");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        }
+        finally
+        {
+            await lease.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Keeps the thread's run lock alive while this replica works on the operation.</summary>
+    private async Task RenewLeaseAsync(Operation operation, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.RunLease / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    if (!await operations.RenewLeaseAsync(operation, _options.RunLease)) return;
+                }
+                catch (StackExchange.Redis.RedisException ex)
+                {
+                    LogLeaseRenewalFailed(operation.OperationId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -143,6 +173,9 @@ public sealed partial class OperationRunner(
             LogCancelFailed(runId, ex.Message);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Could not renew the run lease of {OperationId}: {Reason}")]
+    private partial void LogLeaseRenewalFailed(string operationId, string reason);
 
     [LoggerMessage(LogLevel.Information, "Run {OperationId} completed")]
     private partial void LogCompleted(string operationId);

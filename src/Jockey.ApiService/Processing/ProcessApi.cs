@@ -50,8 +50,8 @@ public static partial class ProcessApi
             _ => throw new InvalidOperationException("Unknown outcome."),
         };
 
-    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> GetAsync(string operation_id, OperationStore operations) =>
-        await operations.GetAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
+    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> GetAsync(string operation_id, ProcessingService processing) =>
+        await processing.GetAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
 
     private static async Task<Results<Ok<Operation>, ProblemHttpResult>> CancelAsync(string operation_id, ProcessingService processing) =>
         await processing.CancelAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
