@@ -8,13 +8,11 @@ public sealed record InitResponse(string ThreadId, string Status);
 
 public static partial class ProcessApi
 {
-    public const string RateLimitPolicy = "process";
-
     public static IEndpointRouteBuilder MapProcessApi(this IEndpointRouteBuilder app)
     {
         var process = app.MapGroup("/api/process").WithTags("Processing");
         process.MapPost("/init", InitAsync).WithName("InitThread").WithSummary("Creates a thread (and its Jockey thread).");
-        process.MapPost("/", ProcessAsync).WithName("Process").RequireRateLimiting(RateLimitPolicy)
+        process.MapPost("/", ProcessAsync).WithName("Process").AddEndpointFilter(ProcessRateLimiter.FilterAsync)
             .WithSummary("Starts a run on a thread; answers 202 at once, progress arrives over /api/stream or the hub.");
 
         var operations = app.MapGroup("/api/operations").WithTags("Processing");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Jockey.AppHost.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -45,5 +46,10 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is set");
+        // The hub draws on the same budget.
+        var (hub, _) = await SubscribeHubAsync(api, threadId, ct);
+        await using var __ = hub;
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<System.Text.Json.JsonElement>("Process", new { text = "via the hub", thread_id = threadId }, ct));
+        Assert.Contains("Too many runs", refused.Message);
     }
 }
