@@ -8,7 +8,7 @@ public static class EventLogExtensions
     /// <summary>Threads, operations and their event log in Redis, and the runs that write them.</summary>
     public static IHostApplicationBuilder AddRuns(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EventLogOptions>().BindConfiguration("ThreadEventLog").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<EventLogOptions>().BindConfiguration("EventLog").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreadStore>();
         builder.Services.AddSingleton<OperationStore>();

@@ -40,6 +40,8 @@ public sealed partial class OperationRunner(
         string? jockeyThreadId = null;
         var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
         string? videoUrl = null;
+        using var lease = new CancellationTokenSource();
+        var renewing = RenewLeaseAsync(operation, lease.Token);
         try
         {
             jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
@@ -57,14 +59,15 @@ public sealed partial class OperationRunner(
             await log.FinishAsync(operation, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
             LogCompleted(operation.OperationId);
         }
-        catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !registry.IsStopping)
+        catch (Exception) when (cancelled.IsCancellationRequested && !registry.IsStopping)
         {
             // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
             if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
             await FinishCancelledAsync(operation, log);
         }
-        catch (Exception ex) when (ex is JockeyException or OperationCanceledException or Azure.RequestFailedException)
+        catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested)
         {
+            // An aborted read may surface as an IOException rather than a cancellation; the token says what happened.
             var reason = ex switch
             {
                 JockeyException => ex.Message,
@@ -72,7 +75,7 @@ public sealed partial class OperationRunner(
                 _ when registry.IsStopping => "The API server stopped while the run was in progress; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
-            if (jockeyThreadId is not null && mapper.RunId is not null && ex is OperationCanceledException) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            if (jockeyThreadId is not null && mapper.RunId is not null && timeout.IsCancellationRequested) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
             await FailAsync(operation, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
@@ -81,6 +84,34 @@ public sealed partial class OperationRunner(
             LogUnexpected(ex, operation.OperationId);
             await FailAsync(operation, $"The API hit an unexpected error: {ex.Message}");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        }
+        finally
+        {
+            await lease.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Keeps the thread's run lock alive while this replica works on the operation.</summary>
+    private async Task RenewLeaseAsync(Operation operation, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.RunLease / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    if (!await operations.RenewLeaseAsync(operation, _options.RunLease)) return;
+                }
+                catch (StackExchange.Redis.RedisException ex)
+                {
+                    LogLeaseRenewalFailed(operation.OperationId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -142,6 +173,9 @@ public sealed partial class OperationRunner(
             LogCancelFailed(runId, ex.Message);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Could not renew the run lease of {OperationId}: {Reason}")]
+    private partial void LogLeaseRenewalFailed(string operationId, string reason);
 
     [LoggerMessage(LogLevel.Information, "Run {OperationId} completed")]
     private partial void LogCompleted(string operationId);

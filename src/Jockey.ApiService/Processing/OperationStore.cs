@@ -31,6 +31,11 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         return '!started'
         """;
 
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """;
+
     public async Task<StartResult> StartAsync(Operation operation, TimeSpan lockTtl)
     {
         RedisKey[] keys = [RedisKeys.Thread(operation.ThreadId), RedisKeys.ActiveRun(operation.ThreadId), RedisKeys.Operation(operation.OperationId), RedisKeys.Operations(operation.ThreadId)];
@@ -43,6 +48,10 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
             _ => new StartResult.Busy(result),
         };
     }
+
+    /// <summary>Extends the run lock while this operation still holds it; false once it does not.</summary>
+    public async Task<bool> RenewLeaseAsync(Operation operation, TimeSpan lease) =>
+        (long)await Db.ScriptEvaluateAsync(RenewScript, [RedisKeys.ActiveRun(operation.ThreadId)], [operation.OperationId, (long)lease.TotalMilliseconds]) == 1;
 
     public async Task<Operation?> GetAsync(string operationId)
     {
