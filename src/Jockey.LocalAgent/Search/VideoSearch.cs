@@ -31,7 +31,8 @@ public sealed class VideoSearch(MediaLibrary library)
 
     public async Task<IReadOnlyList<Segment>> SearchAsync(string indexId, string query, string baseUrl, int limit, CancellationToken ct)
     {
-        var index = await library.GetIndexAsync(indexId, ct) ?? throw new KeyNotFoundException($"Index '{indexId}' does not exist.");
+        var index = await library.GetIndexAsync(indexId, ct) ?? throw new KeyNotFoundException(
+            $"Index '{indexId}' does not exist: copy videos into {library.IndexPath(indexId)} or upload them with POST /indexes/{indexId}/videos.");
         var terms = TextAnalyzer.Terms(query);
         if (terms.Count == 0) return [];
         var corpus = CorpusFor(index);
