@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Jockey.AppHost.Testing;
 
 namespace Jockey.Tests.LocalAgent;
 
@@ -16,13 +15,7 @@ public sealed class RunFailureTests
         var dataPath = Directory.CreateTempSubdirectory("jockey-agent-empty-").FullName;
         try
         {
-            await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
-            {
-                o.Only("jockey");
-                o.AgentDataPath = dataPath;
-                o.Environment("jockey", "LocalAgent__GenerateSampleIndex", "false");
-            }, Ct);
-            await app.WaitForResourceHealthyAsync("jockey", Ct);
+            await using var app = await LocalAgentFixture.StartAgentAsync(dataPath, Ct, ("LocalAgent__GenerateSampleIndex", "false"));
             using var client = app.CreateHttpClient("jockey");
             var thread = await Agent.CreateThreadAsync(client, Ct);
 

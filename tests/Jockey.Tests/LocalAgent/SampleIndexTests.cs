@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Jockey.AppHost.Testing;
 
 namespace Jockey.Tests.LocalAgent;
 
@@ -16,15 +15,9 @@ public sealed class SampleIndexTests
         var dataPath = Directory.CreateTempSubdirectory("jockey-agent-shared-").FullName;
         try
         {
-            var starts = Enumerable.Range(0, 2).Select(_ => DistributedApplicationTestingBuilder.StartAsync(o =>
-            {
-                o.Only("jockey");
-                o.AgentDataPath = dataPath;
-            }, Ct)).ToList();
-            var apps = await Task.WhenAll(starts);
+            var apps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => LocalAgentFixture.StartAgentAsync(dataPath, Ct)));
             try
             {
-                await Task.WhenAll(apps.Select(a => a.WaitForResourceHealthyAsync("jockey", Ct)));
                 var sample = Path.Combine(dataPath, "indexes", "sample");
                 var files = Directory.GetFiles(sample).Select(Path.GetFileName).ToList();
                 Assert.Equal(10, files.Count(f => f!.EndsWith(".mp4", StringComparison.Ordinal)));
