@@ -46,7 +46,7 @@ public sealed class RunLifecycleTests(LocalAgentFixture agent)
     public async Task A_client_that_disconnects_with_on_disconnect_cancel_cancels_its_run()
     {
         var thread = await Agent.CreateThreadAsync(_client, Ct);
-        var body = Agent.RunBody("montage of the forest, the snow and the kitchen");
+        var body = Agent.RunBody("montage of the forest, the snow, the kitchen, the beach, the ocean and the city"); // six clips: seconds of rendering
         body["on_disconnect"] = "cancel";
         string? runId = null;
         using (var response = await _client.SendAsync(Sse.Post($"/threads/{thread}/runs/stream", body), HttpCompletionOption.ResponseHeadersRead, Ct))
