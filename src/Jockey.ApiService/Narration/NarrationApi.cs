@@ -1,0 +1,60 @@
+using System.Net.WebSockets;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Narration;
+
+public static partial class NarrationApi
+{
+    /// <summary><c>/api/ws/audio/{thread_id}</c>: the thread's narration audio as it is synthesized (docs/api.md).</summary>
+    public static IEndpointConventionBuilder MapNarrationApi(this IEndpointRouteBuilder app)
+    {
+        // WebSocket support for this endpoint only, the way SignalR wires its own transport.
+        var pipeline = app.CreateApplicationBuilder()
+            .UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) })
+            .Use(_ => AcceptAsync)
+            .Build();
+        return app.Map("/api/ws/audio/{thread_id}", pipeline)
+            .WithName("NarrationAudio")
+            .WithSummary("Narration audio of a thread over WebSocket: JSON status frames and binary PCM s16le chunks.")
+            .WithTags("Narration");
+    }
+
+    private static async Task AcceptAsync(HttpContext context)
+    {
+        var threadId = context.GetRouteValue("thread_id") as string ?? "";
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Results.Problem(
+                title: "WebSocket required",
+                detail: $"/api/ws/audio/{{thread_id}} streams audio over a WebSocket; connect with ws:// (or wss://) and the Upgrade header.",
+                statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<NarrationOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NarrationApi));
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+
+        var refusal = !ThreadIdPattern().IsMatch(threadId) ? "not a valid thread id; call POST /api/process/init for one"
+            : !await services.GetRequiredService<IThreadDirectory>().ExistsAsync(threadId) ? $"unknown thread '{threadId}': it does not exist or has expired; call POST /api/process/init"
+            : !options.Enabled ? "narration is turned off on this server (Narration:Enabled)"
+            : null;
+        if (refusal is not null)
+        {
+            // Close reasons are limited to 123 bytes by the protocol.
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, refusal.Length > 120 ? refusal[..120] : refusal, context.RequestAborted);
+            return;
+        }
+
+        logger.LogInformation("Narration socket opened on thread {ThreadId}", threadId);
+        var session = new AudioSocket(socket, threadId, services.GetRequiredService<AudioRelay>(),
+            services.GetRequiredService<AudioListeners>(), options, logger);
+        await session.RunAsync(context.RequestAborted);
+        logger.LogInformation("Narration socket closed on thread {ThreadId}", threadId);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    private static partial Regex ThreadIdPattern();
+}
