@@ -20,6 +20,7 @@ public sealed record NarrationResult(
     DateTimeOffset EndedAt,
     TimeSpan AudioDuration,
     TimeSpan? FirstChunkAfter,
+    TimeSpan? SynthesisTime,
     string? ErrorCode = null,
     string? Error = null)
 {
@@ -57,6 +58,9 @@ public sealed class Narrator(
             run.Streaming = await relay.StartAsync(threadId, operationId, AudioFrames.Started(operationId, audio.Format));
             await using var stored = await storage.BeginAsync(threadId, operationId, audio.Format, ct);
 
+            // Chunks are pipelined to Redis (one connection keeps them in order); waiting for each reply would
+            // hold the stream to one round trip per 100 ms of audio.
+            var publishing = new List<Task>();
             var chunkSize = ChunkSize(audio.Format);
             var buffer = new byte[chunkSize];
             var filled = 0;
@@ -69,21 +73,27 @@ public sealed class Narrator(
                 filled = 0;
             }
             if (filled > 0) await EmitAsync(buffer[..filled]);
-            var synthesized = clock.Elapsed;
+            await Task.WhenAll(publishing);
+            run.SynthesisTime = clock.Elapsed;
 
             run.AudioUrl = (await stored.CompleteAsync(ct)).ToString();
             await relay.FinishAsync(threadId, operationId, AudioEntry.Completed, AudioFrames.Completed(operationId, run.Chunks, run.Bytes, run.AudioUrl));
             var duration = audio.Format.Duration(run.Bytes);
             logger.LogInformation(
                 "Narration {OperationId}: {AudioSeconds:0.00} s of audio synthesized in {SynthesisSeconds:0.000} s ({Speed:0.0}x real time), first chunk after {FirstChunkMs:0} ms, stored at {Elapsed:0} ms",
-                operationId, duration.TotalSeconds, synthesized.TotalSeconds, duration / synthesized, run.FirstChunkAfter?.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
+                operationId, duration.TotalSeconds, run.SynthesisTime.Value.TotalSeconds, duration / run.SynthesisTime.Value, run.FirstChunkAfter?.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
             return Result(run, await relay.CountDeliveredAsync(operationId));
 
             async Task EmitAsync(byte[] chunk)
             {
                 run.FirstChunkAfter ??= clock.Elapsed;
-                await relay.PublishChunkAsync(threadId, operationId, run.Chunks, chunk);
-                await stored.WriteAsync(chunk, ct);
+                publishing.Add(relay.PublishChunkAsync(threadId, operationId, run.Chunks, chunk));
+                if (publishing.Count >= MaxChunksInFlight)
+                {
+                    await Task.WhenAll(publishing);
+                    publishing.Clear();
+                }
+                stored.Write(chunk);
                 run.Chunks++;
                 run.Bytes += chunk.Length;
             }
@@ -107,6 +117,8 @@ public sealed class Narrator(
         }
     }
 
+    private const int MaxChunksInFlight = 64;
+
     /// <summary>Whole samples, at most <see cref="NarrationOptions.MaxChunkBytes"/> and <see cref="NarrationOptions.MaxChunkDuration"/>.</summary>
     private int ChunkSize(AudioFormat format)
     {
@@ -117,26 +129,28 @@ public sealed class Narrator(
 
     private async Task<NarrationResult> FailAsync(string threadId, string operationId, Run run, string code, string message)
     {
+        var streamed = 0;
         try
         {
             await relay.FinishAsync(threadId, operationId, AudioEntry.Failed, AudioFrames.Error(code, message, operationId));
+            if (run.Chunks > 0) streamed = await relay.CountDeliveredAsync(operationId);
         }
         catch (RedisException ex)
         {
             logger.LogWarning(ex, "Narration {OperationId} could not report its failure to listeners", operationId);
         }
-        return Fail(run, code, message);
+        return Fail(run, code, message, streamed);
     }
 
-    private NarrationResult Fail(Run run, string code, string message)
+    private NarrationResult Fail(Run run, string code, string message, int streamed = 0)
     {
         logger.LogWarning("Narration failed ({Code}): {Reason}", code, message);
-        return Result(run, 0) with { AudioUrl = null, ErrorCode = code, Error = message };
+        return Result(run, streamed) with { AudioUrl = null, ErrorCode = code, Error = message };
     }
 
     private NarrationResult Result(Run run, int streamed) => new(
         run.Script, run.AudioUrl, run.Chunks, run.Bytes, streamed, run.Streaming, run.StartedAt, time.GetUtcNow(),
-        run.Format?.Duration(run.Bytes) ?? TimeSpan.Zero, run.FirstChunkAfter);
+        run.Format?.Duration(run.Bytes) ?? TimeSpan.Zero, run.FirstChunkAfter, run.SynthesisTime);
 
     /// <summary>What a narration has done so far, so a failure still reports it.</summary>
     private sealed class Run(DateTimeOffset startedAt)
@@ -149,5 +163,6 @@ public sealed class Narrator(
         public int Chunks { get; set; }
         public long Bytes { get; set; }
         public TimeSpan? FirstChunkAfter { get; set; }
+        public TimeSpan? SynthesisTime { get; set; }
     }
 }
