@@ -49,6 +49,7 @@ public static partial class NarrationScript
             + (m.Groups["m"].Value == "00" ? "o'clock" : MinutesPastHour(m.Groups["m"].Value)));
         s = Range().Replace(s, "${a} to ${b}");
         s = Ordinal().Replace(s, m => SpokenNumbers.Ordinal(long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture)));
+        s = Seconds().Replace(s, m => Measured(m.Groups["n"].Value, "sec"));
         s = Decade().Replace(s, m => Plural(Spoken(m.Groups["n"].Value)));
         s = Measure().Replace(s, m => Measured(m.Groups["n"].Value, m.Groups["unit"].Value));
         s = Number().Replace(s, m => Spoken(m.Value));
@@ -140,6 +141,9 @@ public static partial class NarrationScript
     private static partial Regex Range();
     [GeneratedRegex(@"\b(?<n>\d+)(?:st|nd|rd|th)\b")]
     private static partial Regex Ordinal();
+    // "10 s" is seconds; "1990s" and "80s" are decades, so a bare "s" counts as a unit only after a space.
+    [GeneratedRegex(@"(?<n>\d[\d,]*(?:\.\d+)?) s\b(?!['’])")]
+    private static partial Regex Seconds();
     [GeneratedRegex(@"\b(?<n>\d0|\d{3}0)s\b")]
     private static partial Regex Decade();
     [GeneratedRegex(@"(?<n>\d[\d,]*(?:\.\d+)?)\s?(?<unit>km/h|°C|°F|%|ms|secs?|mins?|hrs?|mm|cm|km|kg|lbs?|ft|mph|fps|px|KB|MB|GB|TB|[mhgxk])(?![\p{L}\d])")]

@@ -11,6 +11,7 @@ public sealed class NarrationScriptTests
     [InlineData("about 1 km and 1,250 kg", "About one kilometer and one thousand two hundred fifty kilograms.")]
     [InlineData("the 21st match in 1998", "The twenty-first match in nineteen ninety-eight.")]
     [InlineData("music from the 1980s", "Music from the nineteen eighties.")]
+    [InlineData("Find 3 clips, about 10 s each, e.g. from the 1990s", "Find three clips, about ten seconds each, for example from the nineteen nineties.")]
     [InlineData("clips from 2005 and 2024", "Clips from two thousand five and twenty twenty-four.")]
     [InlineData("highlights, e.g. saves vs. goals etc.", "Highlights, for example saves versus goals et cetera.")]
     [InlineData("5-10 clips under $20 at 50%", "Five to ten clips under twenty dollars at fifty percent.")]
