@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Jockey.ApiService.Narration;
 
@@ -37,22 +38,43 @@ public static partial class NarrationApi
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NarrationApi));
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
 
-        var refusal = !ThreadIdPattern().IsMatch(threadId) ? "not a valid thread id; call POST /api/process/init for one"
-            : !await services.GetRequiredService<IThreadDirectory>().ExistsAsync(threadId) ? $"unknown thread '{threadId}': it does not exist or has expired; call POST /api/process/init"
-            : !options.Enabled ? "narration is turned off on this server (Narration:Enabled)"
-            : null;
-        if (refusal is not null)
+        try
+        {
+            var refusal = !ThreadIdPattern().IsMatch(threadId) ? "not a valid thread id; call POST /api/process/init for one"
+                : !await services.GetRequiredService<IThreadDirectory>().ExistsAsync(threadId) ? $"unknown thread '{threadId}': it does not exist or has expired; call POST /api/process/init"
+                : !options.Enabled ? "narration is turned off on this server (Narration:Enabled)"
+                : null;
+            if (refusal is not null)
+            {
+                await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, refusal, context.RequestAborted);
+                return;
+            }
+
+            logger.LogInformation("Narration socket opened on thread {ThreadId}", threadId);
+            var session = new AudioSocket(socket, threadId, services.GetRequiredService<AudioRelay>(),
+                services.GetRequiredService<AudioListeners>(), options, logger);
+            await session.RunAsync(context.RequestAborted);
+            logger.LogInformation("Narration socket closed on thread {ThreadId}", threadId);
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Narration socket on thread {ThreadId} could not reach Redis", threadId);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, "narration audio is unavailable: Redis is not reachable; reconnect in a moment", context.RequestAborted);
+        }
+    }
+
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason, CancellationToken ct)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        try
         {
             // Close reasons are limited to 123 bytes by the protocol.
-            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, refusal.Length > 120 ? refusal[..120] : refusal, context.RequestAborted);
-            return;
+            await socket.CloseOutputAsync(status, reason.Length > 120 ? reason[..120] : reason, ct);
         }
-
-        logger.LogInformation("Narration socket opened on thread {ThreadId}", threadId);
-        var session = new AudioSocket(socket, threadId, services.GetRequiredService<AudioRelay>(),
-            services.GetRequiredService<AudioListeners>(), options, logger);
-        await session.RunAsync(context.RequestAborted);
-        logger.LogInformation("Narration socket closed on thread {ThreadId}", threadId);
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client is gone already.
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
