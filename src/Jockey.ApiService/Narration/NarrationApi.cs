@@ -1,11 +1,11 @@
 using System.Net.WebSockets;
-using System.Text.RegularExpressions;
+using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Narration;
 
-public static partial class NarrationApi
+public static class NarrationApi
 {
     /// <summary><c>/api/ws/audio/{thread_id}</c>: the thread's narration audio as it is synthesized (docs/api.md).</summary>
     public static IEndpointConventionBuilder MapNarrationApi(this IEndpointRouteBuilder app)
@@ -40,8 +40,8 @@ public static partial class NarrationApi
 
         try
         {
-            var refusal = !ThreadIdPattern().IsMatch(threadId) ? "not a valid thread id; call POST /api/process/init for one"
-                : !await services.GetRequiredService<IThreadDirectory>().ExistsAsync(threadId) ? $"unknown thread '{threadId}': it does not exist or has expired; call POST /api/process/init"
+            var refusal = !ThreadStore.IsWellFormedId(threadId) ? "not a valid thread id; call POST /api/process/init for one"
+                : await services.GetRequiredService<ThreadStore>().GetAsync(threadId) is null ? $"unknown thread '{threadId}': it does not exist or has expired; call POST /api/process/init"
                 : !options.Enabled ? "narration is turned off on this server (Narration:Enabled)"
                 : null;
             if (refusal is not null)
@@ -76,7 +76,4 @@ public static partial class NarrationApi
             // The client is gone already.
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
-    private static partial Regex ThreadIdPattern();
 }

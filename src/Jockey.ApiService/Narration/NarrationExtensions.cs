@@ -8,7 +8,7 @@ public static class NarrationExtensions
 {
     /// <summary>
     /// Narration: the script writer, the speech engine (<c>Narration:Engine</c>), the Redis audio relay, storage
-    /// and <see cref="INarrator"/>. Needs the app's Redis multiplexer and BlobServiceClient.
+    /// and <see cref="INarrator"/>. Needs the app's Redis multiplexer, <c>AddRuns</c> (threads) and <c>AddMedia</c> (blobs).
     /// </summary>
     public static IHostApplicationBuilder AddNarration(this IHostApplicationBuilder builder)
     {
@@ -25,7 +25,6 @@ public static class NarrationExtensions
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IThreadDirectory, RedisThreadDirectory>();
         services.AddHttpClient(nameof(OpenAiSpeechSynthesizer));
         services.AddSingleton<ISpeechSynthesizer>(sp => sp.GetRequiredService<IOptions<NarrationOptions>>().Value.Engine == "openai"
             ? ActivatorUtilities.CreateInstance<OpenAiSpeechSynthesizer>(sp)

@@ -62,14 +62,6 @@ public sealed class NarrationOptions
     [Required, AllowedValues("ogg", "mp3")]
     public string StoredFormat { get; set; } = "ogg";
 
-    /// <summary>Blob container holding <c>{thread_id}/{operation_id}/narration.{ogg|mp3}</c>.</summary>
-    [Required, RegularExpression("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
-    public string Container { get; set; } = "media";
-
-    /// <summary>Lifetime of the read-only SAS URL handed out for the stored narration.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
-    public TimeSpan SasExpiry { get; set; } = TimeSpan.FromMinutes(30);
-
     /// <summary>Optional: rewrite the script through an OpenAI-compatible chat model; the rules are the fallback.</summary>
     public LlmOptions Llm { get; set; } = new();
 

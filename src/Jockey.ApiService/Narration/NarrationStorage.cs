@@ -5,7 +5,8 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Azure.Storage.Sas;
+using Azure.Storage.Blobs.Specialized;
+using Jockey.ApiService.Media;
 using Jockey.ApiService.Speech;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,9 @@ namespace Jockey.ApiService.Narration;
 
 /// <summary>
 /// Compresses a narration with ffmpeg while it is being synthesized and uploads ffmpeg's output as it comes, to
-/// <c>{container}/{thread_id}/{operation_id}/narration.{ogg|mp3}</c>; the caller gets a read-only SAS URL.
+/// <c>media/{thread_id}/{operation_id}/narration.{ogg|mp3}</c> next to the video; the caller gets a read-only SAS URL.
 /// </summary>
-public sealed class NarrationStorage(BlobServiceClient blobs, IOptions<NarrationOptions> options, TimeProvider time)
+public sealed class NarrationStorage(MediaStore media, IOptions<NarrationOptions> options)
 {
     private Task? _containerReady;
 
@@ -24,9 +25,8 @@ public sealed class NarrationStorage(BlobServiceClient blobs, IOptions<Narration
     public async Task<StoredNarration> BeginAsync(string threadId, string operationId, AudioFormat format, CancellationToken ct)
     {
         var o = options.Value;
-        var container = blobs.GetBlobContainerClient(o.Container);
-        await (_containerReady ??= container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
-        var blob = container.GetBlobClient(BlobName(threadId, operationId, o.StoredFormat));
+        var blob = media.GetBlob(BlobName(threadId, operationId, o.StoredFormat));
+        await (_containerReady ??= blob.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
 
         var start = new ProcessStartInfo(o.FfmpegPath)
         {
@@ -64,23 +64,8 @@ public sealed class NarrationStorage(BlobServiceClient blobs, IOptions<Narration
         return [.. input, .. output];
     }
 
-    /// <summary>A read-only SAS URL: account-key signed when the client holds the key (Azurite), else user-delegation.</summary>
-    internal async Task<Uri> ReadUrlAsync(BlobClient blob, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var expiresOn = now.Add(options.Value.SasExpiry);
-        if (blob.CanGenerateSasUri) return blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn);
-
-        var key = await blobs.GetUserDelegationKeyAsync(now.AddMinutes(-5), expiresOn, ct);
-        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresOn)
-        {
-            BlobContainerName = blob.BlobContainerName,
-            BlobName = blob.Name,
-            Resource = "b",
-            StartsOn = now.AddMinutes(-5),
-        };
-        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, blobs.AccountName) }.ToUri();
-    }
+    /// <summary>The same read-only SAS URLs videos get (Media:SasExpiry).</summary>
+    internal Task<Uri> ReadUrlAsync(BlobClient blob, CancellationToken ct) => media.CreateReadUrlAsync(blob, ct);
 }
 
 /// <summary>A narration on its way into Blob Storage: PCM in, compressed file out.</summary>

@@ -115,6 +115,16 @@ public sealed class Narrator(
             logger.LogWarning(ex, "Narration {OperationId} could not reach Redis", operationId);
             return Fail(run, "unavailable", $"Narration could not be streamed: Redis is not reachable ({ex.Message}) — check ConnectionStrings:redis.");
         }
+        catch (Azure.RequestFailedException ex)
+        {
+            return await FailAsync(threadId, operationId, run, "storage_failed", $"The stored narration's link could not be signed ({ex.Status} {ex.ErrorCode}) — check the API's access to the storage account.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The run must go on whatever narration does; this is a bug to fix, so it is logged in full.
+            logger.LogError(ex, "Narration {OperationId} failed unexpectedly", operationId);
+            return await FailAsync(threadId, operationId, run, "narration_failed", $"Narration failed unexpectedly: {ex.Message}");
+        }
     }
 
     private const int MaxChunksInFlight = 64;

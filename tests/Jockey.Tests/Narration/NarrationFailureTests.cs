@@ -1,5 +1,8 @@
 using System.Net.WebSockets;
+using System.Text.Json;
 using Jockey.ApiService.Narration;
+using Jockey.AppHost.Testing;
+using Jockey.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jockey.Tests.Narration;
@@ -10,7 +13,36 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
     private static CancellationToken Timeout(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
     [Fact]
-    public async Task Missing_espeak_fails_the_narration_with_the_fix_in_the_message()
+    public async Task Missing_espeak_marks_the_narration_failed_with_the_fix_and_the_run_still_completes()
+    {
+        var ct = Timeout(120);
+        await using var jockey = await FakeJockeyServer.StartAsync();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.JockeyUrl = jockey.BaseAddress;
+            o.Only("apiservice");
+            o.Environment("apiservice", "Narration__EspeakPath", "/nonexistent/espeak-ng");
+        }, ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+        using var api = app.CreateHttpClient("apiservice");
+        var threadId = await ApiSteps.InitAsync(api, ct);
+
+        var operation = await ApiSteps.ProcessAsync(api, threadId, "Show me 2 goals.", ct);
+        var operationId = operation.GetProperty("operation_id").GetString()!;
+        var events = await ApiSteps.ReadMessagesAsync(ApiSteps.StreamAsync(api, threadId, 0, ct), ApiSteps.EndOf(operationId));
+
+        Assert.Equal("processing", operation.GetProperty("status").GetString());
+        Assert.Contains("espeak-ng not found", operation.GetProperty("narration_error").GetString());
+        Assert.Contains("./scripts/dev.sh", operation.GetProperty("narration_error").GetString());
+        Assert.Equal(JsonValueKind.Null, operation.GetProperty("audio_urls").GetProperty("main").ValueKind);
+        Assert.Equal("Show me two goals.", operation.GetProperty("response").GetProperty("transformed_text").GetString());
+        var narration = Assert.Single(events, e => ApiSteps.Name(e) == "narration");
+        Assert.Contains("./scripts/dev.sh", narration.GetProperty("data").GetProperty("error").GetString());
+        Assert.Equal("completed", ApiSteps.Name(events[^1]));
+    }
+
+    [Fact]
+    public async Task Missing_espeak_sends_an_error_frame_with_the_fix_to_listeners()
     {
         var ct = Timeout();
         var threadId = await fixture.CreateThreadAsync();

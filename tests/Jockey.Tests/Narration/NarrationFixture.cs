@@ -5,13 +5,15 @@ using Jockey.AppHost.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using StackExchange.Redis;
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Media;
+using Jockey.Tests.Api;
 
 namespace Jockey.Tests.Narration;
 
 /// <summary>
-/// Two API replicas on real Redis and Azurite, and a narrator host in the test process wired the same way the API
-/// wires it (AddRedis, AddBlobStorage, AddNarration), standing in for the replica that runs an operation.
+/// Two API replicas on real Redis and Azurite with a fake Jockey, and — for narration settings the running API does
+/// not have — a narrator host in the test process wired the way the API wires it, standing in for another replica.
 /// </summary>
 public sealed class NarrationFixture : IAsyncLifetime
 {
@@ -19,6 +21,8 @@ public sealed class NarrationFixture : IAsyncLifetime
     public static readonly TimeSpan SlowClientTimeout = TimeSpan.FromSeconds(1);
 
     public TestingApp App { get; private set; } = null!;
+
+    public FakeJockeyServer Jockey { get; private set; } = null!;
 
     public string RedisConnectionString { get; private set; } = "";
 
@@ -31,10 +35,13 @@ public sealed class NarrationFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        Jockey = await FakeJockeyServer.StartAsync();
         App = await DistributedApplicationTestingBuilder.StartAsync(o =>
         {
             o.ApiReplicas = 2;
+            o.JockeyUrl = Jockey.BaseAddress;
             o.Only("apiservice");
+            o.Environment("apiservice", "Limits__ProcessPermits", "1000");
             o.Environment("apiservice", "Narration__SlowClientTimeout", SlowClientTimeout.ToString());
             o.Environment("apiservice", "Narration__SocketBufferBytes", "65536");
         }, timeout.Token);
@@ -51,24 +58,26 @@ public sealed class NarrationFixture : IAsyncLifetime
         {
             ["ConnectionStrings:redis"] = RedisConnectionString,
             ["ConnectionStrings:blobs"] = BlobsConnectionString,
+            ["Jockey:Url"] = Jockey.BaseAddress.ToString(),
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.Services.AddLogging();
         builder.AddRedis("redis");
         builder.AddBlobStorage("blobs");
+        builder.AddJockeyClient();
+        builder.AddMedia();
         builder.AddNarration();
         return builder.Build();
     }
 
-    /// <summary>A thread as the API records it: its hash at <c>jockey:thread:{id}</c>.</summary>
+    /// <summary>A new thread, made the way the browser makes one.</summary>
     public async Task<string> CreateThreadAsync()
     {
-        var threadId = Guid.NewGuid().ToString("N");
-        var redis = Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-        await redis.HashSetAsync(RedisThreadDirectory.Thread(threadId), "created_at", DateTimeOffset.UtcNow.ToString("O"));
-        await redis.KeyExpireAsync(RedisThreadDirectory.Thread(threadId), TimeSpan.FromHours(1));
-        return threadId;
+        using var api = Api(0);
+        return await ApiSteps.InitAsync(api, ApiSteps.Timeout());
     }
+
+    public HttpClient Api(int replica) => App.CreateHttpClient("apiservice", replica);
 
     public Uri Replica(int index) => App.GetEndpoint("apiservice", index);
 
@@ -76,6 +85,7 @@ public sealed class NarrationFixture : IAsyncLifetime
     {
         _host?.Dispose();
         if (App is not null) await App.DisposeAsync();
+        if (Jockey is not null) await Jockey.DisposeAsync();
     }
 
     /// <summary>Duration of an audio file according to ffprobe.</summary>

@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Jockey.ApiService.Narration;
+using Jockey.ApiService.Threads;
+using Jockey.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jockey.Tests.Narration;
 
-/// <summary><c>/api/ws/audio/{thread_id}</c> against two API replicas, real espeak-ng, Redis, Azurite and ffmpeg.</summary>
+/// <summary><c>POST /api/process</c> and <c>/api/ws/audio/{thread_id}</c> on two API replicas: real espeak-ng, Redis, Azurite and ffmpeg.</summary>
 public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixture<NarrationFixture>
 {
     private const string Request = "Find 3 clips of sunrises over the ocean, about 10 s each, e.g. from the 1990s.";
@@ -16,7 +18,7 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
     private INarrator Narrator => fixture.Services.GetRequiredService<INarrator>();
 
     [Fact]
-    public async Task Socket_gets_connected_started_pcm_chunks_completed_and_the_pcm_matches_the_stored_file()
+    public async Task Post_on_one_replica_streams_to_a_socket_on_the_other_and_the_pcm_matches_the_stored_file()
     {
         var ct = Timeout();
         var threadId = await fixture.CreateThreadAsync();
@@ -24,13 +26,13 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         var connected = await client.ReceiveJsonAsync(ct);
         Assert.Equal("status", connected.GetProperty("type").GetString());
         Assert.Equal("connected", connected.GetProperty("state").GetString());
+        using var apiB = fixture.Api(1);
 
-        var operationId = Guid.NewGuid().ToString("N");
-        var narrating = Narrator.NarrateAsync(threadId, operationId, Request, ct);
+        var posting = ApiSteps.ProcessAsync(apiB, threadId, Request, ct);
         var heard = await client.ReceiveNarrationAsync(ct);
-        var result = await narrating;
+        var operation = await posting;
 
-        Assert.Null(result.Error);
+        var operationId = operation.GetProperty("operation_id").GetString();
         Assert.Equal("started", heard.Started.GetProperty("state").GetString());
         Assert.Equal(operationId, heard.Started.GetProperty("operation_id").GetString());
         var format = heard.Started.GetProperty("format");
@@ -43,15 +45,22 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         Assert.Equal("completed", heard.State());
         Assert.Equal(heard.Chunks.Count, heard.End.GetProperty("chunk_count").GetInt32());
         Assert.Equal(heard.Pcm.Length, heard.End.GetProperty("total_bytes").GetInt64());
-        Assert.Equal(result.AudioUrl, heard.End.GetProperty("audio_url").GetString());
-        Assert.Equal(heard.Chunks.Count, result.ChunkCount);
-        Assert.Equal(heard.Pcm.Length, result.TotalBytes);
-        Assert.True(result.StreamingEnabled);
-        Assert.Equal(result.ChunkCount, result.ChunksStreamed);
-        Assert.Contains($"/media/{threadId}/{operationId}/narration.ogg", result.AudioUrl);
+        var audioUrl = operation.GetProperty("audio_urls").GetProperty("main").GetString();
+        Assert.Equal(audioUrl, heard.End.GetProperty("audio_url").GetString());
+        Assert.Equal(audioUrl, operation.GetProperty("response").GetProperty("audio_url").GetString());
+        Assert.Equal("Find three clips of sunrises over the ocean, about ten seconds each, for example from the nineteen nineties.",
+            operation.GetProperty("response").GetProperty("transformed_text").GetString());
+        var stats = operation.GetProperty("stats");
+        Assert.Equal(heard.Chunks.Count, stats.GetProperty("chunk_count").GetInt32());
+        Assert.Equal(heard.Pcm.Length, stats.GetProperty("total_bytes").GetInt64());
+        Assert.Equal(heard.Chunks.Count, stats.GetProperty("chunks_streamed").GetInt32());
+        Assert.True(stats.GetProperty("streaming_enabled").GetBoolean());
+        var timeline = operation.GetProperty("timeline");
+        Assert.True(timeline.GetProperty("end_time").GetDateTimeOffset() > timeline.GetProperty("start_time").GetDateTimeOffset());
+        Assert.Contains($"/media/{threadId}/{operationId}/narration.ogg", audioUrl);
 
         using var http = new HttpClient();
-        var stored = await http.GetByteArrayAsync(result.AudioUrl, ct);
+        var stored = await http.GetByteArrayAsync(audioUrl, ct);
         var storedDuration = await NarrationFixture.ProbeDurationAsync(stored, ct);
         var streamedDuration = TimeSpan.FromSeconds(heard.Pcm.Length / (2.0 * 22050));
         Assert.InRange((storedDuration - streamedDuration).Duration().TotalMilliseconds, 0, 50);
@@ -59,7 +68,29 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Sockets_on_both_replicas_get_the_same_audio_of_a_narration_run_elsewhere()
+    public async Task Narration_event_comes_before_the_end_and_the_finished_operation_keeps_its_narration()
+    {
+        var ct = Timeout();
+        var threadId = await fixture.CreateThreadAsync();
+        using var api = fixture.Api(0);
+
+        var operation = await ApiSteps.ProcessAsync(api, threadId, Request, ct);
+        var operationId = operation.GetProperty("operation_id").GetString()!;
+        var events = await ApiSteps.ReadMessagesAsync(ApiSteps.StreamAsync(api, threadId, 0, ct), ApiSteps.EndOf(operationId));
+        var finished = await ApiSteps.WaitForEndAsync(api, operationId, ct);
+
+        var narration = Assert.Single(events, e => ApiSteps.Name(e) == "narration");
+        Assert.Equal("system", narration.GetProperty("type").GetString());
+        Assert.Equal(operation.GetProperty("audio_urls").GetProperty("main").GetString(), narration.GetProperty("data").GetProperty("audio_url").GetString());
+        Assert.Equal(operation.GetProperty("response").GetProperty("transformed_text").GetString(), narration.GetProperty("data").GetProperty("transformed_text").GetString());
+        Assert.True(events.IndexOf(narration) < events.Count - 1);
+        Assert.Equal("completed", finished.GetProperty("status").GetString());
+        Assert.Equal(operation.GetProperty("audio_urls").GetProperty("main").GetString(), finished.GetProperty("audio_urls").GetProperty("main").GetString());
+        Assert.Equal(operation.GetProperty("stats").GetProperty("total_bytes").GetInt64(), finished.GetProperty("stats").GetProperty("total_bytes").GetInt64());
+    }
+
+    [Fact]
+    public async Task Sockets_on_both_replicas_get_the_same_audio()
     {
         var ct = Timeout();
         var threadId = await fixture.CreateThreadAsync();
@@ -67,13 +98,13 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         await using var b = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
         await a.ReceiveJsonAsync(ct);
         await b.ReceiveJsonAsync(ct);
+        using var api = fixture.Api(1);
 
-        var result = await Narrator.NarrateAsync(threadId, Guid.NewGuid().ToString("N"), Request, ct);
+        var operation = await ApiSteps.ProcessAsync(api, threadId, Request, ct);
         var onA = await a.ReceiveNarrationAsync(ct);
         var onB = await b.ReceiveNarrationAsync(ct);
 
-        Assert.Null(result.Error);
-        Assert.Equal(result.TotalBytes, onA.Pcm.Length);
+        Assert.Equal(operation.GetProperty("stats").GetProperty("total_bytes").GetInt64(), onA.Pcm.Length);
         Assert.Equal(onA.Pcm, onB.Pcm);
         Assert.Equal("completed", onB.State());
     }
@@ -83,34 +114,20 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
     {
         var ct = Timeout();
         var threadId = await fixture.CreateThreadAsync();
-        await using var live = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
-        await live.ReceiveJsonAsync(ct);
-        var operationId = Guid.NewGuid().ToString("N");
-        var result = await Narrator.NarrateAsync(threadId, operationId, Request, ct);
-        var heardLive = await live.ReceiveNarrationAsync(ct);
+        using var api = fixture.Api(0);
+        var operation = await ApiSteps.ProcessAsync(api, threadId, Request, ct);
 
         await using var late = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
         Assert.Equal("connected", (await late.ReceiveJsonAsync(ct)).GetProperty("state").GetString());
-        var heardLate = await late.ReceiveNarrationAsync(ct);
+        var heard = await late.ReceiveNarrationAsync(ct);
 
-        Assert.Equal(operationId, heardLate.Started.GetProperty("operation_id").GetString());
-        Assert.Equal(heardLive.Pcm, heardLate.Pcm);
-        Assert.Equal(result.TotalBytes, heardLate.Pcm.Length);
-        Assert.Equal(result.AudioUrl, heardLate.End.GetProperty("audio_url").GetString());
-    }
-
-    [Fact]
-    public async Task Nobody_listening_means_streaming_disabled_and_nothing_streamed()
-    {
-        var ct = Timeout();
-        var threadId = await fixture.CreateThreadAsync();
-
-        var result = await Narrator.NarrateAsync(threadId, Guid.NewGuid().ToString("N"), Request, ct);
-
-        Assert.Null(result.Error);
-        Assert.False(result.StreamingEnabled);
-        Assert.Equal(0, result.ChunksStreamed);
-        Assert.True(result.ChunkCount > 0);
+        var stats = operation.GetProperty("stats");
+        Assert.False(stats.GetProperty("streaming_enabled").GetBoolean());
+        Assert.Equal(0, stats.GetProperty("chunks_streamed").GetInt32());
+        Assert.Equal(operation.GetProperty("operation_id").GetString(), heard.Started.GetProperty("operation_id").GetString());
+        Assert.Equal(stats.GetProperty("total_bytes").GetInt64(), heard.Pcm.Length);
+        Assert.Equal(stats.GetProperty("chunk_count").GetInt32(), heard.Chunks.Count);
+        Assert.Equal(operation.GetProperty("audio_urls").GetProperty("main").GetString(), heard.End.GetProperty("audio_url").GetString());
     }
 
     [Fact]
@@ -162,11 +179,16 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
     public async Task Unknown_thread_is_closed_with_1008_and_a_reason()
     {
         var ct = Timeout();
-        await using var client = await AudioClient.ConnectAsync(fixture.Replica(0), "no-such-thread", ct);
+        var unknown = ThreadStore.NewId();
+        await using var client = await AudioClient.ConnectAsync(fixture.Replica(0), unknown, ct);
+        await using var malformed = await AudioClient.ConnectAsync(fixture.Replica(1), "no such thread!", ct);
 
         Assert.Null(await client.ReceiveAsync(ct));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.Socket.CloseStatus);
-        Assert.Contains("unknown thread 'no-such-thread'", client.Socket.CloseStatusDescription);
+        Assert.Contains($"unknown thread '{unknown}'", client.Socket.CloseStatusDescription);
+        Assert.Null(await malformed.ReceiveAsync(ct));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, malformed.Socket.CloseStatus);
+        Assert.Contains("not a valid thread id", malformed.Socket.CloseStatusDescription);
     }
 
     [Fact]
