@@ -1,12 +1,11 @@
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Narration;
-using Jockey.ApiService.Streaming;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Processing;
 
 /// <summary>Narrates an operation's request and records the outcome: the operation's narration fields and the <c>narration</c> event.</summary>
-public sealed partial class OperationNarration(INarrator narrator, OperationStore operations, ThreadEventLog log, ThreadNotifier notifier, ILogger<OperationNarration> logger)
+public sealed partial class OperationNarration(INarrator narrator, OperationStore operations, ThreadEventLog log, ILogger<OperationNarration> logger)
 {
     /// <summary>The operation with its narration filled in; never throws, so the run waiting on it always ends.</summary>
     public async Task<Operation> NarrateAsync(Operation operation)
@@ -19,7 +18,7 @@ public sealed partial class OperationNarration(INarrator narrator, OperationStor
                 ? new NewEvent(EventTypes.System, result.TransformedText, EventNames.Narration, new NarrationData(result.AudioUrl, result.TransformedText))
                 : new NewEvent(EventTypes.System, $"Narration failed: {result.Error}", EventNames.Narration, new NarrationData(null, result.TransformedText, result.Error));
             await log.AppendAsync(operation.ThreadId, operation.OperationId, ev, CancellationToken.None);
-            if (await operations.UpdateAsync(narrated)) await notifier.OperationAsync(narrated);
+            await operations.UpdateAsync(narrated);
         }
         catch (RedisException ex)
         {

@@ -75,9 +75,9 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         return 1
         """;
 
-    /// <summary>Replaces the stored operation while it is still processing; false when it has ended meanwhile.</summary>
-    public async Task<bool> UpdateAsync(Operation operation) =>
-        (long)await Db.ScriptEvaluateAsync(UpdateScript, [RedisKeys.Operation(operation.OperationId)], [JsonSerializer.Serialize(operation, ApiJson.Options)]) == 1;
+    /// <summary>Replaces the stored operation while it is still processing; one that has ended keeps its final state.</summary>
+    public Task UpdateAsync(Operation operation) =>
+        Db.ScriptEvaluateAsync(UpdateScript, [RedisKeys.Operation(operation.OperationId)], [JsonSerializer.Serialize(operation, ApiJson.Options)]);
 
     private IDatabase Db => redis.GetDatabase();
 }

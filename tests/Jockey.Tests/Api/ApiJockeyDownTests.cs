@@ -39,7 +39,7 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains($"Jockey server at {fixture.DeadUrl.ToString().TrimEnd('/')} is not reachable", failed.GetProperty("error").GetString());
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
-        Assert.Equal(["user", "failed"], events.Select(Name));
+        Assert.Equal(["user", "narration", "failed"], events.Select(Name));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/config", ct)).StatusCode);
         var health = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/health", ct);
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
