@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Speech;
 
 namespace Jockey.ApiService.Narration;
@@ -7,11 +8,8 @@ namespace Jockey.ApiService.Narration;
 /// <summary>The JSON text frames of <c>/api/ws/audio/{thread_id}</c> (docs/api.md, "Narration audio WebSocket").</summary>
 public static class AudioFrames
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>The API's snake_case JSON, leaving out what a frame does not carry.</summary>
+    public static readonly JsonSerializerOptions Json = new(ApiJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public static string Connected(string threadId) => Serialize(new Status("connected", ThreadId: threadId));
 
