@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Jockey.ApiService.Threads;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Narration;
@@ -21,7 +22,7 @@ public sealed class AudioListeners(IConnectionMultiplexer redis)
             if (!_threads.TryGetValue(threadId, out var listeners))
             {
                 listeners = new ThreadListeners();
-                await redis.GetSubscriber().SubscribeAsync(AudioRelay.Channel(threadId), (_, op) => listeners.Notify(op.ToString()));
+                await redis.GetSubscriber().SubscribeAsync(RedisKeys.NarrationChannel(threadId), (_, op) => listeners.Notify(op.ToString()));
                 _threads[threadId] = listeners;
             }
             listeners.Add(onOperation);
@@ -41,7 +42,7 @@ public sealed class AudioListeners(IConnectionMultiplexer redis)
             if (_threads.TryGetValue(threadId, out var listeners) && listeners.Remove(onOperation) == 0)
             {
                 _threads.TryRemove(threadId, out _);
-                await redis.GetSubscriber().UnsubscribeAsync(AudioRelay.Channel(threadId));
+                await redis.GetSubscriber().UnsubscribeAsync(RedisKeys.NarrationChannel(threadId));
             }
         }
         finally

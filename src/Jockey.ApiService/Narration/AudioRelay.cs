@@ -1,5 +1,6 @@
 using System.Globalization;
 using Jockey.ApiService.Speech;
+using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -24,17 +25,6 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
 
     private IDatabase Db => redis.GetDatabase();
 
-    public static RedisKey Entries(string operationId) => $"jockey:narration:{operationId}";
-
-    /// <summary>Bitmap: bit n set once chunk n reached at least one live WebSocket.</summary>
-    public static RedisKey Delivered(string operationId) => $"jockey:narration:{operationId}:delivered";
-
-    /// <summary>Hash: the thread's latest narration (<c>operation_id</c>, <c>started_at</c> in Unix ms), for late joiners.</summary>
-    public static RedisKey Latest(string threadId) => $"jockey:thread:{threadId}:narration";
-
-    /// <summary>Pub/sub: operation ids with new entries; only replicas with a socket on the thread subscribe.</summary>
-    public static RedisChannel Channel(string threadId) => RedisChannel.Literal($"jockey:narration:{threadId}");
-
     /// <summary>Writes the started frame and makes the operation the thread's latest.</summary>
     /// <returns>Whether any replica had a WebSocket listening on the thread at that moment.</returns>
     public async Task<bool> StartAsync(string threadId, string operationId, string startedFrame)
@@ -42,13 +32,13 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
         var ttl = options.Value.Retention;
         var batch = Db.CreateBatch();
         var add = Add(batch, operationId, AudioEntry.Started, startedFrame);
-        var expire = batch.KeyExpireAsync(Entries(operationId), ttl);
-        var delivered = batch.StringSetBitAsync(Delivered(operationId), 0, false);
-        var expireDelivered = batch.KeyExpireAsync(Delivered(operationId), ttl);
-        var latest = batch.HashSetAsync(Latest(threadId),
+        var expire = batch.KeyExpireAsync(RedisKeys.Narration(operationId), ttl);
+        var delivered = batch.StringSetBitAsync(RedisKeys.NarrationDelivered(operationId), 0, false);
+        var expireDelivered = batch.KeyExpireAsync(RedisKeys.NarrationDelivered(operationId), ttl);
+        var latest = batch.HashSetAsync(RedisKeys.LatestNarration(threadId),
             [new("operation_id", operationId), new("started_at", time.GetUtcNow().ToUnixTimeMilliseconds())]);
-        var expireLatest = batch.KeyExpireAsync(Latest(threadId), ttl);
-        var listeners = batch.PublishAsync(Channel(threadId), operationId);
+        var expireLatest = batch.KeyExpireAsync(RedisKeys.LatestNarration(threadId), ttl);
+        var listeners = batch.PublishAsync(RedisKeys.NarrationChannel(threadId), operationId);
         batch.Execute();
         await Task.WhenAll(add, expire, delivered, expireDelivered, latest, expireLatest, listeners);
         return listeners.Result > 0;
@@ -61,15 +51,15 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
         AppendAsync(threadId, operationId, kind, frame, -1);
 
     /// <summary>How many chunks reached at least one live socket so far.</summary>
-    public async Task<int> CountDeliveredAsync(string operationId) => (int)await Db.StringBitCountAsync(Delivered(operationId));
+    public async Task<int> CountDeliveredAsync(string operationId) => (int)await Db.StringBitCountAsync(RedisKeys.NarrationDelivered(operationId));
 
     public void MarkDelivered(string operationId, int index) =>
-        Db.StringSetBit(Delivered(operationId), index, true, CommandFlags.FireAndForget);
+        Db.StringSetBit(RedisKeys.NarrationDelivered(operationId), index, true, CommandFlags.FireAndForget);
 
     /// <summary>The thread's latest narration if it started within <see cref="NarrationOptions.ReplayWindow"/>.</summary>
     public async Task<string?> ReplayableAsync(string threadId)
     {
-        var latest = await Db.HashGetAsync(Latest(threadId), ["operation_id", "started_at"]);
+        var latest = await Db.HashGetAsync(RedisKeys.LatestNarration(threadId), ["operation_id", "started_at"]);
         if (latest[0].IsNull || !latest[1].TryParse(out long startedAt)) return null;
         var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(startedAt);
         return age <= options.Value.ReplayWindow ? latest[0].ToString() : null;
@@ -79,7 +69,7 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
     public async Task<IReadOnlyList<AudioEntry>> ReadAsync(string operationId, RedisValue? afterId, int count)
     {
         var from = afterId is { } id ? (RedisValue)("(" + id) : (RedisValue)"-";
-        var entries = await Db.StreamRangeAsync(Entries(operationId), from, "+", count);
+        var entries = await Db.StreamRangeAsync(RedisKeys.Narration(operationId), from, "+", count);
         return entries.Select(e => new AudioEntry(e.Id, e[KindField].ToString(), e[DataField],
             e[IndexField].TryParse(out int index) ? index : -1)).ToList();
     }
@@ -89,14 +79,14 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
         var batch = Db.CreateBatch();
         var add = Add(batch, operationId, kind, data, index);
         // A failure before the started entry creates the stream here, so it needs its expiry too.
-        var expire = batch.KeyExpireAsync(Entries(operationId), options.Value.Retention, ExpireWhen.HasNoExpiry);
-        var notify = batch.PublishAsync(Channel(threadId), operationId);
+        var expire = batch.KeyExpireAsync(RedisKeys.Narration(operationId), options.Value.Retention, ExpireWhen.HasNoExpiry);
+        var notify = batch.PublishAsync(RedisKeys.NarrationChannel(threadId), operationId);
         batch.Execute();
         await Task.WhenAll(add, expire, notify);
     }
 
     private static Task<RedisValue> Add(IBatch batch, string operationId, string kind, RedisValue data, int index = -1) =>
-        batch.StreamAddAsync(Entries(operationId), index < 0
+        batch.StreamAddAsync(RedisKeys.Narration(operationId), index < 0
             ? [new(KindField, kind), new(DataField, data)]
             : [new(KindField, kind), new(DataField, data), new(IndexField, index.ToString(CultureInfo.InvariantCulture))]);
 }
