@@ -16,6 +16,7 @@ public static class EventLogExtensions
         builder.Services.AddSingleton<RunRegistry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RunRegistry>());
         builder.Services.AddSingleton<OperationRunner>();
+        builder.Services.AddSingleton<OperationNarration>();
         builder.Services.AddSingleton<ProcessingService>();
         return builder;
     }

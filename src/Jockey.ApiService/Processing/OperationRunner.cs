@@ -27,10 +27,12 @@ public sealed partial class OperationRunner(
     private readonly JockeyOptions _options = options.Value;
 
     /// <summary>Starts the run in the background, continuing the caller's trace.</summary>
-    public void Launch(Operation operation, ActivityContext parent) =>
-        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, ct));
+    /// <param name="narrated">The operation with its narration filled in; it is what the run's end records, so the
+    /// narration's fields and event always come before the terminal event.</param>
+    public void Launch(Operation operation, ActivityContext parent, Task<Operation>? narrated = null) =>
+        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, narrated ?? Task.FromResult(operation), ct));
 
-    private async Task RunAsync(Operation operation, ActivityContext parent, CancellationToken cancelled)
+    private async Task RunAsync(Operation operation, ActivityContext parent, Task<Operation> narrated, CancellationToken cancelled)
     {
         using var activity = ApiTelemetry.Source.StartActivity("jockey.run", ActivityKind.Internal, parent);
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
@@ -56,14 +58,14 @@ public sealed partial class OperationRunner(
             foreach (var output in mapper.Complete()) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
 
             var text = videoUrl is null ? "Done." : "Done. Your video is ready.";
-            await log.FinishAsync(operation, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
+            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
             LogCompleted(operation.OperationId);
         }
         catch (Exception) when (cancelled.IsCancellationRequested && !registry.IsStopping)
         {
             // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
             if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
-            await FinishCancelledAsync(operation, log);
+            await FinishCancelledAsync(await narrated, log);
         }
         catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested)
         {
@@ -76,13 +78,13 @@ public sealed partial class OperationRunner(
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
             if (jockeyThreadId is not null && mapper.RunId is not null && timeout.IsCancellationRequested) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
-            await FailAsync(operation, reason);
+            await FailAsync(await narrated, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
         catch (Exception ex)
         {
             LogUnexpected(ex, operation.OperationId);
-            await FailAsync(operation, $"The API hit an unexpected error: {ex.Message}");
+            await FailAsync(await narrated, $"The API hit an unexpected error: {ex.Message}");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
         }
         finally

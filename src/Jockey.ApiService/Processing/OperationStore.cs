@@ -77,5 +77,16 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         return fields[0].IsNullOrEmpty || fields[1].IsNullOrEmpty ? null : ((string)fields[0]!, (string)fields[1]!);
     }
 
+    // KEYS: op. ARGV: operation json. A run that already ended has recorded its final state; leave it.
+    private const string UpdateScript = """
+        if redis.call('HGET', KEYS[1], 'status') ~= 'processing' then return 0 end
+        redis.call('HSET', KEYS[1], 'json', ARGV[1])
+        return 1
+        """;
+
+    /// <summary>Replaces the stored operation while it is still processing; one that has ended keeps its final state.</summary>
+    public Task UpdateAsync(Operation operation) =>
+        Db.ScriptEvaluateAsync(UpdateScript, [RedisKeys.Operation(operation.OperationId)], [JsonSerializer.Serialize(operation, ApiJson.Options)]);
+
     private IDatabase Db => redis.GetDatabase();
 }

@@ -24,6 +24,7 @@ public sealed class ProcessingService(
     ThreadStore threads,
     ThreadEventLog log,
     OperationRunner runner,
+    OperationNarration narration,
     ThreadNotifier notifier,
     IOptions<LimitsOptions> limits,
     IOptions<JockeyOptions> jockey,
@@ -60,8 +61,10 @@ public sealed class ProcessingService(
         }
         await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.Human, operation.Response.OriginalText, EventNames.User), CancellationToken.None);
         await notifier.OperationAsync(operation);
-        runner.Launch(operation, activity?.Context ?? default);
-        return new ProcessOutcome.Accepted(operation);
+        // The run starts at once; the answer waits for the narration (seconds), never for the video.
+        var narrated = narration.NarrateAsync(operation);
+        runner.Launch(operation, activity?.Context ?? default, narrated);
+        return new ProcessOutcome.Accepted(await narrated);
     }
 
     /// <summary>

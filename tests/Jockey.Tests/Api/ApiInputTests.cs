@@ -127,7 +127,7 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
         var config = await api.GetFromJsonAsync<JsonElement>("/api/config", Timeout());
         Assert.Equal("sample", config.GetProperty("default_index_id").GetString());
         Assert.Equal(4000, config.GetProperty("max_text_length").GetInt32());
-        Assert.False(config.GetProperty("features").GetProperty("narration").GetBoolean());
+        Assert.True(config.GetProperty("features").GetProperty("narration").GetBoolean());
         Assert.Equal("sample", (await api.GetFromJsonAsync<JsonElement>("/api/config/index-id", Timeout())).GetProperty("index_id").GetString());
         var indexes = await api.GetFromJsonAsync<JsonElement>("/api/indexes", Timeout());
         Assert.Equal(("sample", 3), (indexes[0].GetProperty("index_id").GetString(), indexes[0].GetProperty("video_count").GetInt32()));

@@ -32,7 +32,7 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains($"Jockey server at {fixture.DeadUrl.ToString().TrimEnd('/')} is not reachable", failed.GetProperty("error").GetString());
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
-        Assert.Equal(["user", "failed"], events.Select(Name));
+        Assert.Equal(["user", "narration", "failed"], events.Select(Name));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/config", ct)).StatusCode);
         var indexes = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/indexes", ct);
         Assert.Equal("sample", indexes.EnumerateArray().Single().GetProperty("index_id").GetString());
