@@ -194,6 +194,8 @@ module web 'modules/container-app.bicep' = {
     healthProbes: false
     env: {
       NODE_ENV: 'production'
+      // Inside a container the server must listen on every interface, not the dev default of 127.0.0.1.
+      HOST: '0.0.0.0'
       services__apiservice__http__0: 'http://${apiservice.outputs.name}.${internalDomain}'
     }
   }
