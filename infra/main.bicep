@@ -1,6 +1,6 @@
 // Jockey on Azure Container Apps, deployed by `azd up`.
 // Every resource is declared in this folder (no registry modules), so `bicep build infra/main.bicep` works offline.
-// The apps get the same environment contract the AppHost sets in dev (see /CONTRACT.md and docs/deploy.md).
+// The apps get the same environment contract the AppHost sets in dev (docs/deploy.md lists it).
 targetScope = 'subscription'
 
 @minLength(1)

@@ -32,7 +32,7 @@ mkdir -p "$out/web"
 (cd "$out/web" && npm ci --omit=dev --no-fund --no-audit --loglevel=error)
 note "$(du -sh "$out/web" | cut -f1)"
 
-step "Adding Azurite (local Blob Storage) → tools/"
+step "Adding Azurite (local Blob Storage) → tools/ (npm install, about a minute)"
 azurite_version="$(node -p "require('$ROOT/package.json').devDependencies.azurite")"
 mkdir -p "$out/tools"
 (cd "$out/tools" && npm init -y >/dev/null && npm install --omit=dev --no-fund --no-audit --loglevel=error "azurite@$azurite_version")

@@ -46,6 +46,17 @@ public sealed partial class BicepTests
     }
 
     [Fact]
+    public async Task Parameters_file_maps_every_required_parameter_and_nothing_main_bicep_lacks()
+    {
+        var declared = (await Template())["parameters"]!.AsObject();
+        var mapped = JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra", "main.parameters.json")))!["parameters"]!.AsObject();
+
+        Assert.All(mapped, entry => Assert.True(declared.ContainsKey(entry.Key), $"main.parameters.json sets {entry.Key}, which main.bicep does not declare"));
+        Assert.All(declared.Where(entry => entry.Value!["defaultValue"] is null),
+            entry => Assert.True(mapped.ContainsKey(entry.Key), $"main.bicep parameter {entry.Key} has no default and main.parameters.json does not set it"));
+    }
+
+    [Fact]
     public async Task Every_azure_yaml_service_has_exactly_one_container_app_tagged_with_its_name()
     {
         var apps = ContainerAppDeployment.All(await Template());
