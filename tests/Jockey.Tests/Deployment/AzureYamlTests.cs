@@ -44,19 +44,50 @@ public sealed class AzureYamlTests
     }
 
     [Fact]
-    public void Dotnet_dockerfiles_copy_only_what_exists_and_start_the_projects_assembly()
+    public void Dotnet_dockerfiles_copy_the_project_and_every_project_it_references_and_start_its_assembly()
     {
         foreach (var (name, service) in _azureYaml.Services.Where(entry => entry.Value is { Language: "dotnet", Docker: not null }))
         {
             var dockerfile = File.ReadAllLines(Path.GetFullPath(Path.Combine(service.ProjectDirectory, service.Docker!.Path)));
             var context = Path.GetFullPath(Path.Combine(service.ProjectDirectory, service.Docker.Context ?? "."));
             var copied = dockerfile.Where(line => line.StartsWith("COPY ") && !line.Contains("--from="))
-                .SelectMany(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]);
-            Assert.All(copied, source => Assert.True(Path.Exists(Path.Combine(context, source)),
-                $"service {name}: the Dockerfile copies {source}, which is not in the build context {Path.GetRelativePath(Repository.Root, context)}"));
+                .SelectMany(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
+                .Select(source => Path.GetFullPath(Path.Combine(context, source)).TrimEnd('/'))
+                .ToList();
+
+            Assert.All(copied, source => Assert.True(Path.Exists(source),
+                $"service {name}: the Dockerfile copies {Path.GetRelativePath(context, source)}, which is not in the build context"));
+            foreach (var project in ProjectClosure(Path.Combine(service.ProjectDirectory, $"{Path.GetFileName(service.ProjectDirectory)}.csproj")))
+            {
+                var folder = Path.GetDirectoryName(project)!;
+                Assert.True(copied.Contains(folder),
+                    $"service {name}: the Dockerfile does not copy {Path.GetRelativePath(context, folder)}/, which the build needs");
+            }
             var assembly = $"{Path.GetFileName(service.ProjectDirectory)}.dll";
             Assert.Contains(dockerfile, line => line.StartsWith("ENTRYPOINT") && line.Contains($"\"{assembly}\""));
         }
+    }
+
+    /// <summary>A project and every project it references, directly or not.</summary>
+    private static HashSet<string> ProjectClosure(string project)
+    {
+        var found = new HashSet<string>();
+        var pending = new Stack<string>([Path.GetFullPath(project)]);
+        while (pending.TryPop(out var current))
+        {
+            if (!found.Add(current))
+            {
+                continue;
+            }
+            var references = System.Xml.Linq.XDocument.Load(current).Descendants("ProjectReference")
+                .Select(reference => (string?)reference.Attribute("Include"))
+                .OfType<string>();
+            foreach (var reference in references)
+            {
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(current)!, reference.Replace('\\', '/'))));
+            }
+        }
+        return found;
     }
 
     [Fact]
