@@ -4,7 +4,17 @@ using System.Text.RegularExpressions;
 namespace Jockey.Tests.Deployment;
 
 /// <summary>A setting a service cannot start or work without, as an environment variable, and where the source asks for it.</summary>
-internal sealed record RequiredSetting(string Variable, string Reason);
+internal sealed partial record RequiredSetting(string Variable, string Reason)
+{
+    /// <summary>A service address is there when any endpoint of that service is (http or https, any index).</summary>
+    public bool IsSetIn(IReadOnlyDictionary<string, string> settings) =>
+        ServiceEndpoint().Match(Variable) is { Success: true } endpoint
+            ? settings.Keys.Any(key => key.StartsWith($"services__{endpoint.Groups["service"].Value}__", StringComparison.Ordinal))
+            : settings.ContainsKey(Variable);
+
+    [GeneratedRegex(@"^services__(?<service>[A-Za-z0-9-]+)__https?__\d+$")]
+    private static partial Regex ServiceEndpoint();
+}
 
 /// <summary>
 /// Derives the settings a service requires from its source, so a new connection, options class or service reference
@@ -15,7 +25,7 @@ internal sealed record RequiredSetting(string Variable, string Reason);
 /// <item>options bound with <c>AddOptions&lt;T&gt;().BindConfiguration("Section")</c> (or <c>GetSection("Section")</c>):
 ///   each <c>[Required]</c> property of <c>T</c> with no usable default and no value in appsettings.json → <c>Section__Prop</c>;</item>
 /// <item>service-discovery addresses such as <c>"http://jockey"</c> → <c>services__jockey__http__0</c>;</item>
-/// <item>JavaScript: <c>process.env.services__…</c> reads.</item>
+/// <item>JavaScript: <c>process.env.services__x__…</c> reads → <c>services__x__http__0</c> (any endpoint of x satisfies them).</item>
 /// </list>
 /// </summary>
 internal static partial class RequiredSettings
@@ -56,7 +66,7 @@ internal static partial class RequiredSettings
     public static IReadOnlyList<RequiredSetting> ForJavaScriptProject(string projectDirectory) => Distinct(
         Repository.SourceFiles(projectDirectory, ".js", ".mjs", ".cjs", ".ts", ".mts", ".tsx")
             .SelectMany(file => EnvServiceRead().Matches(File.ReadAllText(file))
-                .Select(read => new RequiredSetting(read.Groups["name"].Value,
+                .Select(read => new RequiredSetting($"services__{read.Groups["service"].Value}__http__0",
                     $"{Path.GetRelativePath(projectDirectory, file)}: {read.Value}"))));
 
     /// <summary>Names of methods with a string parameter that they pass to GetConnectionString.</summary>
@@ -164,6 +174,7 @@ internal static partial class RequiredSettings
     [GeneratedRegex(@"""(?:https\+http|http|https)://(?<service>[a-z][a-z0-9-]*)(?=[:/""])(?<!://localhost)")]
     private static partial Regex ServiceAddress();
 
-    [GeneratedRegex(@"process\.env(?:\.|\[['""])(?<name>services__[A-Za-z0-9_]+)")]
+    // Either scheme of a service satisfies a read (`…http__0 ?? …https__0`), so each service counts once.
+    [GeneratedRegex(@"process\.env(?:\.|\[['""])services__(?<service>[A-Za-z0-9-]+)__https?__\d+")]
     private static partial Regex EnvServiceRead();
 }

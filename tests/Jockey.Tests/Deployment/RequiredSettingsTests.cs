@@ -16,7 +16,7 @@ public sealed class RequiredSettingsTests
             Assert.True(app is not null, $"no container app tagged azd-service-name={name}");
             foreach (var setting in Required(service))
             {
-                if (!app.Settings.ContainsKey(setting.Variable))
+                if (!setting.IsSetIn(app.Settings))
                 {
                     missing.Add($"{name}: {setting.Variable} (required by {setting.Reason})");
                 }
@@ -80,6 +80,29 @@ public sealed class RequiredSettingsTests
             var variables = RequiredSettings.ForDotnetProject(project.FullName).Select(setting => setting.Variable).Order(StringComparer.Ordinal);
 
             Assert.Equal(["ConnectionStrings__jobs", "Jockey__ApiKey", "Speech__Voice", "services__jockey__http__0"], variables);
+        }
+        finally
+        {
+            project.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Scan_counts_a_javascript_service_address_once_whichever_scheme_it_reads()
+    {
+        var project = Directory.CreateTempSubdirectory("jockey-scan-js-");
+        try
+        {
+            File.WriteAllText(Path.Combine(project.FullName, "server.mjs"), """
+                const api = process.env.services__apiservice__http__0 ?? process.env.services__apiservice__https__0 ?? 'http://127.0.0.1:9000'
+                const port = Number(process.env.PORT ?? 5173)
+                """);
+
+            var required = Assert.Single(RequiredSettings.ForJavaScriptProject(project.FullName));
+
+            Assert.Equal("services__apiservice__http__0", required.Variable);
+            Assert.True(required.IsSetIn(new Dictionary<string, string> { ["services__apiservice__https__0"] = "https://api" }));
+            Assert.False(required.IsSetIn(new Dictionary<string, string> { ["services__jockey__http__0"] = "http://jockey" }));
         }
         finally
         {
