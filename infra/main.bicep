@@ -15,6 +15,10 @@ param location string
 @description('Optional: URL of a real Jockey (LangGraph) server. When set, the API talks to it instead of the local agent, which then scales to zero.')
 param jockeyUrl string = ''
 
+@secure()
+@description('Optional: API key for that server (sent as x-api-key, e.g. for LangGraph Platform deployments).')
+param jockeyApiKey string = ''
+
 @minValue(2)
 @description('Fewest API replicas. At least 2, so a replica restart never drops every SignalR connection at once.')
 param apiMinReplicas int = 2
@@ -166,9 +170,11 @@ module apiservice 'modules/container-app.bicep' = {
     }
     secrets: {
       'redis-connection-string': '${redis.outputs.hostName}:${redis.outputs.port},password=${redisDatabase.listKeys().primaryKey},ssl=True,abortConnect=False'
+      'jockey-api-key': jockeyApiKey
     }
     protectedEnv: {
       ConnectionStrings__redis: 'redis-connection-string'
+      Jockey__ApiKey: 'jockey-api-key'
     }
   }
 }

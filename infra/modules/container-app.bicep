@@ -35,7 +35,7 @@ param healthProbes bool = true
 param env object = {}
 
 @secure()
-@description('Container Apps secrets, secret name → value.')
+@description('Container Apps secrets, secret name → value. Empty values are left out.')
 param secrets object = {}
 
 @description('Settings read from a secret, variable name → secret name (a key of `secrets`).')
@@ -53,7 +53,12 @@ module currentImage 'container-app-image.bicep' = {
   }
 }
 
-var allSecrets = union(secrets, { 'appinsights-connection-string': applicationInsightsConnectionString })
+// Empty secrets (an optional key nobody set) are left out together with the settings that read them.
+var allSecrets = toObject(
+  filter(items(union(secrets, { 'appinsights-connection-string': applicationInsightsConnectionString })), secret => !empty(secret.value)),
+  secret => secret.key,
+  secret => secret.value
+)
 var commonEnv = [
   { name: portVariable, value: string(targetPort) }
   { name: 'OTEL_SERVICE_NAME', value: serviceName }
@@ -64,7 +69,7 @@ var plainEnv = map(filter(items(env), setting => !empty(setting.value)), setting
   name: setting.key
   value: setting.value
 })
-var protectedRefEnv = map(items(protectedEnv), setting => {
+var protectedRefEnv = map(filter(items(protectedEnv), setting => contains(allSecrets, setting.value)), setting => {
   name: setting.key
   secretRef: setting.value
 })

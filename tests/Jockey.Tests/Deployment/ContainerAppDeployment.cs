@@ -55,12 +55,17 @@ internal sealed partial record ContainerAppDeployment(
                 settings[name] = value!.ToString();
             }
         }
+        var secrets = parameters["secrets"]?["value"]?.AsObject() ?? new JsonObject();
         foreach (var (name, secret) in parameters["protectedEnv"]?["value"]?.AsObject() ?? new JsonObject())
         {
-            settings[name] = $"secretref:{secret}";
+            // A secret the module drops (empty) leaves its setting unset; one the app lacks is caught by its own test.
+            if (secrets[secret!.ToString()] is not { } value || IsProvided(value, mainParameters))
+            {
+                settings[name] = $"secretref:{secret}";
+            }
         }
 
-        var secretNames = (parameters["secrets"]?["value"]?.AsObject() ?? new JsonObject()).Select(secret => secret.Key).ToHashSet();
+        var secretNames = secrets.Select(secret => secret.Key).ToHashSet();
         return new ContainerAppDeployment(Value("serviceName") is { } service && !service.StartsWith('[') ? service : Value("name")!,
             settings, secretNames, parameters, template);
     }
