@@ -159,12 +159,13 @@ module apiservice 'modules/container-app.bicep' = {
     // SignalR's negotiate and connect must reach the same replica.
     stickySessions: true
     minReplicas: apiMinReplicas
-    maxReplicas: apiMaxReplicas
+    maxReplicas: max(apiMinReplicas, apiMaxReplicas)
     cpu: '0.5'
     memory: '1Gi'
     healthProbes: true
     env: {
       ConnectionStrings__blobs: storage.outputs.blobEndpoint
+      Media__Container: storage.outputs.containerName // the container provisioned above, whatever the API's default
       services__jockey__http__0: 'http://${jockey.outputs.name}.${internalDomain}'
       Jockey__Url: jockeyUrl // an empty value is dropped by the module, and service discovery applies
     }

@@ -53,3 +53,4 @@ resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+output containerName string = container.name

@@ -115,13 +115,14 @@ public sealed partial class BicepTests
     }
 
     [Fact]
-    public async Task Storage_refuses_shared_keys_and_redis_listens_on_tls_port_10000()
+    public async Task Storage_refuses_shared_keys_and_holds_media_and_redis_listens_on_tls_port_10000()
     {
-        var resources = AllResources(await Template()).ToList();
+        var template = await Template();
+        var resources = AllResources(template).ToList();
         var storage = resources.Single(resource => (string?)resource["type"] == "Microsoft.Storage/storageAccounts");
         Assert.False((bool)storage["properties"]!["allowSharedKeyAccess"]!);
-        Assert.Contains(resources, resource => (string?)resource["type"] == "Microsoft.Storage/storageAccounts/blobServices/containers"
-            && resource["name"]!.ToString().Contains("containerName"));
+        var storageModule = Resources(template).Single(resource => (string?)resource["name"] == "storage");
+        Assert.Equal("media", (string?)storageModule["properties"]!["parameters"]!["containerName"]!["value"]);
 
         var database = resources.Single(resource => (string?)resource["type"] == "Microsoft.Cache/redisEnterprise/databases");
         Assert.Equal(10000, (int)database["properties"]!["port"]!);
