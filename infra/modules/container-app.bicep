@@ -94,11 +94,13 @@ var probes = [
     failureThreshold: 3
   }
   {
-    // The agent generates its sample library on first start; give start-up a minute before liveness counts.
+    // The agent generates its sample library on first start: about 2.5 minutes before liveness counts
+    // (Container Apps caps failureThreshold at 10 and periodSeconds at 240).
     type: 'Startup'
     httpGet: { path: '/alive', port: targetPort }
-    periodSeconds: 5
-    failureThreshold: 24
+    initialDelaySeconds: 5
+    periodSeconds: 15
+    failureThreshold: 10
   }
 ]
 

@@ -101,6 +101,26 @@ public sealed partial class BicepTests
     }
 
     [Fact]
+    public async Task Probe_timings_stay_within_the_limits_container_apps_accepts()
+    {
+        // The Bicep types do not carry these bounds (ContainerAppProbe in the Microsoft.App API); Azure rejects the app.
+        (string Name, int Min, int Max)[] limits = [("failureThreshold", 1, 10), ("initialDelaySeconds", 1, 60), ("periodSeconds", 1, 240)];
+        foreach (var app in ContainerAppDeployment.All(await Template()))
+        {
+            foreach (var probe in app.Template["variables"]?["probes"]?.AsArray() ?? [])
+            {
+                foreach (var (name, min, max) in limits)
+                {
+                    if (probe![name] is { } value)
+                    {
+                        Assert.InRange((int)value, min, max);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Secret_backed_settings_point_at_secrets_the_app_defines()
     {
         foreach (var app in ContainerAppDeployment.All(await Template()))
