@@ -68,10 +68,11 @@ public static class Extensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
-        // Set on every Container App by infra/ (docs/deploy.md); the exporter reads the variable itself.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        // Set on every Container App by infra/ (docs/deploy.md).
+        var applicationInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        if (!string.IsNullOrWhiteSpace(applicationInsights))
         {
-            builder.Services.AddOpenTelemetry().UseAzureMonitorExporter();
+            builder.Services.AddOpenTelemetry().UseAzureMonitorExporter(options => options.ConnectionString = applicationInsights);
         }
     }
 
