@@ -60,7 +60,8 @@ public sealed class AppHostTests
             o.Only("apiservice");
             // The agent listens elsewhere than the AppHost probes, so it runs but never reports healthy.
             o.Environment("jockey", "ASPNETCORE_URLS", $"http://127.0.0.1:{PortAllocator.GetFreePort()}");
-            o.Settings = o.Settings with { DependencyTimeout = TimeSpan.FromSeconds(5) };
+            // Long enough for Redis and Azurite to come up on a loaded machine; the agent never will.
+            o.Settings = o.Settings with { DependencyTimeout = TimeSpan.FromSeconds(20) };
         }, ct);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.WaitForResourceHealthyAsync("apiservice", ct));
