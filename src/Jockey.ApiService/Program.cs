@@ -1,14 +1,36 @@
+using Jockey.ApiService.Config;
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Infrastructure;
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Media;
+using Jockey.ApiService.Processing;
+using Jockey.ApiService.Streaming;
+using Jockey.ApiService.Threads;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddRedis("redis");
 builder.AddBlobStorage("blobs");
+builder.AddHttpHardening();
+builder.AddJockeyClient();
+builder.AddRuns();
+builder.AddStreaming();
+builder.AddMedia();
+builder.AddApiDocs();
 
 var app = builder.Build();
 
+app.UseHttpHardening();
 app.MapDefaultEndpoints();
+app.MapApiDocs();
+app.MapProcessApi();
+app.MapThreadsApi();
+app.MapStreamApi();
+app.MapJockeyHub();
+app.MapMediaApi();
+app.MapConfigApi();
 
 app.Run();
 

@@ -1,10 +1,27 @@
+using Jockey.LocalAgent;
+using Jockey.LocalAgent.Editing;
+using Jockey.LocalAgent.Files;
+using Jockey.LocalAgent.Graph;
+using Jockey.LocalAgent.Library;
+using Jockey.LocalAgent.Protocol;
+using Jockey.LocalAgent.Search;
+
+// The embedded default Jockey: the LangGraph HTTP API over a local video library (see docs/local-agent.md).
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddLocalAgentOptions();
+builder.AddMediaLibrary();
+builder.AddVideoSearch();
+builder.AddVideoEditing();
+builder.AddJockeyGraph();
+builder.AddLangGraphProtocol();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapGet("/ok", () => TypedResults.Ok(new { ok = true }));
+app.MapLangGraphApi();
+app.MapLibraryApi();
+app.MapFilesApi();
 
 app.Run();

@@ -1,8 +1,119 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { ErrorCard } from './components/ErrorCard'
+import { ExamplePrompts } from './components/ExamplePrompts'
+import { NarrationControls } from './components/NarrationControls'
+import { PromptBox } from './components/PromptBox'
+import { ResultHistory } from './components/ResultHistory'
+import { ResultPlayer } from './components/ResultPlayer'
+import { RunTimeline } from './components/RunTimeline'
+import { ServerStatus } from './components/ServerStatus'
+import { TopBar } from './components/TopBar'
+import { useConversation } from './hooks/useConversation'
+import { useNarration } from './hooks/useNarration'
+import { useIndexVideos, useServer } from './hooks/useServer'
+import { examplePrompts } from './state/examples'
+import { resolveMedia } from './state/media'
+import { videosOf } from './state/turns'
+
 export function App() {
+  const { server, retry } = useServer()
+  const ready = server.status === 'ready'
+  const config = ready ? server.config : null
+  const conversation = useConversation(ready)
+  const { state, turns, active, busy } = conversation
+  const narration = useNarration(state.threadId, ready && !!config?.features.narration && state.loaded)
+
+  const [text, setText] = useState('')
+  const [indexId, setIndexId] = useState('')
+  const index = indexId || config?.default_index_id || ''
+  const videos = useIndexVideos(ready && turns.length === 0 ? index : null)
+  const examples = useMemo(() => (index === 'sample' || videos.length > 0 ? examplePrompts(videos) : []), [index, videos])
+  const media = resolveMedia(turns, state.selection, index)
+  const results = videosOf(turns)
+  const player = useRef<HTMLElement>(null)
+  const prompt = useRef<HTMLTextAreaElement>(null)
+
+  const send = (prompt: string, promptIndex: string) => {
+    narration.unlock() // inside the user's gesture, so the browser lets narration play
+    void conversation.submit(prompt, promptIndex)
+  }
+  const cancel = () => {
+    if (active) narration.cancel(active.operationId)
+    void conversation.cancel()
+  }
+
+  // A new conversation starts with an empty prompt.
+  useEffect(() => setText(''), [state.threadId])
+
   return (
-    <main>
-      <h1>Jockey</h1>
-      <p>Describe the video you want.</p>
-    </main>
+    <div className="app">
+      <TopBar
+        live={ready ? conversation.live : 'disconnected'}
+        narration={ready ? narration.connection : 'disconnected'}
+        narrationEnabled={config?.features.narration ?? true}
+        onNewConversation={() => void conversation.newConversation()}
+        canStartNew={ready && (turns.length > 0 || !!state.pending || !!state.loadError)}
+      />
+      <main className="layout">
+        <div className="conversation">
+          <div className="conversation__scroll" data-scroll-container>
+            <ServerStatus server={server} onRetry={retry} />
+            {conversation.notice && (
+              <ErrorCard title="Something went wrong" message={conversation.notice} testId="notice">
+                <button type="button" className="button button--small" onClick={conversation.dismissNotice}>Dismiss</button>
+              </ErrorCard>
+            )}
+            {state.loadError && (
+              <ErrorCard title="Couldn't open this conversation" message={state.loadError} onRetry={conversation.reloadThread} testId="thread-error">
+                <button type="button" className="button button--small" onClick={() => void conversation.newConversation()}>
+                  Start a new conversation
+                </button>
+              </ErrorCard>
+            )}
+            {turns.length === 0 && !state.pending && !state.loadError && (
+              <ExamplePrompts prompts={ready ? examples : []} indexId={index} onPick={(example) => {
+                setText(example)
+                prompt.current?.focus()
+              }} />
+            )}
+            <RunTimeline
+              turns={turns}
+              pending={state.pending}
+              selection={state.selection}
+              canRetry={!busy}
+              onRetry={(prompt, promptIndex) => send(prompt, promptIndex ?? index)}
+              onDismissPending={conversation.dismissPending}
+              onPlayClip={(seq, i) => conversation.select({ kind: 'clip', seq, index: i })}
+              onShowVideo={(seq) => {
+                conversation.select({ kind: 'video', seq })
+                player.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+              }}
+            />
+          </div>
+          <PromptBox
+            value={text}
+            onChange={setText}
+            onSubmit={() => {
+              send(text.trim(), index)
+              setText('')
+            }}
+            onCancel={cancel}
+            busy={busy}
+            canCancel={!!active}
+            disabled={!ready || !state.threadId || !!state.loadError}
+            maxLength={config?.max_text_length ?? 2000}
+            indexes={ready ? server.indexes : []}
+            indexId={index}
+            onIndexChange={setIndexId}
+            textareaRef={prompt}
+          />
+        </div>
+        <aside className="results" aria-label="Results" ref={player}>
+          <ResultPlayer media={media} />
+          <ResultHistory videos={results} selection={state.selection} onSelect={(seq) => conversation.select({ kind: 'video', seq })} />
+          {(config?.features.narration ?? true) && <NarrationControls narration={narration} />}
+        </aside>
+      </main>
+    </div>
   )
 }

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Processing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Config;
+
+public sealed record Features(bool Narration, bool LocalAgent);
+
+public sealed record ConfigResponse(string DefaultIndexId, int MaxTextLength, Features Features);
+
+public sealed record IndexIdResponse(string IndexId);
+
+public sealed record IndexSummary(string IndexId, int? VideoCount);
+
+public sealed record VideoSummary(string VideoId, string? Title, double? Duration, IReadOnlyList<string> Tags, string? ThumbnailUrl);
+
+public static class ConfigApi
+{
+    public static IEndpointRouteBuilder MapConfigApi(this IEndpointRouteBuilder app)
+    {
+        var config = app.MapGroup("/api").WithTags("Configuration");
+        config.MapGet("/config", GetConfig).WithName("GetConfig").WithSummary("Default index, limits and which optional features are on.");
+        config.MapGet("/config/index-id", GetIndexId).WithName("GetIndexId").WithSummary("The default index id (the seed's endpoint).");
+        config.MapGet("/indexes", GetIndexesAsync).WithName("GetIndexes").WithSummary("Indexes the agent offers; a real Jockey server lists only the configured one.");
+        config.MapGet("/indexes/{index_id}/videos", GetVideosAsync).WithName("GetIndexVideos").WithSummary("Videos of an index, when the agent can list them.");
+        return app;
+    }
+
+    private static Ok<ConfigResponse> GetConfig(IOptions<JockeyOptions> jockey, IOptions<LimitsOptions> limits, JockeyEndpoint endpoint, IConfiguration configuration) =>
+        TypedResults.Ok(new ConfigResponse(jockey.Value.IndexId, limits.Value.MaxTextLength,
+            new Features(configuration.GetValue<bool>("Features:Narration"), endpoint.IsLocalAgent)));
+
+    private static Ok<IndexIdResponse> GetIndexId(IOptions<JockeyOptions> jockey) => TypedResults.Ok(new IndexIdResponse(jockey.Value.IndexId));
+
+    private static async Task<Ok<IReadOnlyList<IndexSummary>>> GetIndexesAsync(JockeyClient jockey, IOptions<JockeyOptions> options, CancellationToken ct)
+    {
+        var listed = await jockey.GetOptionalJsonAsync("indexes", ct) as JsonArray;
+        IReadOnlyList<IndexSummary> indexes = listed?
+            .Select(index => index?["index_id"]?.GetValue<string>() is { } id ? new IndexSummary(id, ReadInt(index["video_count"])) : null)
+            .OfType<IndexSummary>().ToList()
+            ?? [new IndexSummary(options.Value.IndexId, null)];
+        return TypedResults.Ok(indexes);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<VideoSummary>>, ProblemHttpResult>> GetVideosAsync(
+        string index_id, JockeyClient jockey, JockeyEndpoint endpoint, IOptions<LimitsOptions> limits, CancellationToken ct)
+    {
+        if (!Regex.IsMatch(index_id, limits.Value.IndexIdPattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            return TypedResults.Problem($"'{index_id}' is not a valid index id.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid index id");
+        }
+        var listed = await jockey.GetOptionalJsonAsync($"indexes/{index_id}/videos", ct) as JsonArray;
+        IReadOnlyList<VideoSummary> videos = listed?
+            .Select(video => video?["video_id"]?.GetValue<string>() is { } id
+                ? new VideoSummary(id, video["title"]?.ToString(), ReadDouble(video["duration"]),
+                    (video["tags"] as JsonArray)?.Select(tag => tag?.ToString()).OfType<string>().ToList() ?? [],
+                    endpoint.ToProxyUrl(video["thumbnail_url"]?.ToString()))
+                : null)
+            .OfType<VideoSummary>().ToList() ?? [];
+        return TypedResults.Ok(videos);
+    }
+
+    private static int? ReadInt(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
+
+    private static double? ReadDouble(JsonNode? node) => node is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
+}

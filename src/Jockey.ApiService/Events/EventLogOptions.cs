@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Jockey.ApiService.Events;
+
+/// <summary>How long threads and their events live in Redis and how streams behave. Section <c>ThreadEventLog</c>.</summary>
+public sealed class EventLogOptions
+{
+    /// <summary>A thread, its operations and events expire this long after the last event.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Each thread's stream keeps at least this many recent events (trimmed approximately, never below).</summary>
+    [Range(100, 10_000_000)]
+    public int MaxEvents { get; set; } = 10_000;
+
+    /// <summary>An SSE stream with nothing to say sends <c>event: ping</c> this often.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

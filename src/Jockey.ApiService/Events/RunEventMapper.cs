@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json;
+using Jockey.ApiService.Jockey;
+
+namespace Jockey.ApiService.Events;
+
+/// <summary>What a run's stream part means for the thread: an event to log, or a rendered video to store first.</summary>
+public abstract record RunOutput;
+
+public sealed record EmitEvent(NewEvent Event) : RunOutput;
+
+/// <summary>The agent rendered <see cref="FileName"/> (basename of the tool output) on its file server.</summary>
+public sealed record VideoProduced(string FileName, double? Duration, ToolCall ToolCall) : RunOutput;
+
+/// <summary>
+/// Turns one run's LangGraph stream (<c>updates</c>, <c>events</c>, <c>values</c>) into display events. Stateful per run:
+/// it coalesces reflect tokens and reports each tool call once although both <c>events</c> (on_tool_end) and
+/// <c>updates</c> (the worker's message) carry it.
+/// </summary>
+public sealed class RunEventMapper(string indexId, Func<string?, string?> rewriteUrl, int reflectChunkChars, TimeSpan reflectChunkInterval, TimeProvider time)
+{
+    private const string ReflectNode = "reflect";
+    private readonly HashSet<string> _seenMessageIds = [];
+    private readonly Dictionary<string, int> _toolsFromEvents = [];
+    private readonly Dictionary<string, int> _toolsFromMessages = [];
+    private readonly StringBuilder _reflect = new();
+    private long _reflectSince;
+    private bool _reflectStreamed;
+    private bool _reflectFinal;
+    private int _valuesSeen;
+
+    public string? RunId { get; private set; }
+
+    public IReadOnlyList<RunOutput> Map(JockeyStreamPart part)
+    {
+        var output = new List<RunOutput>();
+        // Subgraph parts arrive as "updates|ns"; the mode is what matters.
+        switch (part.Event.Split('|')[0])
+        {
+            case "metadata":
+                RunId = part.Data.Str("run_id") ?? RunId;
+                break;
+            case "updates" when part.Data.ValueKind == JsonValueKind.Object:
+                foreach (var node in part.Data.EnumerateObject()) MapNodeUpdate(node.Name, node.Value, output);
+                break;
+            case "values":
+                MapValues(part.Data, output);
+                break;
+            case "events":
+                MapStreamEvent(part.Data, output);
+                break;
+        }
+        if (_reflect.Length > 0 && time.GetElapsedTime(_reflectSince) >= reflectChunkInterval) FlushReflect(final: false, output);
+        return output;
+    }
+
+    /// <summary>The run ended: whatever reflect text still waits goes out as the final chunk.</summary>
+    public IReadOnlyList<RunOutput> Complete()
+    {
+        var output = new List<RunOutput>();
+        if (_reflectStreamed && !_reflectFinal) FlushReflect(final: true, output);
+        return output;
+    }
+
+    private void MapNodeUpdate(string node, JsonElement update, List<RunOutput> output)
+    {
+        if (update.Prop("chat_history") is { ValueKind: JsonValueKind.Array } messages)
+        {
+            foreach (var message in messages.EnumerateArray()) MapMessage(message, output);
+        }
+        if (node == "supervisor" && update.Str("next_worker") is { Length: > 0 } worker && worker != "FINISH")
+        {
+            output.Add(new EmitEvent(new NewEvent(EventTypes.System, $"Handing over to {worker}…", EventNames.Status, new StatusData(worker, null, null))));
+        }
+    }
+
+    private void MapValues(JsonElement state, List<RunOutput> output)
+    {
+        if (state.Prop("chat_history") is not { ValueKind: JsonValueKind.Array } messages) return;
+        var all = messages.EnumerateArray().ToList();
+        foreach (var message in all.Skip(_valuesSeen)) MapMessage(message, output);
+        _valuesSeen = all.Count;
+    }
+
+    private void MapMessage(JsonElement message, List<RunOutput> output)
+    {
+        if (message.Str("id") is { } id && !_seenMessageIds.Add(id)) return;
+        var name = message.Str("name");
+        var type = message.Str("type") ?? message.Str("role");
+        var content = message.Prop("content").ContentText();
+
+        if (name is EventNames.Planner or EventNames.Instructor)
+        {
+            output.Add(new EmitEvent(new NewEvent(EventTypes.Human, content, name)));
+        }
+        else if (type is "ai" or "assistant")
+        {
+            if (!_reflectStreamed)
+            {
+                _reflectStreamed = true;
+                _reflect.Append(content);
+            }
+            if (!_reflectFinal) FlushReflect(final: true, output);
+        }
+        else if (name != EventNames.User && type != "system" && message.Prop("content")?.Unwrap() is { ValueKind: JsonValueKind.Array } calls)
+        {
+            foreach (var call in calls.EnumerateArray().Where(call => call.Str("name") is not null))
+            {
+                var tool = call.Str("name")!;
+                var seen = _toolsFromMessages[tool] = _toolsFromMessages.GetValueOrDefault(tool) + 1;
+                if (seen > _toolsFromEvents.GetValueOrDefault(tool)) MapToolResult(tool, call.Prop("args"), call.Str("id"), call.Prop("output"), node: name, output);
+            }
+        }
+    }
+
+    private void MapStreamEvent(JsonElement data, List<RunOutput> output)
+    {
+        var kind = data.Str("event");
+        var name = data.Str("name") ?? "";
+        var node = data.Prop("metadata")?.Str("langgraph_node");
+        var payload = data.Prop("data") ?? default;
+        switch (kind)
+        {
+            case "on_tool_start":
+                var query = payload.Prop("input")?.Str("query");
+                output.Add(new EmitEvent(new NewEvent(EventTypes.System, StartText(name, query), EventNames.Status, new StatusData(node, name, query))));
+                break;
+            case "on_tool_end":
+                _toolsFromEvents[name] = _toolsFromEvents.GetValueOrDefault(name) + 1;
+                var result = payload.Prop("output");
+                // LangChain wraps tool results in a ToolMessage; its content is the tool's return value.
+                if (result is { ValueKind: JsonValueKind.Object } message && message.Prop("content") is { } inner) result = inner;
+                MapToolResult(name, payload.Prop("input"), data.Str("run_id"), result, node, output);
+                break;
+            case "on_custom_event" when name == "progress":
+                var stage = payload.Str("stage") ?? node ?? "working";
+                var percent = Math.Clamp(payload.Num("percent") ?? 0, 0, 100);
+                output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? $"{stage}: {percent:0}%", EventNames.Progress, new ProgressData(stage, percent))));
+                break;
+            case "on_chat_model_stream" when node == ReflectNode && !_reflectFinal:
+                var token = payload.Prop("chunk")?.Prop("content").ContentText() ?? "";
+                if (token.Length == 0) break;
+                if (_reflect.Length == 0) _reflectSince = time.GetTimestamp();
+                _reflect.Append(token);
+                _reflectStreamed = true;
+                if (_reflect.Length >= reflectChunkChars) FlushReflect(final: false, output);
+                break;
+            case "on_chat_model_end" when node == ReflectNode && _reflectStreamed && !_reflectFinal:
+                FlushReflect(final: true, output);
+                break;
+        }
+    }
+
+    private void MapToolResult(string tool, JsonElement? args, string? id, JsonElement? result, string? node, List<RunOutput> output)
+    {
+        var value = result?.Unwrap();
+        if (value?.Str("error") is { } error)
+        {
+            output.Add(new EmitEvent(new NewEvent(EventTypes.Error, $"{tool} failed: {value?.Str("message") ?? error}", EventNames.Status, new StatusData(node, tool, null))));
+            return;
+        }
+        var toolCall = new ToolCall(tool, args, id, value);
+        if (tool.Contains("search", StringComparison.OrdinalIgnoreCase))
+        {
+            var query = args?.Str("query");
+            var clips = value is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(ToClip).OfType<Clip>().ToList() : [];
+            var text = clips.Count == 0 ? $"No clips found for “{query}”." : $"Found {clips.Count} clip{(clips.Count == 1 ? "" : "s")} for “{query}”.";
+            output.Add(new EmitEvent(new NewEvent(EventTypes.System, text, EventNames.SearchResults, new SearchResultsData(query, clips))));
+        }
+        else if (tool is "combine-clips" or "remove-segment" && value?.ValueKind == JsonValueKind.String && FileNameOf(value.Value.GetString()) is { } file)
+        {
+            output.Add(new VideoProduced(file, DurationOf(args), toolCall));
+        }
+        else if (tool.Contains("text", StringComparison.OrdinalIgnoreCase) || tool is "gist" or "summarize" or "generate")
+        {
+            output.Add(new EmitEvent(new NewEvent(EventTypes.Ai, value?.ValueKind == JsonValueKind.String ? value.Value.GetString()! : value?.ToString() ?? "", EventNames.TextResult, new TextResultData(tool))));
+        }
+        else
+        {
+            output.Add(new EmitEvent(new NewEvent(EventTypes.System, $"{tool} finished.", EventNames.Status, new StatusData(node, tool, null))));
+        }
+    }
+
+    private string StartText(string tool, string? query) => tool switch
+    {
+        _ when tool.Contains("search", StringComparison.OrdinalIgnoreCase) => $"Searching the {indexId} index for “{query}”…",
+        "combine-clips" => "Rendering your video…",
+        "remove-segment" => "Cutting the video…",
+        _ => $"Running {tool}…",
+    };
+
+    private Clip? ToClip(JsonElement clip) => clip.Str("video_id") is { } videoId
+        ? new Clip(videoId, clip.Str("video_title") ?? clip.Str("title"), clip.Num("start") ?? 0, clip.Num("end") ?? 0, clip.Num("score"), rewriteUrl(clip.Str("thumbnail_url")))
+        : null;
+
+    private void FlushReflect(bool final, List<RunOutput> output)
+    {
+        if (_reflect.Length == 0 && !final) return;
+        output.Add(new EmitEvent(new NewEvent(EventTypes.Ai, _reflect.ToString(), EventNames.Reflect, new ReflectData(final))));
+        _reflect.Clear();
+        _reflectFinal = final;
+    }
+
+    /// <summary>The rendered file's name: basename of the output path or URL (not <c>args.output_filename</c>; T adds a suffix).</summary>
+    internal static string? FileNameOf(string? pathOrUrl)
+    {
+        if (string.IsNullOrWhiteSpace(pathOrUrl)) return null;
+        var path = Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsolutePath : pathOrUrl;
+        var name = path.Replace('\\', '/').Split('/').LastOrDefault(part => part.Length > 0);
+        return name is null or "." or ".." ? null : name;
+    }
+
+    private static double? DurationOf(JsonElement? args) =>
+        args?.Prop("clips") is { ValueKind: JsonValueKind.Array } clips
+            ? clips.EnumerateArray().Sum(clip => Math.Max(0, (clip.Num("end") ?? 0) - (clip.Num("start") ?? 0)))
+            : null;
+}

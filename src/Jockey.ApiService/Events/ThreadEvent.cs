@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+
+namespace Jockey.ApiService.Events;
+
+/// <summary>
+/// One display message of a thread, as SSE <c>message</c> data and SignalR <c>update</c>. <see cref="Seq"/> is strictly
+/// increasing per thread and is the SSE <c>id:</c>. <see cref="Data"/> is one of the <c>*Data</c> records below.
+/// </summary>
+public sealed record ThreadEvent(long Seq, string OperationId, string Text, string Type, string? Name, object? Data);
+
+/// <summary>An event before the log has given it a sequence number and an operation.</summary>
+public sealed record NewEvent(string Type, string Text, string? Name = null, object? Data = null);
+
+public static class EventTypes
+{
+    public const string System = "system";
+    public const string Human = "human";
+    public const string Ai = "ai";
+    public const string Error = "error";
+}
+
+public static class EventNames
+{
+    public const string User = "user";
+    public const string Planner = "planner";
+    public const string Instructor = "instructor";
+    public const string Status = "status";
+    public const string SearchResults = "search-results";
+    public const string Progress = "progress";
+    public const string VideoReady = "video-ready";
+    public const string TextResult = "text-result";
+    public const string Reflect = "reflect";
+    public const string Narration = "narration";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+}
+
+public sealed record StatusData(string? Node, string? Tool, string? Query);
+
+public sealed record Clip(string VideoId, string? Title, double Start, double End, double? Score, string? ThumbnailUrl);
+
+public sealed record SearchResultsData(string? Query, IReadOnlyList<Clip> Clips);
+
+public sealed record ProgressData(string Stage, double Percent);
+
+/// <summary><see cref="VideoUrl"/> is a read-only SAS URL; <see cref="MediaUrl"/> (<c>/api/media/…</c>) redirects to a fresh one.</summary>
+public sealed record VideoReadyData(string VideoUrl, string MediaUrl, double? Duration, string FileName, ToolCall ToolCall);
+
+public sealed record ToolCall(string Name, [property: JsonPropertyName("args")] object? Args, string? Id, object? Output);
+
+public sealed record TextResultData(string Kind);
+
+public sealed record ReflectData(bool Final);
+
+public sealed record CompletedData(string? VideoUrl);
+
+public sealed record FailedData(string Reason);

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Processing;
+using Jockey.ApiService.Streaming;
+using Jockey.ApiService.Threads;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Events;
+
+/// <summary>An event as stored: its sequence number and its JSON (the SSE data and SignalR payload, byte for byte).</summary>
+public sealed record StoredEvent(long Seq, string Json);
+
+/// <summary>
+/// A thread's event log: a Redis Stream per thread. Appending happens in one Lua script that takes the next seq
+/// (HINCRBY), adds the entry with stream id <c>{seq}-0</c>, refreshes the TTLs and publishes the event to every
+/// replica, so stream order, seq order and pub/sub order are one and the same.
+/// </summary>
+public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time)
+{
+    // KEYS: thread, events, op, ops. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id.
+    private const string AppendTail = """
+        local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
+        local json = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', json)
+        for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+        redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\n' .. seq .. '\n' .. json)
+        return seq
+        """;
+
+    // Events of a finished operation are dropped: a cancel from another replica must be the operation's last word.
+    private const string AppendScript = """
+        if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
+        """ + "\n" + AppendTail;
+
+    // KEYS: …, active lock. ARGV: …, new status, operation json, operation id. Exactly one finisher wins.
+    private const string FinishScript = """
+        if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
+        redis.call('HSET', KEYS[3], 'status', ARGV[6], 'json', ARGV[7])
+        if redis.call('GET', KEYS[5]) == ARGV[8] then redis.call('DEL', KEYS[5]) end
+        """ + "\n" + AppendTail;
+
+    private const string SeqPlaceholder = "{\"seq\":0,";
+    private readonly EventLogOptions _options = options.Value;
+
+    /// <summary>Appends while the operation is processing; returns the event's seq, or 0 when the operation already ended.</summary>
+    public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct)
+    {
+        var json = Serialize(operationId, ev);
+        var seq = (long)await Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), Args(threadId, json)).WaitAsync(ct);
+        if (seq > 0) await notifier.UpdateAsync(threadId, WithSeq(json, seq));
+        return seq;
+    }
+
+    /// <summary>
+    /// Ends a processing operation atomically: new status, its terminal event, the run lock released. Returns the
+    /// updated operation, or null when someone else ended it first (then nothing is written).
+    /// </summary>
+    public async Task<Operation?> FinishAsync(Operation operation, NewEvent terminal, string status, string? videoUrl = null, string? error = null)
+    {
+        var finished = operation.Finish(status, time.GetUtcNow(), videoUrl, error);
+        var json = Serialize(operation.OperationId, terminal);
+        RedisKey[] keys = [.. Keys(operation.ThreadId, operation.OperationId), RedisKeys.ActiveRun(operation.ThreadId)];
+        RedisValue[] args = [.. Args(operation.ThreadId, json), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
+        var seq = (long)await Db.ScriptEvaluateAsync(FinishScript, keys, args);
+        if (seq == 0) return null;
+        await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
+        await notifier.OperationAsync(finished);
+        return finished;
+    }
+
+    /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, oldest first.</summary>
+    public async IAsyncEnumerable<StoredEvent> ReadAfterAsync(string threadId, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        const int page = 500;
+        var from = afterSeq + 1;
+        while (true)
+        {
+            var entries = await Db.StreamRangeAsync(RedisKeys.Events(threadId), $"{from}-0", "+", page).WaitAsync(ct);
+            foreach (var entry in entries)
+            {
+                var seq = long.Parse(((string)entry.Id!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
+                yield return new StoredEvent(seq, (string)entry["e"]!);
+                from = seq + 1;
+            }
+            if (entries.Length < page) yield break;
+        }
+    }
+
+    private IDatabase Db => redis.GetDatabase();
+
+    private static RedisKey[] Keys(string threadId, string operationId) =>
+        [RedisKeys.Thread(threadId), RedisKeys.Events(threadId), RedisKeys.Operation(operationId), RedisKeys.Operations(threadId)];
+
+    private RedisValue[] Args(string threadId, string json) =>
+        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId];
+
+    private static string Serialize(string operationId, NewEvent ev)
+    {
+        var json = JsonSerializer.Serialize(new ThreadEvent(0, operationId, ev.Text, ev.Type, ev.Name, ev.Data), ApiJson.Options);
+        // The script splices the real seq in place of the placeholder; this guards the property order it relies on.
+        if (!json.StartsWith(SeqPlaceholder, StringComparison.Ordinal)) throw new InvalidOperationException("ThreadEvent must serialize seq first.");
+        return json;
+    }
+
+    private static string WithSeq(string json, long seq) => "{\"seq\":" + seq + json[(SeqPlaceholder.Length - 1)..];
+}

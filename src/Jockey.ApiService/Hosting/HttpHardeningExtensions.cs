@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Jockey.ApiService.Processing;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Hosting;
+
+/// <summary>What every request goes through: size limit, ProblemDetails for every error, CORS, the rate limit.</summary>
+public static class HttpHardeningExtensions
+{
+    public static IHostApplicationBuilder AddHttpHardening(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Errors raised below the endpoint (Kestrel, routing) come without a detail; give them one.
+            var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status413PayloadTooLarge => $"The request body is too large: the limit is {limits.MaxBodyBytes} bytes (Limits:MaxBodyBytes).",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
+                StatusCodes.Status404NotFound => $"There is no endpoint at {context.HttpContext.Request.Path}; see /openapi/v1.json.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                _ => null,
+            };
+        });
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures (bad JSON, too large) throw, so the handler above can explain them instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<LimitsOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxBodyBytes);
+
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<IOptions<LimitsOptions>>((cors, limits) => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins(limits.Value.CorsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(ProcessApi.RateLimitPolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.ProcessPermits,
+                    Window = limits.ProcessWindow,
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = async (rejected, ct) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                var response = rejected.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = rejected.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many runs",
+                        Detail = $"Too many runs started from this address; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.",
+                    },
+                });
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseHttpHardening(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The caller's address; behind the Container Apps ingress or the dev proxy that is the first X-Forwarded-For entry.</summary>
+    private static string ClientKey(HttpContext context) =>
+        context.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim() is { Length: > 0 } forwarded
+            ? forwarded
+            : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
+
+/// <summary>Turns request errors (bad JSON, oversized body, wrong content type) into ProblemDetails that say what is wrong.</summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+        var detail = bad.InnerException is JsonException json
+            ? $"The body is not valid JSON for this request: {json.Message}"
+            : bad.Message;
+        context.Response.StatusCode = bad.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = detail },
+            Exception = exception,
+        });
+    }
+}

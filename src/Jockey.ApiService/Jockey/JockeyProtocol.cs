@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Jockey.ApiService.Jockey;
+
+/// <summary>One server-sent event of a LangGraph run stream: <c>metadata</c>, <c>updates</c>, <c>events</c>, <c>values</c>, …</summary>
+public sealed record JockeyStreamPart(string Event, JsonElement Data);
+
+/// <summary>A run ended badly on the Jockey side; <see cref="Exception.Message"/> is shown to the user as is.</summary>
+public sealed class JockeyException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Jockey's graph state as the run input (see jockey-protocol.md §2).</summary>
+public sealed record JockeyInput(
+    [property: JsonPropertyName("chat_history")] IReadOnlyList<JockeyMessage> ChatHistory,
+    [property: JsonPropertyName("index_id")] string IndexId,
+    [property: JsonPropertyName("next_worker")] string? NextWorker = null,
+    [property: JsonPropertyName("made_plan")] bool MadePlan = false,
+    [property: JsonPropertyName("active_plan")] string? ActivePlan = null);
+
+public sealed record JockeyMessage(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("content")] string Content,
+    [property: JsonPropertyName("id")] string Id);
+
+internal sealed record RunStreamRequest(
+    [property: JsonPropertyName("assistant_id")] string AssistantId,
+    [property: JsonPropertyName("input")] JockeyInput Input,
+    [property: JsonPropertyName("stream_mode")] string[] StreamMode,
+    [property: JsonPropertyName("multitask_strategy")] string MultitaskStrategy = "reject");

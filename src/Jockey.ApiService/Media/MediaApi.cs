@@ -1,0 +1,71 @@
+using Jockey.ApiService.Jockey;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Jockey.ApiService.Media;
+
+public static class MediaApi
+{
+    public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/media/{**path}", RedirectAsync).WithTags("Media").WithName("GetMedia")
+            .WithSummary("Redirects (302) to a fresh read-only URL of a stored video, so links in old events keep working.");
+        app.MapGet("/api/jockey/files/{index_id}/{**file}", ProxyFileAsync).WithTags("Media").WithName("GetAgentFile")
+            .WithSummary("The agent's file server (thumbnails, rendered files), same-origin; Range requests pass through.");
+        return app;
+    }
+
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> RedirectAsync(string path, MediaStore media, CancellationToken ct)
+    {
+        if (!IsSafePath(path, minSegments: 3)) return BadPath(path);
+        return await media.GetReadUrlAsync(path, ct) is { } url
+            ? TypedResults.Redirect(url.ToString())
+            : TypedResults.Problem($"No stored media at '{path}'.", statusCode: StatusCodes.Status404NotFound, title: "Media not found");
+    }
+
+    private static async Task<IResult> ProxyFileAsync(HttpContext context, string index_id, string file, JockeyClient jockey, JockeyEndpoint endpoint, CancellationToken ct)
+    {
+        if (!IsSafePath(index_id, 1) || !IsSafePath(file, 1)) return BadPath($"{index_id}/{file}");
+        HttpResponseMessage upstream;
+        try
+        {
+            upstream = await jockey.GetFileAsync(index_id, file, context.Request.Headers.Range.FirstOrDefault(), ct);
+        }
+        catch (JockeyException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status502BadGateway, title: "Agent file server unavailable");
+        }
+        using (upstream)
+        {
+            if (upstream.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return TypedResults.Problem($"{endpoint.FilesDisplayUrl} has no file '{index_id}/{file}'.", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+            }
+            var response = context.Response;
+            response.StatusCode = (int)upstream.StatusCode;
+            var headers = upstream.Content.Headers;
+            if (headers.ContentType is { } type) response.ContentType = type.ToString();
+            if (headers.ContentLength is { } length) response.ContentLength = length;
+            if (headers.ContentRange is { } range) response.Headers[HeaderNames.ContentRange] = range.ToString();
+            if (headers.LastModified is { } modified) response.Headers[HeaderNames.LastModified] = modified.ToString("R");
+            response.Headers[HeaderNames.AcceptRanges] = upstream.Headers.AcceptRanges.FirstOrDefault() ?? "bytes";
+            response.Headers[HeaderNames.CacheControl] = "public, max-age=300";
+            await using var body = await upstream.Content.ReadAsStreamAsync(ct);
+            await body.CopyToAsync(response.Body, ct);
+            return TypedResults.Empty;
+        }
+    }
+
+    /// <summary>Plain relative paths only: no traversal, no rooted or empty segments, no backslashes or control characters.</summary>
+    internal static bool IsSafePath(string? path, int minSegments)
+    {
+        if (string.IsNullOrEmpty(path) || path.Length > 512) return false;
+        var segments = path.Split('/');
+        return segments.Length >= minSegments && segments.All(segment =>
+            segment.Length > 0 && segment is not "." and not ".." &&
+            segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ' ' or '(' or ')'));
+    }
+
+    private static ProblemHttpResult BadPath(string path) =>
+        TypedResults.Problem($"'{path}' is not a valid media path (plain relative names only, no '..').", statusCode: StatusCodes.Status400BadRequest, title: "Invalid media path");
+}

@@ -1,0 +1,11 @@
+namespace Jockey.ApiService.Media;
+
+public static class MediaExtensions
+{
+    public static IHostApplicationBuilder AddMedia(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MediaOptions>().BindConfiguration("Media").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MediaStore>();
+        return builder;
+    }
+}

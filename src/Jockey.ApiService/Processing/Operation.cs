@@ -1,0 +1,43 @@
+namespace Jockey.ApiService.Processing;
+
+/// <summary>
+/// The seed's response shape for one request. Narration fields (<see cref="AudioUrls"/>, <see cref="Stats"/>,
+/// <c>response.transformed_text</c>/<c>audio_url</c>) stay empty until the narration feature fills them.
+/// </summary>
+public sealed record Operation(
+    string OperationId,
+    string ThreadId,
+    string Status,
+    AudioUrls AudioUrls,
+    Timeline Timeline,
+    OperationStats Stats,
+    OperationResponse Response,
+    string? IndexId,
+    string? VideoUrl = null,
+    string? Error = null)
+{
+    public static Operation Start(string operationId, string threadId, string text, string indexId, DateTimeOffset now) => new(
+        operationId, threadId, OperationStatus.Processing, new AudioUrls(null), new Timeline(now, null),
+        new OperationStats(0, 0, 0, false), new OperationResponse(text, null, threadId, null), indexId);
+
+    public Operation Finish(string status, DateTimeOffset now, string? videoUrl = null, string? error = null) =>
+        this with { Status = status, Timeline = Timeline with { EndTime = now }, VideoUrl = videoUrl ?? VideoUrl, Error = error };
+}
+
+public sealed record AudioUrls(string? Main);
+
+public sealed record Timeline(DateTimeOffset StartTime, DateTimeOffset? EndTime);
+
+public sealed record OperationStats(int ChunkCount, long TotalBytes, int ChunksStreamed, bool StreamingEnabled);
+
+public sealed record OperationResponse(string OriginalText, string? TransformedText, string ThreadId, string? AudioUrl);
+
+public static class OperationStatus
+{
+    public const string Processing = "processing";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+}
+
+public sealed record ProcessRequest(string? Text, string? ThreadId, string? IndexId);

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Media;
+using Jockey.ApiService.Threads;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Processing;
+
+/// <summary>
+/// Executes one operation on this replica: streams the Jockey run, logs what it means as events, stores a rendered
+/// video, and ends the operation exactly once — completed, failed (with a reason a person can act on) or cancelled.
+/// </summary>
+public sealed partial class OperationRunner(
+    JockeyClient jockey,
+    JockeyEndpoint endpoint,
+    ThreadStore threads,
+    OperationStore operations,
+    ThreadEventLog log,
+    MediaStore media,
+    RunRegistry registry,
+    IOptions<JockeyOptions> options,
+    TimeProvider time,
+    ILogger<OperationRunner> logger)
+{
+    private readonly JockeyOptions _options = options.Value;
+
+    /// <summary>Starts the run in the background, continuing the caller's trace.</summary>
+    public void Launch(Operation operation, ActivityContext parent) =>
+        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, ct));
+
+    private async Task RunAsync(Operation operation, ActivityContext parent, CancellationToken cancelled)
+    {
+        using var activity = ApiTelemetry.Source.StartActivity("jockey.run", ActivityKind.Internal, parent);
+        activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
+        timeout.CancelAfter(_options.RunTimeout);
+        var ct = timeout.Token;
+        string? jockeyThreadId = null;
+        var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
+        string? videoUrl = null;
+        try
+        {
+            jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
+            var input = new JockeyInput([new JockeyMessage("human", "user", operation.Response.OriginalText, Guid.NewGuid().ToString())], operation.IndexId ?? _options.IndexId);
+            await foreach (var part in jockey.StreamRunAsync(jockeyThreadId, input, ct))
+            {
+                var runId = mapper.RunId;
+                var outputs = mapper.Map(part);
+                if (mapper.RunId is { } newRunId && newRunId != runId) await operations.SetRunAsync(operation.OperationId, jockeyThreadId, newRunId);
+                foreach (var output in outputs) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
+            }
+            foreach (var output in mapper.Complete()) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
+
+            var text = videoUrl is null ? "Done." : "Done. Your video is ready.";
+            await log.FinishAsync(operation, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
+            LogCompleted(operation.OperationId);
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !registry.IsStopping)
+        {
+            // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
+            if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            await FinishCancelledAsync(operation, log);
+        }
+        catch (Exception ex) when (ex is JockeyException or OperationCanceledException or Azure.RequestFailedException)
+        {
+            var reason = ex switch
+            {
+                JockeyException => ex.Message,
+                Azure.RequestFailedException => $"Storing the video in Blob Storage failed: {ex.Message}",
+                _ when registry.IsStopping => "The API server stopped while the run was in progress; please try again.",
+                _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
+            };
+            if (jockeyThreadId is not null && mapper.RunId is not null && ex is OperationCanceledException) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            await FailAsync(operation, reason);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(ex, operation.OperationId);
+            await FailAsync(operation, $"The API hit an unexpected error: {ex.Message}");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        }
+    }
+
+    /// <summary>Records a user's cancel: the cancelled event, the lock released, and Jockey told to stop the run.</summary>
+    public async Task<Operation?> CancelAsync(Operation operation)
+    {
+        var finished = await FinishCancelledAsync(operation, log);
+        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(run.JockeyThreadId, run.RunId);
+        await registry.PublishCancelAsync(operation.OperationId);
+        return finished;
+    }
+
+    private static Task<Operation?> FinishCancelledAsync(Operation operation, ThreadEventLog log) =>
+        log.FinishAsync(operation, new NewEvent(EventTypes.System, "Cancelled.", EventNames.Cancelled), OperationStatus.Cancelled);
+
+    private async Task FailAsync(Operation operation, string reason)
+    {
+        LogFailed(operation.OperationId, reason);
+        await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason);
+    }
+
+    private async Task<string> EnsureJockeyThreadAsync(string threadId, CancellationToken ct)
+    {
+        if ((await threads.GetAsync(threadId))?.JockeyThreadId is { } existing) return existing;
+        var created = await jockey.CreateThreadAsync(ct);
+        await threads.SetJockeyThreadAsync(threadId, created);
+        return created;
+    }
+
+    /// <summary>Logs an event, or stores a rendered video and logs <c>video-ready</c>; returns the video's SAS URL if any.</summary>
+    private async Task<string?> HandleAsync(Operation operation, RunOutput output, CancellationToken ct)
+    {
+        switch (output)
+        {
+            case EmitEvent emit:
+                await log.AppendAsync(operation.ThreadId, operation.OperationId, emit.Event, ct);
+                return null;
+            case VideoProduced video:
+                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), ct);
+                var path = await media.CopyFromAgentAsync(operation.ThreadId, operation.OperationId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
+                var url = (await media.CreateReadUrlAsync(media.GetBlob(path), ct)).ToString();
+                var data = new VideoReadyData(url, $"/api/media/{path}", video.Duration, video.FileName, video.ToolCall);
+                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), ct);
+                return url;
+            default:
+                return null;
+        }
+    }
+
+    private async Task CancelJockeyRunAsync(string jockeyThreadId, string runId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.ConnectTimeout * 2);
+            await jockey.CancelRunAsync(jockeyThreadId, runId, timeout.Token);
+        }
+        catch (Exception ex) when (ex is JockeyException or OperationCanceledException)
+        {
+            LogCancelFailed(runId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Run {OperationId} completed")]
+    private partial void LogCompleted(string operationId);
+
+    [LoggerMessage(LogLevel.Warning, "Run {OperationId} failed: {Reason}")]
+    private partial void LogFailed(string operationId, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Run {OperationId} hit an unexpected error")]
+    private partial void LogUnexpected(Exception ex, string operationId);
+
+    [LoggerMessage(LogLevel.Warning, "Could not cancel Jockey run {RunId}: {Reason}")]
+    private partial void LogCancelFailed(string runId, string reason);
+}

@@ -1,0 +1,64 @@
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Threads;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jockey.ApiService.Processing;
+
+public sealed record InitResponse(string ThreadId, string Status);
+
+public static partial class ProcessApi
+{
+    public const string RateLimitPolicy = "process";
+
+    public static IEndpointRouteBuilder MapProcessApi(this IEndpointRouteBuilder app)
+    {
+        var process = app.MapGroup("/api/process").WithTags("Processing");
+        process.MapPost("/init", InitAsync).WithName("InitThread").WithSummary("Creates a thread (and its Jockey thread).");
+        process.MapPost("/", ProcessAsync).WithName("Process").RequireRateLimiting(RateLimitPolicy)
+            .WithSummary("Starts a run on a thread; answers 202 at once, progress arrives over /api/stream or the hub.");
+
+        var operations = app.MapGroup("/api/operations").WithTags("Processing");
+        operations.MapGet("/{operation_id}", GetAsync).WithName("GetOperation").WithSummary("The operation's current state.");
+        operations.MapPost("/{operation_id}/cancel", CancelAsync).WithName("CancelOperation").WithSummary("Cancels the run, here and on the Jockey server.");
+        return app;
+    }
+
+    private static async Task<Ok<InitResponse>> InitAsync(ThreadStore threads, JockeyClient jockey, ILogger<InitResponse> logger, CancellationToken ct)
+    {
+        string? jockeyThreadId = null;
+        try
+        {
+            jockeyThreadId = await jockey.CreateThreadAsync(ct);
+        }
+        catch (JockeyException ex)
+        {
+            // The thread still works: the first run retries, and if Jockey is still down it fails with this reason.
+            LogJockeyThreadDeferred(logger, ex.Message);
+        }
+        var thread = await threads.CreateAsync(jockeyThreadId);
+        return TypedResults.Ok(new InitResponse(thread.ThreadId, "initialized"));
+    }
+
+    private static async Task<Results<Accepted<Operation>, ValidationProblem, ProblemHttpResult>> ProcessAsync(ProcessRequest request, ProcessingService processing) =>
+        await processing.StartAsync(request) switch
+        {
+            ProcessOutcome.Accepted accepted => TypedResults.Accepted($"/api/operations/{accepted.Operation.OperationId}", accepted.Operation),
+            ProcessOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, "Fix the request and send it again.", title: "The request is not valid."),
+            ProcessOutcome.NotFound notFound => TypedResults.Problem(notFound.Detail, statusCode: StatusCodes.Status404NotFound, title: "Unknown thread"),
+            ProcessOutcome.Conflict conflict => TypedResults.Problem(conflict.Detail, statusCode: StatusCodes.Status409Conflict, title: "A run is already in progress",
+                extensions: new Dictionary<string, object?> { ["active_operation_id"] = conflict.ActiveOperationId }),
+            _ => throw new InvalidOperationException("Unknown outcome."),
+        };
+
+    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> GetAsync(string operation_id, OperationStore operations) =>
+        await operations.GetAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
+
+    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> CancelAsync(string operation_id, ProcessingService processing) =>
+        await processing.CancelAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
+
+    private static ProblemHttpResult UnknownOperation(string operationId) =>
+        TypedResults.Problem($"Operation '{operationId}' does not exist or has expired.", statusCode: StatusCodes.Status404NotFound, title: "Unknown operation");
+
+    [LoggerMessage(LogLevel.Warning, "Created a thread without a Jockey thread for now: {Reason}")]
+    private static partial void LogJockeyThreadDeferred(ILogger logger, string reason);
+}

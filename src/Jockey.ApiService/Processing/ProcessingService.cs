@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Streaming;
+using Jockey.ApiService.Threads;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Processing;
+
+/// <summary>What a request to start or cancel a run can come to; the HTTP and hub front ends both map it.</summary>
+public abstract record ProcessOutcome
+{
+    public sealed record Accepted(Operation Operation) : ProcessOutcome;
+    public sealed record Invalid(IDictionary<string, string[]> Errors) : ProcessOutcome;
+    public sealed record NotFound(string Detail) : ProcessOutcome;
+    public sealed record Conflict(string Detail, string ActiveOperationId) : ProcessOutcome;
+}
+
+/// <summary>Starting and cancelling runs, shared by <c>POST /api/process</c> and the hub's <c>Process</c>/<c>Cancel</c>.</summary>
+public sealed class ProcessingService(
+    OperationStore operations,
+    ThreadEventLog log,
+    OperationRunner runner,
+    ThreadNotifier notifier,
+    IOptions<LimitsOptions> limits,
+    IOptions<JockeyOptions> jockey,
+    TimeProvider time)
+{
+    private readonly Regex _indexPattern = new(limits.Value.IndexIdPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    public IDictionary<string, string[]> Validate(ProcessRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var max = limits.Value.MaxTextLength;
+        if (string.IsNullOrWhiteSpace(request.Text)) errors["text"] = ["Text is required: say what video you want."];
+        else if (request.Text.Length > max) errors["text"] = [$"Text is {request.Text.Length} characters; the limit is {max} (Limits:MaxTextLength)."];
+        if (string.IsNullOrWhiteSpace(request.ThreadId)) errors["thread_id"] = ["thread_id is required: call POST /api/process/init first."];
+        if (request.IndexId is { } index && !_indexPattern.IsMatch(index)) errors["index_id"] = [$"index_id '{Shorten(index)}' is not a valid index id (letters, digits, '-' and '_', at most 64)."];
+        return errors;
+    }
+
+    public async Task<ProcessOutcome> StartAsync(ProcessRequest request)
+    {
+        if (Validate(request) is { Count: > 0 } errors) return new ProcessOutcome.Invalid(errors);
+        var indexId = string.IsNullOrWhiteSpace(request.IndexId) ? jockey.Value.IndexId : request.IndexId;
+        var operation = Operation.Start(ThreadStore.NewId(), request.ThreadId!, request.Text!.Trim(), indexId, time.GetUtcNow());
+        // A span of its own so hub calls (which have no request span) also start the run's trace.
+        using var activity = ApiTelemetry.Source.StartActivity("operation.start");
+        activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
+
+        switch (await operations.StartAsync(operation, jockey.Value.RunTimeout + TimeSpan.FromMinutes(1)))
+        {
+            case StartResult.UnknownThread:
+                return new ProcessOutcome.NotFound($"Thread '{Shorten(request.ThreadId!)}' does not exist or has expired; call POST /api/process/init for a new one.");
+            case StartResult.Busy busy:
+                return new ProcessOutcome.Conflict($"Thread already has a run in progress: operation {busy.ActiveOperationId}. Wait for it or cancel it first.", busy.ActiveOperationId);
+        }
+        await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.Human, operation.Response.OriginalText, EventNames.User), CancellationToken.None);
+        await notifier.OperationAsync(operation);
+        runner.Launch(operation, activity?.Context ?? default);
+        return new ProcessOutcome.Accepted(operation);
+    }
+
+    /// <summary>Cancels a processing operation (idempotent: a finished one is returned as it is).</summary>
+    public async Task<Operation?> CancelAsync(string operationId)
+    {
+        var operation = await operations.GetAsync(operationId);
+        if (operation is null) return null;
+        Activity.Current?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
+        if (operation.Status != OperationStatus.Processing) return operation;
+        return await runner.CancelAsync(operation) ?? await operations.GetAsync(operationId);
+    }
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}

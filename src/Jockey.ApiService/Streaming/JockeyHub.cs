@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Processing;
+using Jockey.ApiService.Threads;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Jockey.ApiService.Streaming;
+
+/// <summary>
+/// <c>/hubs/jockey</c>. Clients call <c>Subscribe</c>, <c>Unsubscribe</c>, <c>Process</c>, <c>Cancel</c>; they receive
+/// <c>update</c> (the same event JSON as SSE) and <c>operation</c>. Subscribe joins the live group before replaying,
+/// so nothing falls between the two; the overlap may repeat an event, and clients drop repeats by seq.
+/// </summary>
+public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing) : Hub
+{
+    public async Task Subscribe(string threadId, long afterSeq)
+    {
+        if (await threads.GetAsync(threadId) is null) throw new HubException($"Thread '{threadId}' does not exist or has expired; call POST /api/process/init for a new one.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
+        await foreach (var stored in log.ReadAfterAsync(threadId, Math.Max(0, afterSeq), Context.ConnectionAborted))
+        {
+            await Clients.Caller.SendAsync("update", JsonElement.Parse(stored.Json), Context.ConnectionAborted);
+        }
+    }
+
+    public Task Unsubscribe(string threadId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
+
+    public async Task<Operation> Process(ProcessRequest request) => await processing.StartAsync(request) switch
+    {
+        ProcessOutcome.Accepted accepted => accepted.Operation,
+        ProcessOutcome.Invalid invalid => throw new HubException(string.Join(" ", invalid.Errors.Values.SelectMany(messages => messages))),
+        ProcessOutcome.NotFound notFound => throw new HubException(notFound.Detail),
+        ProcessOutcome.Conflict conflict => throw new HubException(conflict.Detail),
+        _ => throw new HubException("Unknown outcome."),
+    };
+
+    public async Task<Operation> Cancel(string operationId) =>
+        await processing.CancelAsync(operationId) ?? throw new HubException($"Operation '{operationId}' does not exist or has expired.");
+}

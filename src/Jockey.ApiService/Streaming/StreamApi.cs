@@ -1,0 +1,115 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Threads;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Streaming;
+
+public static partial class StreamApi
+{
+    public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/stream", StreamAsync).WithTags("Streaming").WithName("StreamThread")
+            .WithSummary("Server-sent events of a thread: replays after Last-Event-ID (or ?last_event_id=), then live.");
+        return app;
+    }
+
+    private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
+        HttpContext context, string? thread_id, string? last_event_id, ThreadStore threads, ThreadEventLog log, LiveFeed feed,
+        IOptions<EventLogOptions> options, ILogger<ThreadEventLog> logger)
+    {
+        if (string.IsNullOrWhiteSpace(thread_id))
+        {
+            return TypedResults.Problem("thread_id is required: /api/stream?thread_id=<id from POST /api/process/init>.", statusCode: StatusCodes.Status400BadRequest, title: "Missing thread_id");
+        }
+        var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? last_event_id;
+        long afterSeq = 0;
+        if (!string.IsNullOrEmpty(resumeFrom) && (!long.TryParse(resumeFrom, out afterSeq) || afterSeq < 0))
+        {
+            return TypedResults.Problem($"Last-Event-ID '{resumeFrom}' is not an event id; send the id: of the last event received.", statusCode: StatusCodes.Status400BadRequest, title: "Bad Last-Event-ID");
+        }
+        if (await threads.GetAsync(thread_id) is null) return ThreadsApi.UnknownThread(thread_id);
+
+        // Proxies (nginx, Container Apps) must not hold events back.
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(WithErrorEvent(EventsAsync(thread_id, afterSeq, log, feed, options.Value.PingInterval, context.RequestAborted), thread_id, logger));
+    }
+
+    /// <summary>
+    /// Replay, then live, with neither gap nor duplicate: the live watch starts before the log is read, so an event
+    /// appended meanwhile is in the watch, the log, or both — and seq filters the overlap.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<string>> EventsAsync(
+        string threadId, long afterSeq, ThreadEventLog log, LiveFeed feed, TimeSpan pingInterval, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var watch = feed.Watch(threadId);
+        var last = afterSeq;
+        await foreach (var stored in log.ReadAfterAsync(threadId, afterSeq, ct))
+        {
+            last = stored.Seq;
+            yield return Message(stored);
+        }
+        while (!ct.IsCancellationRequested)
+        {
+            StoredEvent? next = null;
+            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                idle.CancelAfter(pingInterval);
+                try
+                {
+                    next = await watch.Reader.ReadAsync(idle.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+            }
+            if (next is null)
+            {
+                yield return new SseItem<string>("", "ping");
+            }
+            else if (next.Seq > last)
+            {
+                // Seqs have no holes, so a jump means pub/sub lost a message (e.g. a Redis reconnect): fill it from the log.
+                await foreach (var missed in log.ReadAfterAsync(threadId, last, ct))
+                {
+                    if (missed.Seq >= next.Seq) break;
+                    yield return Message(missed);
+                }
+                last = next.Seq;
+                yield return Message(next);
+            }
+        }
+    }
+
+    private static SseItem<string> Message(StoredEvent stored) => new(stored.Json, "message") { EventId = stored.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    /// <summary>Ends a broken stream with <c>event: error</c> and a readable reason; the client reconnects with its last id.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> WithErrorEvent(IAsyncEnumerable<SseItem<string>> items, string threadId, ILogger logger)
+    {
+        await using var enumerator = items.GetAsyncEnumerator();
+        while (true)
+        {
+            string? error = null;
+            try
+            {
+                if (!await enumerator.MoveNextAsync()) yield break;
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                LogStreamBroken(logger, ex, threadId);
+                error = "The event store (Redis) is not reachable right now; reconnect with Last-Event-ID to resume.";
+            }
+            if (error is not null)
+            {
+                yield return new SseItem<string>(error, "error");
+                yield break;
+            }
+            yield return enumerator.Current;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "SSE stream of thread {ThreadId} broke")]
+    private static partial void LogStreamBroken(ILogger logger, Exception ex, string threadId);
+}

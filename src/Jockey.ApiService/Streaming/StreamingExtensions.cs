@@ -1,0 +1,33 @@
+using Jockey.ApiService.Hosting;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Streaming;
+
+public static class StreamingExtensions
+{
+    /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through the Redis backplane.</summary>
+    public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
+        builder.Services.AddSingleton<ThreadNotifier>();
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
+            .AddStackExchangeRedis();
+        // The backplane connects with the app's own Redis settings; the prefix keeps its channels apart from the app's.
+        builder.Services.AddOptions<RedisOptions>().Configure<ConfigurationOptions>((backplane, redis) =>
+        {
+            backplane.Configuration = redis.Clone();
+            backplane.Configuration.ChannelPrefix = RedisChannel.Literal("jockey");
+        });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapJockeyHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<JockeyHub>("/hubs/jockey");
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Threads;
+
+/// <summary>Every Redis key and channel the API uses, in one place.</summary>
+public static class RedisKeys
+{
+    /// <summary>Hash: created_at, jockey_thread_id, last_seq (the INCR counter behind event seq).</summary>
+    public static RedisKey Thread(string threadId) => $"jockey:thread:{threadId}";
+
+    /// <summary>Stream: one entry per event, entry id <c>{seq}-0</c>, field <c>e</c> = the event JSON.</summary>
+    public static RedisKey Events(string threadId) => $"jockey:thread:{threadId}:events";
+
+    /// <summary>List: the thread's operation ids, oldest first.</summary>
+    public static RedisKey Operations(string threadId) => $"jockey:thread:{threadId}:ops";
+
+    /// <summary>String (SET NX PX): the operation running on the thread — the one-run-per-thread lock.</summary>
+    public static RedisKey ActiveRun(string threadId) => $"jockey:thread:{threadId}:active";
+
+    /// <summary>Hash: status, json (the Operation), thread_id, run_id.</summary>
+    public static RedisKey Operation(string operationId) => $"jockey:op:{operationId}";
+
+    /// <summary>Pub/sub: <c>{thread_id}\n{seq}\n{event json}</c> for every appended event, to every replica.</summary>
+    public static readonly RedisChannel EventsChannel = RedisChannel.Literal("jockey:events");
+
+    /// <summary>Pub/sub: operation ids to cancel, heard by the replica running them.</summary>
+    public static readonly RedisChannel CancelChannel = RedisChannel.Literal("jockey:cancel");
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Jockey.LocalAgent.Search;
+
+namespace Jockey.LocalAgent.Graph;
+
+public enum Intent { Search, Montage, Text, Shorter, DropClip, AddClip, Help }
+
+/// <summary>What the user asked for. <see cref="Ordinal"/> is 1-based, -1 for "the last"; <see cref="TextKind"/> is gist, summary or title.</summary>
+public sealed record PlanRequest(Intent Intent, string Query, int? Ordinal = null, string TextKind = "summary");
+
+/// <summary>
+/// Reads intent from words: find/show/search → search; montage/reel/compile/combine → search then edit;
+/// summarize/describe → text; and the follow-ups that only make sense after a video exists in the thread
+/// ("make it shorter", "drop the second clip", "add the sunset one").
+/// </summary>
+public static partial class RulePlanner
+{
+    private static readonly Dictionary<string, int> Ordinals = new()
+    {
+        ["first"] = 1, ["1st"] = 1, ["second"] = 2, ["2nd"] = 2, ["third"] = 3, ["3rd"] = 3, ["fourth"] = 4, ["4th"] = 4,
+        ["fifth"] = 5, ["5th"] = 5, ["sixth"] = 6, ["6th"] = 6, ["seventh"] = 7, ["eighth"] = 8, ["last"] = -1, ["final"] = -1,
+    };
+
+    public static PlanRequest Plan(string text, bool hasVideo)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (hasVideo)
+        {
+            if (Shorter().IsMatch(t)) return new PlanRequest(Intent.Shorter, "");
+            var drop = Drop().Match(t);
+            if (drop.Success)
+            {
+                var word = drop.Groups["n"].Value;
+                var n = Ordinals.TryGetValue(word, out var o) ? o : int.Parse(word);
+                return new PlanRequest(Intent.DropClip, "", n);
+            }
+            var add = Add().Match(t);
+            if (add.Success) return new PlanRequest(Intent.AddClip, add.Groups["q"].Value);
+        }
+        if (Montage().IsMatch(t)) return new PlanRequest(Intent.Montage, text);
+        var kind = Text().Match(t);
+        if (kind.Success)
+        {
+            var k = kind.Value.StartsWith("title", StringComparison.Ordinal) ? "title"
+                : kind.Value is "gist" or "topics" or "hashtags" ? "gist" : "summary";
+            return new PlanRequest(Intent.Text, text, TextKind: k);
+        }
+        return TextAnalyzer.Terms(text).Count > 0 ? new PlanRequest(Intent.Search, text) : new PlanRequest(Intent.Help, text);
+    }
+
+    [GeneratedRegex(@"\b(shorter|shorten|trim it|tighten|too long|quicker|cut it down)\b")]
+    private static partial Regex Shorter();
+
+    [GeneratedRegex(@"\b(drop|remove|delete|cut|lose|skip|get rid of)\s+(the\s+)?(?<n>first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|eighth|last|final|\d)\b(\s+(clip|one|segment|shot|part|scene))?")]
+    private static partial Regex Drop();
+
+    [GeneratedRegex(@"^(also\s+|and\s+|please\s+|now\s+)*(add|include|append|insert|put in)\s+(?<q>.+)$")]
+    private static partial Regex Add();
+
+    [GeneratedRegex(@"\b(montage|reel|compil\w*|combin\w*|supercut|mash-?up|stitch\w*|put together|edit together|highlights?|(make|create|build|cut) (me )?(a|an) (short |quick )?(video|film|movie))\b")]
+    private static partial Regex Montage();
+
+    [GeneratedRegex(@"\b(summar\w+|describe|description|gist|topics|hashtags|title|what happens|what is in|what's in|tell me about)\b")]
+    private static partial Regex Text();
+}

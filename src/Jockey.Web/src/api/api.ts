@@ -1,0 +1,74 @@
+// The only module that speaks HTTP to the API. Failures become ApiError with a sentence a person
+// can act on: the API's own ProblemDetails `detail` when it sent one, otherwise what went wrong.
+import { parseOperation } from './parse'
+import type { IndexInfo, IndexVideo, Operation, ServerConfig, ThreadInfo } from './types'
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** True when the API itself could not be reached (network down, proxy answered 502–504). */
+    readonly unreachable: boolean,
+    readonly title?: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      signal,
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch (error) {
+    if (signal?.aborted) throw error
+    throw new ApiError('The browser could not connect to the web server. Check your network connection.', 0, true)
+  }
+  if (response.ok) return (await response.json()) as T
+  throw await toApiError(response, method, path)
+}
+
+async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
+  const type = response.headers.get('content-type') ?? ''
+  const gateway = response.status >= 502 && response.status <= 504
+  if (type.includes('json')) {
+    const problem = (await response.json().catch(() => ({}))) as { title?: string; detail?: string }
+    const message = problem.detail ?? problem.title ?? `${method} ${path} failed (${response.status}).`
+    return new ApiError(message, response.status, gateway, problem.title)
+  }
+  if (gateway) {
+    return new ApiError(
+      'The web server is up but the Jockey API behind it did not answer. Start it with ./scripts/dev.sh.',
+      response.status,
+      true,
+    )
+  }
+  return new ApiError(`${method} ${path} failed with HTTP ${response.status}.`, response.status, false)
+}
+
+const enc = encodeURIComponent
+
+export const api = {
+  config: (signal?: AbortSignal) => request<ServerConfig>('GET', '/api/config', undefined, signal),
+  indexes: (signal?: AbortSignal) => request<IndexInfo[]>('GET', '/api/indexes', undefined, signal),
+  indexVideos: (indexId: string, signal?: AbortSignal) =>
+    request<IndexVideo[]>('GET', `/api/indexes/${enc(indexId)}/videos`, undefined, signal),
+  createThread: () => request<{ thread_id: string; status: string }>('POST', '/api/process/init', {}),
+  thread: (threadId: string, signal?: AbortSignal) =>
+    request<ThreadInfo>('GET', `/api/threads/${enc(threadId)}`, undefined, signal),
+  process: async (text: string, threadId: string, indexId?: string) =>
+    checked(await request<unknown>('POST', '/api/process', { text, thread_id: threadId, index_id: indexId })),
+  cancel: async (operationId: string) =>
+    checked(await request<unknown>('POST', `/api/operations/${enc(operationId)}/cancel`, {})),
+}
+
+function checked(body: unknown): Operation {
+  const operation = parseOperation(body)
+  if (!operation) throw new ApiError('The server answered with something that is not an operation.', 200, false)
+  return operation
+}

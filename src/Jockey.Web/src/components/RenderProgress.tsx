@@ -1,0 +1,13 @@
+/** Render (or any staged) progress as a labelled bar. */
+export function RenderProgress({ stage, percent, text }: { stage: string; percent: number; text: string }) {
+  const label = text || `${stage[0]?.toUpperCase() ?? ''}${stage.slice(1)}…`
+  return (
+    <div className="progress" data-testid="render-progress" data-percent={Math.round(percent)}>
+      <div className="progress__label">
+        <span>{label}</span>
+        <span className="progress__value">{Math.round(percent)}%</span>
+      </div>
+      <progress max={100} value={percent} aria-label={`${stage} progress`}>{Math.round(percent)}%</progress>
+    </div>
+  )
+}

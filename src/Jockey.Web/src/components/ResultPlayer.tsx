@@ -1,0 +1,79 @@
+import { Download, Film, Scissors } from 'lucide-react'
+import { useEffect, useRef, useState } from 'react'
+import { clock } from '../format'
+import type { Media } from '../state/media'
+import './ResultPlayer.css'
+
+/** The selected result: a rendered video (with download) or one search segment, played in place. */
+export function ResultPlayer({ media }: { media: Media | null }) {
+  const video = useRef<HTMLVideoElement>(null)
+  const [failed, setFailed] = useState(false)
+  const [attempt, setAttempt] = useState(0)
+  const key = media ? `${media.kind}-${media.seq}-${media.kind === 'clip' ? media.index : ''}-${attempt}` : 'none'
+
+  useEffect(() => setFailed(false), [key])
+
+  if (!media) {
+    return (
+      <section className="player player--empty" aria-label="Result" data-testid="result-player" data-state="empty">
+        <Film aria-hidden="true" size={28} />
+        <p>Your video appears here as soon as Jockey has cut it. Search results play here too.</p>
+      </section>
+    )
+  }
+
+  // A segment: start at its in-point (media fragment + explicit seek) and stop at its out-point.
+  const isClip = media.kind === 'clip'
+  const src = isClip ? `${media.src}#t=${media.start},${media.end}` : media.src
+  const onLoaded = () => {
+    if (isClip && video.current && video.current.currentTime < media.start) video.current.currentTime = media.start
+  }
+  const onTime = () => {
+    if (isClip && video.current && video.current.currentTime >= media.end) video.current.pause()
+  }
+
+  return (
+    <section className="player" aria-label="Result" data-testid="result-player" data-state={media.kind}>
+      <div className="player__frame">
+        <video
+          key={key}
+          ref={video}
+          src={src}
+          controls
+          playsInline
+          preload="auto"
+          autoPlay={isClip}
+          onLoadedMetadata={onLoaded}
+          onTimeUpdate={onTime}
+          onError={() => setFailed(true)}
+          data-testid={isClip ? 'clip-video' : 'result-video'}
+          aria-label={isClip ? `Segment of ${media.clip.title}` : 'Your video'}
+        />
+      </div>
+      {failed && (
+        <p className="player__error" role="alert">
+          This video could not be loaded.{' '}
+          <button type="button" className="button button--small" onClick={() => setAttempt((a) => a + 1)}>Try again</button>
+        </p>
+      )}
+      <div className="player__meta">
+        {isClip ? (
+          <p className="player__title">
+            <Scissors aria-hidden="true" size={15} /> {media.clip.title}
+            <span className="player__sub">{clock(media.start)}–{clock(media.end)}</span>
+          </p>
+        ) : (
+          <>
+            <p className="player__title">
+              <Film aria-hidden="true" size={15} /> {media.prompt || 'Your video'}
+              {media.duration ? <span className="player__sub">{clock(media.duration)}</span> : null}
+            </p>
+            <a className="button button--small" href={media.downloadUrl} download={media.fileName} data-testid="download-video">
+              <Download aria-hidden="true" size={14} /> Download
+            </a>
+          </>
+        )}
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,63 @@
+import { Play } from 'lucide-react'
+import { useState } from 'react'
+import type { Clip } from '../api/types'
+import { clock, scoreLabel } from '../format'
+import './SearchResults.css'
+
+interface Props {
+  query: string
+  clips: Clip[]
+  /** Index of the clip now in the player, if it is one of these. */
+  playing: number | null
+  onPlay: (index: number, clip: Clip) => void
+}
+
+/** The agent's search: its query and a grid of the segments it found. Click one to play it. */
+export function SearchResults({ query, clips, playing, onPlay }: Props) {
+  return (
+    <div className="search" data-testid="search-results">
+      <p className="entry__text">
+        Searched for <strong className="search__query">“{query}”</strong> — {clips.length === 0 ? 'nothing matched.' : `${clips.length} ${clips.length === 1 ? 'match' : 'matches'}`}
+      </p>
+      {clips.length > 0 && (
+        <ul className="search__grid">
+          {clips.map((clip, i) => (
+            <li key={`${clip.video_id}-${clip.start}-${i}`}>
+              <ClipCard clip={clip} playing={playing === i} onPlay={() => onPlay(i, clip)} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+function ClipCard({ clip, playing, onPlay }: { clip: Clip; playing: boolean; onPlay: () => void }) {
+  const [broken, setBroken] = useState(false)
+  const range = `${clock(clip.start)}–${clock(clip.end)}`
+  return (
+    <button
+      type="button"
+      className={`clip${playing ? ' clip--playing' : ''}`}
+      onClick={onPlay}
+      aria-pressed={playing}
+      aria-label={`Play “${clip.title}” from ${clock(clip.start)} to ${clock(clip.end)}, score ${scoreLabel(clip.score)}`}
+      data-testid="search-result"
+      data-video-id={clip.video_id}
+    >
+      <span className="clip__thumb">
+        {clip.thumbnail_url && !broken ? (
+          <img src={clip.thumbnail_url} alt="" loading="lazy" onError={() => setBroken(true)} />
+        ) : (
+          <span className="clip__placeholder" aria-hidden="true">{clip.title.slice(0, 1)}</span>
+        )}
+        <span className="clip__play" aria-hidden="true"><Play size={18} /></span>
+        <span className="clip__range">{range}</span>
+      </span>
+      <span className="clip__meta">
+        <span className="clip__title">{clip.title}</span>
+        <span className="clip__score">{scoreLabel(clip.score)}</span>
+      </span>
+    </button>
+  )
+}

@@ -1,0 +1,50 @@
+// The live event stream over SignalR (/hubs/jockey). On every (re)connect it subscribes again with
+// the last seq the page holds, so the server replays only what was missed; the reducer drops any
+// overlap between that replay and live delivery.
+import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
+import { parseEvent, parseOperation } from '../api/parse'
+import { retryDelay, type ConnectionState, type LiveStreamOptions } from './connection'
+import { useChannel } from './useChannel'
+
+export function useJockeyHub({ threadId, lastSeq, handlers, enabled }: LiveStreamOptions): ConnectionState {
+  return useChannel(threadId, enabled, (attempt) => {
+    const thread = threadId!
+    const connection = new HubConnectionBuilder()
+      .withUrl('/hubs/jockey')
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => retryDelay(ctx.previousRetryCount) })
+      .configureLogging(LogLevel.Warning)
+      .build()
+
+    connection.on('update', (raw: unknown) => {
+      if (!attempt.live) return
+      const event = parseEvent(raw)
+      if (event) handlers.current.onEvents(thread, [event])
+      else console.warn('Ignored a malformed update from the hub', raw)
+    })
+    connection.on('operation', (raw: unknown) => {
+      if (!attempt.live) return
+      const operation = parseOperation(raw)
+      if (operation) handlers.current.onOperation(operation)
+      else console.warn('Ignored a malformed operation from the hub', raw)
+    })
+
+    const subscribe = async () => {
+      try {
+        await connection.invoke('Subscribe', thread, lastSeq.current)
+        attempt.connected()
+      } catch (error) {
+        if (attempt.live) console.warn('Subscribing to the thread failed', error)
+        attempt.dropped()
+      }
+    }
+    connection.onreconnecting(attempt.reconnecting)
+    connection.onreconnected(subscribe)
+    // SignalR's own reconnect gives up after its policy, and never covers the first start.
+    connection.onclose(attempt.dropped)
+    connection.start().then(subscribe, (error) => {
+      if (attempt.live) console.warn('Connecting to the live updates hub failed', error)
+      attempt.dropped()
+    })
+    return () => void connection.stop()
+  })
+}

@@ -1,0 +1,47 @@
+// A realistic run as the API streams it (names and data as in CONTRACT.md), for tests and the
+// design preview page.
+import type { JockeyEvent, Operation } from '../api/types'
+
+export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make a 20-second montage of sunrises'): JockeyEvent[] {
+  let seq = firstSeq
+  const e = (type: JockeyEvent['type'], name: string, text: string, data: JockeyEvent['data'] = null): JockeyEvent => ({
+    seq: seq++,
+    operation_id: operationId,
+    type,
+    name,
+    text,
+    data,
+  })
+  return [
+    e('human', 'user', prompt),
+    e('human', 'planner', '1. Search the sample index for sunrise shots.\n2. Combine the three best into one video.'),
+    e('system', 'status', 'Searching the sample index for “sunrise”…', { node: 'video-search', tool: 'simple-video-search', query: 'sunrise' }),
+    e('system', 'search-results', 'Found 3 clips', {
+      query: 'sunrise',
+      clips: [
+        { video_id: 'v1', title: 'Harbour at dawn', start: 3, end: 9.5, score: 0.91, thumbnail_url: '/api/jockey/files/sample/v1.jpg' },
+        { video_id: 'v2', title: 'Mountain sunrise', start: 12, end: 18, score: 0.84, thumbnail_url: '/api/jockey/files/sample/v2.jpg' },
+        { video_id: 'v3', title: 'City rooftops', start: 40, end: 47, score: 0.72, thumbnail_url: '/api/jockey/files/sample/v3.jpg' },
+      ],
+    }),
+    e('system', 'narration', 'Narration ready', { audio_url: '/api/media/narration/a.mp3', transformed_text: 'Here is a twenty second montage of sunrises.' }),
+    e('human', 'instructor', 'Combine clips v1, v2 and v3 in that order.'),
+    e('system', 'status', 'Rendering your video…', { node: 'video-editing', tool: 'combine-clips' }),
+    e('system', 'progress', 'Rendering 40%', { stage: 'render', percent: 40 }),
+    e('system', 'progress', 'Rendering 100%', { stage: 'render', percent: 100 }),
+    e('system', 'video-ready', 'Your video is ready!', {
+      video_url: 'https://blob.example/media/out.mp4?sig=x',
+      media_url: `/api/media/${operationId}/out.mp4`,
+      duration: 19.5,
+      file_name: 'sunrise-montage.mp4',
+      tool_call: null,
+    }),
+    e('ai', 'reflect', 'I found three sunrise shots ', { final: false }),
+    e('ai', 'reflect', 'and combined them into a 20-second montage.', { final: true }),
+    e('system', 'completed', 'Done.', { video_url: 'https://blob.example/media/out.mp4?sig=x' }),
+  ]
+}
+
+export function operation(operationId: string, threadId: string, status: Operation['status'], extra: Partial<Operation> = {}): Operation {
+  return { operation_id: operationId, thread_id: threadId, status, ...extra }
+}

@@ -1,0 +1,43 @@
+// What the result player shows for a selection: a rendered video of the thread, or one search
+// result's segment played from the agent's files through the API's proxy.
+import type { Clip, VideoReady } from '../api/types'
+import type { MediaSelection } from './conversation'
+import type { Turn } from './turns'
+
+export type Media =
+  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; prompt: string; duration?: number }
+  | { kind: 'clip'; seq: number; index: number; src: string; clip: Clip; start: number; end: number }
+
+/** Same-origin media_url first: it redirects to a fresh SAS, so it still plays after the SAS expired. */
+export function videoSource(video: VideoReady): string {
+  return video.media_url || video.video_url || ''
+}
+
+/**
+ * A clip's source: its own video_url when the API passes one through, otherwise the agent's file
+ * server behind the API (`/api/jockey/files/{index}/{video_id}.mp4`).
+ */
+export function clipSource(clip: Clip, indexId: string): string {
+  if (clip.video_url) return clip.video_url
+  return `/api/jockey/files/${encodeURIComponent(indexId)}/${encodeURIComponent(clip.video_id)}.mp4`
+}
+
+export function resolveMedia(turns: Turn[], selection: MediaSelection | null, fallbackIndex: string): Media | null {
+  if (!selection) return null
+  for (const turn of turns) {
+    for (const item of turn.items) {
+      if (item.seq !== selection.seq) continue
+      if (selection.kind === 'video' && item.kind === 'video') {
+        const src = videoSource(item.video)
+        const fileName = item.video.file_name || src.split('?')[0].split('/').pop() || 'jockey.mp4'
+        return { kind: 'video', seq: item.seq, src, downloadUrl: src, fileName, prompt: turn.userText, duration: item.video.duration ?? undefined }
+      }
+      if (selection.kind === 'clip' && item.kind === 'search') {
+        const clip = item.clips[selection.index]
+        if (!clip) return null
+        return { kind: 'clip', seq: item.seq, index: selection.index, src: clipSource(clip, turn.indexId ?? fallbackIndex), clip, start: clip.start, end: clip.end }
+      }
+    }
+  }
+  return null
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>Bad input gets the right 4xx with a ProblemDetails a person can act on — never a 500.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class ApiInputTests(ApiAppFixture fixture)
+{
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailPart)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonElement.Parse(body);
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        var text = problem.TryGetProperty("detail", out var detail) ? detail.GetString() : "";
+        if (problem.TryGetProperty("errors", out var errors)) text += " " + errors.GetRawText();
+        Assert.Contains(detailPart, text, StringComparison.OrdinalIgnoreCase);
+        return problem;
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Bad_json_is_a_400_that_says_the_body_is_not_valid_json()
+    {
+        using var api = fixture.Api();
+        using var response = await api.PostAsync("/api/process", Json("{\"text\": \"hi\", \"thread_id\": "), Timeout());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "not valid JSON");
+    }
+
+    [Theory]
+    [InlineData("", "Text is required")]
+    [InlineData(null, "Text is required")]
+    [InlineData("x4001", "limit is 4000")]
+    public async Task Missing_or_oversized_text_is_a_400_naming_the_field(string? text, string message)
+    {
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, Timeout());
+        text = text == "x4001" ? new string('x', 4001) : text;
+        using var response = await api.PostAsJsonAsync("/api/process", new { text, thread_id = threadId }, Timeout());
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, message);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("text", out _));
+    }
+
+    [Theory]
+    [InlineData("../etc")]
+    [InlineData("bad index!")]
+    [InlineData("a-very-long-index-id-that-goes-on-and-on-and-on-well-beyond-sixty-four-chars")]
+    public async Task A_bad_index_id_is_a_400(string indexId)
+    {
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, Timeout());
+        using var response = await api.PostAsJsonAsync("/api/process", new { text = "hello", thread_id = threadId, index_id = indexId }, Timeout());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "not a valid index id");
+    }
+
+    [Fact]
+    public async Task An_unknown_thread_is_a_404_for_process_stream_and_thread()
+    {
+        using var api = fixture.Api();
+        var unknown = "AAAAAAAAAAAAAAAAAAAAAAAA";
+        await AssertProblemAsync(await api.PostAsJsonAsync("/api/process", new { text = "hello", thread_id = unknown }, Timeout()), HttpStatusCode.NotFound, "POST /api/process/init");
+        await AssertProblemAsync(await api.GetAsync($"/api/stream?thread_id={unknown}", Timeout()), HttpStatusCode.NotFound, "does not exist");
+        await AssertProblemAsync(await api.GetAsync($"/api/threads/{unknown}", Timeout()), HttpStatusCode.NotFound, "does not exist");
+        await AssertProblemAsync(await api.GetAsync($"/api/operations/{unknown}", Timeout()), HttpStatusCode.NotFound, "does not exist");
+    }
+
+    [Fact]
+    public async Task Streaming_without_a_thread_id_or_with_a_bad_last_event_id_is_a_400()
+    {
+        using var api = fixture.Api();
+        await AssertProblemAsync(await api.GetAsync("/api/stream", Timeout()), HttpStatusCode.BadRequest, "thread_id is required");
+        var threadId = await InitAsync(api, Timeout());
+        await AssertProblemAsync(await api.GetAsync($"/api/stream?thread_id={threadId}&last_event_id=abc", Timeout()), HttpStatusCode.BadRequest, "not an event id");
+    }
+
+    [Fact]
+    public async Task A_body_over_64_kib_is_a_413()
+    {
+        using var api = fixture.Api();
+        var huge = JsonSerializer.Serialize(new { text = "hi", thread_id = "x", padding = new string('p', 70 * 1024) });
+        using var response = await api.PostAsync("/api/process", Json(huge), Timeout());
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "too large");
+    }
+
+    [Theory]
+    [InlineData("/api/media/a/%2E%2E/%2E%2E/etc/passwd")]
+    [InlineData("/api/media/..%2F..%2Fsecret")]
+    [InlineData("/api/media/thread/op/..%5C..%5Cwin.ini")]
+    [InlineData("/api/jockey/files/sample/..%2F..%2Fetc%2Fpasswd")]
+    public async Task Path_traversal_in_media_paths_is_refused(string path)
+    {
+        using var api = fixture.Api();
+        using var response = await api.GetAsync(path, Timeout());
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{path} → {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Media_that_does_not_exist_is_a_404()
+    {
+        using var api = fixture.Api();
+        await AssertProblemAsync(await api.GetAsync("/api/media/thread/op/missing.mp4", Timeout()), HttpStatusCode.NotFound, "No stored media");
+    }
+
+    [Fact]
+    public async Task Config_reports_the_default_index_and_limits_and_indexes_fall_back_to_it()
+    {
+        using var api = fixture.Api();
+        var config = await api.GetFromJsonAsync<JsonElement>("/api/config", Timeout());
+        Assert.Equal("sample", config.GetProperty("default_index_id").GetString());
+        Assert.Equal(4000, config.GetProperty("max_text_length").GetInt32());
+        Assert.False(config.GetProperty("features").GetProperty("narration").GetBoolean());
+        Assert.Equal("sample", (await api.GetFromJsonAsync<JsonElement>("/api/config/index-id", Timeout())).GetProperty("index_id").GetString());
+        var indexes = await api.GetFromJsonAsync<JsonElement>("/api/indexes", Timeout());
+        Assert.Equal("sample", indexes[0].GetProperty("index_id").GetString());
+        Assert.Equal(0, (await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", Timeout())).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_endpoints()
+    {
+        using var api = fixture.Api();
+        var document = await api.GetStringAsync("/openapi/v1.json", Timeout());
+        Assert.Contains("/api/process/init", document);
+        Assert.Contains("/api/operations/{operation_id}/cancel", document);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/scalar/v1", Timeout())).StatusCode);
+    }
+}

@@ -1,0 +1,76 @@
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+public sealed class TwoReplicaFixture : ApiAppFixture
+{
+    protected override int Replicas => 2;
+}
+
+/// <summary>Two API replicas on one Redis: a run on one replica reaches subscribers on the other, and resume works across them.</summary>
+public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<TwoReplicaFixture>
+{
+    [Fact]
+    public async Task Sse_and_signalr_on_replica_a_see_every_event_of_a_run_posted_to_replica_b_once_and_in_order()
+    {
+        var ct = Timeout();
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        var (hub, hubUpdates) = await SubscribeHubAsync(a, threadId, ct);
+        await using var _ = hub;
+        var sse = StreamAsync(a, threadId, null, ct);
+
+        var operationId = (await ProcessAsync(b, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var events = await ReadMessagesAsync(sse, EndOf(operationId));
+
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(Seq));
+        Assert.Equal("user", Name(events[0]));
+        Assert.Equal("completed", Name(events[^1]));
+        Assert.Contains(events, e => Name(e) == "video-ready");
+        var hubEvents = await hubUpdates.WaitForAsync(EndOf(operationId), ct);
+        Assert.Equal(events.Select(e => e.GetRawText()), hubEvents.Select(e => e.GetRawText()));
+        // The operation is readable on either replica.
+        Assert.Equal("completed", (await GetOperationAsync(a, operationId, ct)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Sse_dropped_mid_run_and_resumed_on_the_other_replica_with_last_event_id_has_no_gap_and_no_duplicate()
+    {
+        var ct = Timeout();
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(a, ct);
+        var operationId = (await ProcessAsync(a, threadId, "gated: resume me", ct)).GetProperty("operation_id").GetString()!;
+
+        // First half on A, then the connection drops (the enumeration ends and disposes the response).
+        var before = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+        fixture.Jockey.ReleaseGate();
+        var after = await ReadMessagesAsync(StreamAsync(b, threadId, Seq(before[^1]), ct), EndOf(operationId));
+
+        var all = before.Concat(after).ToList();
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(Seq));
+        Assert.Equal(
+            Enumerable.Range(1, 10).Select(i => $"Rendering: {i * 10}%"),
+            all.Where(e => Name(e) == "progress").Select(e => e.GetProperty("text").GetString()));
+        Assert.Equal("completed", Name(all[^1]));
+    }
+
+    [Fact]
+    public async Task Resume_with_the_query_parameter_replays_only_what_came_after()
+    {
+        var ct = Timeout();
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(a, ct);
+        var operationId = (await ProcessAsync(a, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var everything = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), EndOf(operationId));
+
+        var request = $"/api/stream?thread_id={threadId}&last_event_id=3";
+        using var response = await b.GetAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var replayed = await ReadMessagesAsync(System.Net.ServerSentEvents.SseParser.Create(body).EnumerateAsync(ct), EndOf(operationId));
+
+        Assert.Equal(everything.Skip(3).Select(e => e.GetRawText()), replayed.Select(e => e.GetRawText()));
+    }
+}

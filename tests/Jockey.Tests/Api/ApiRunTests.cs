@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>Runs through the API against the fake Jockey: the happy path, failures, cancel, one run per thread.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class ApiRunTests(ApiAppFixture fixture)
+{
+    [Fact]
+    public async Task A_run_streams_its_events_in_order_over_sse_and_signalr_and_stores_the_rendered_video()
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var (hub, hubUpdates) = await SubscribeHubAsync(api, threadId, ct);
+        await using var _ = hub;
+        var sse = StreamAsync(api, threadId, null, ct);
+
+        var operation = await ProcessAsync(api, threadId, "Make a short sunrise video", ct);
+        var operationId = operation.GetProperty("operation_id").GetString()!;
+        Assert.Equal("processing", operation.GetProperty("status").GetString());
+        Assert.Equal("Make a short sunrise video", operation.GetProperty("response").GetProperty("original_text").GetString());
+        Assert.Equal(JsonValueKind.Null, operation.GetProperty("audio_urls").GetProperty("main").ValueKind);
+        Assert.False(operation.GetProperty("stats").GetProperty("streaming_enabled").GetBoolean());
+
+        var events = await ReadMessagesAsync(sse, EndOf(operationId));
+
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(Seq));
+        var names = events.Select(Name).ToList();
+        string[] milestones = ["user", "planner", "instructor", "search-results", "progress", "video-ready", "reflect", "completed"];
+        Assert.Equal(milestones, names.Where(milestones.Contains).Distinct());
+        Assert.Single(names, "search-results");
+        Assert.Single(names, "video-ready");
+        Assert.InRange(names.Count(n => n == "reflect"), 1, 5);
+        Assert.Equal(FakeJockeyServer.ReflectText, string.Concat(events.Where(e => Name(e) == "reflect").Select(e => e.GetProperty("text").GetString())));
+
+        var clip = events.Single(e => Name(e) == "search-results").GetProperty("data").GetProperty("clips")[0];
+        Assert.Equal("/api/jockey/files/sample/v1.jpg", clip.GetProperty("thumbnail_url").GetString());
+        using (var thumbnail = await api.GetAsync(clip.GetProperty("thumbnail_url").GetString(), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+            Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
+        }
+
+        var ready = events.Single(e => Name(e) == "video-ready").GetProperty("data");
+        Assert.Equal(FakeJockeyServer.RenderedFile, ready.GetProperty("file_name").GetString());
+        Assert.Equal(9, ready.GetProperty("duration").GetDouble());
+        Assert.Equal($"/api/media/{threadId}/{operationId}/{FakeJockeyServer.RenderedFile}", ready.GetProperty("media_url").GetString());
+        Assert.Equal("combine-clips", ready.GetProperty("tool_call").GetProperty("name").GetString());
+
+        var finished = await GetOperationAsync(api, operationId, ct);
+        Assert.Equal("completed", finished.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, finished.GetProperty("timeline").GetProperty("end_time").ValueKind);
+        var videoUrl = finished.GetProperty("video_url").GetString()!;
+        Assert.Equal(videoUrl, ready.GetProperty("video_url").GetString());
+        Assert.Contains("sp=r", videoUrl);
+        using var anonymous = new HttpClient();
+        Assert.Equal(fixture.Jockey.Video, await anonymous.GetByteArrayAsync(videoUrl, ct));
+
+        using var redirect = await api.GetAsync(ready.GetProperty("media_url").GetString(), ct);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Equal(fixture.Jockey.Video, await anonymous.GetByteArrayAsync(redirect.Headers.Location, ct));
+
+        var hubEvents = await hubUpdates.WaitForAsync(EndOf(operationId), ct);
+        Assert.Equal(events.Select(e => e.GetRawText()), hubEvents.Select(e => e.GetRawText()));
+
+        var thread = await api.GetFromJsonAsync<JsonElement>($"/api/threads/{threadId}", ct);
+        Assert.Equal(events.Count, thread.GetProperty("last_seq").GetInt64());
+        Assert.Equal(JsonValueKind.Null, thread.GetProperty("active_operation_id").ValueKind);
+        Assert.Equal(operationId, thread.GetProperty("operations")[0].GetProperty("operation_id").GetString());
+    }
+
+    [Theory]
+    [InlineData("error: a run the agent rejects", "Jockey reported an error: ValueError: TWELVE_LABS_API_KEY is not set", false)]
+    [InlineData("cut: a stream that breaks off", "closed the stream before the run finished", true)]
+    [InlineData("hang: a run that goes silent", "sent nothing for 4 s", true)]
+    [InlineData("notsse: a URL that is not LangGraph", "instead of an event stream", true)]
+    public async Task A_failing_run_ends_failed_with_a_readable_reason_and_the_api_keeps_serving(string text, string reason, bool namesServer)
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var operationId = (await ProcessAsync(api, threadId, text, ct)).GetProperty("operation_id").GetString()!;
+
+        var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
+
+        var failed = events[^1];
+        Assert.Equal(("failed", "error"), (Name(failed), failed.GetProperty("type").GetString()));
+        Assert.Contains(reason, failed.GetProperty("data").GetProperty("reason").GetString());
+        var operation = await GetOperationAsync(api, operationId, ct);
+        Assert.Equal("failed", operation.GetProperty("status").GetString());
+        Assert.Contains(reason, operation.GetProperty("error").GetString());
+        if (namesServer) Assert.Contains(fixture.Jockey.BaseAddress.ToString().TrimEnd('/'), operation.GetProperty("error").GetString());
+
+        // The thread is free again and the API answers as before.
+        Assert.Equal("processing", (await ProcessAsync(api, threadId, "normal: again", ct)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/config", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_frames_are_skipped_and_the_run_still_completes()
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var operationId = (await ProcessAsync(api, threadId, "malformed: frames in between", ct)).GetProperty("operation_id").GetString()!;
+
+        var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
+
+        Assert.Equal("completed", Name(events[^1]));
+        Assert.Contains(events, e => Name(e) == "video-ready");
+    }
+
+    [Fact]
+    public async Task Cancel_stops_the_jockey_run_ends_the_operation_cancelled_and_frees_the_thread()
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var operationId = (await ProcessAsync(api, threadId, "hang: until cancelled", ct)).GetProperty("operation_id").GetString()!;
+        // The planner event comes after the run's metadata, so the API knows the LangGraph run id by then.
+        var sse = StreamAsync(api, threadId, null, ct);
+        var seen = await ReadMessagesAsync(sse, e => Name(e) == "planner");
+
+        using var cancel = await api.PostAsync($"/api/operations/{operationId}/cancel", null, ct);
+        var cancelled = await cancel.Content.ReadFromJsonAsync<JsonElement>(ct);
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        var events = await ReadMessagesAsync(StreamAsync(api, threadId, Seq(seen[^1]), ct), EndOf(operationId));
+        Assert.Equal("cancelled", Name(events[^1]));
+        Assert.Contains(fixture.Jockey.Cancels, c => c.RunId == fixture.Jockey.RunIds["hang: until cancelled"]);
+        Assert.Equal("cancelled", (await GetOperationAsync(api, operationId, ct)).GetProperty("status").GetString());
+        Assert.Equal("processing", (await ProcessAsync(api, threadId, "normal: after cancel", ct)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_second_run_on_a_busy_thread_is_refused_with_409_naming_the_active_operation()
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var first = (await ProcessAsync(api, threadId, "hang: busy", ct)).GetProperty("operation_id").GetString()!;
+
+        using var second = await api.PostAsJsonAsync("/api/process", new { text = "another", thread_id = threadId }, ct);
+        var problem = await second.Content.ReadFromJsonAsync<JsonElement>(ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(first, problem.GetProperty("detail").GetString());
+        Assert.Equal(first, (await api.GetFromJsonAsync<JsonElement>($"/api/threads/{threadId}", ct)).GetProperty("active_operation_id").GetString());
+        await api.PostAsync($"/api/operations/{first}/cancel", null, ct);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Jockey;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>LangGraph stream parts in, display events out — the mapping the UI depends on.</summary>
+public sealed class RunEventMapperTests
+{
+    private static RunEventMapper Mapper(int chunkChars = 40, TimeProvider? time = null) =>
+        new("sample", url => url?.Replace("http://agent:8123/", "/api/jockey/files/"), chunkChars, TimeSpan.FromSeconds(5), time ?? TimeProvider.System);
+
+    private static JockeyStreamPart Part(string eventName, JsonNode data) => new(eventName, JsonElement.Parse(data.ToJsonString()));
+
+    private static JsonObject ToolEvent(string kind, string tool, JsonObject data) => new()
+    {
+        ["event"] = kind, ["name"] = tool, ["metadata"] = new JsonObject { ["langgraph_node"] = "video-search" }, ["data"] = data,
+    };
+
+    private static JsonObject Token(string text, string kind = "on_chat_model_stream") => new()
+    {
+        ["event"] = kind, ["name"] = "ChatOpenAI", ["metadata"] = new JsonObject { ["langgraph_node"] = "reflect" },
+        ["data"] = new JsonObject { ["chunk"] = new JsonObject { ["content"] = text } },
+    };
+
+    private static List<NewEvent> Events(IEnumerable<RunOutput> outputs) => outputs.OfType<EmitEvent>().Select(e => e.Event).ToList();
+
+    [Fact]
+    public void Metadata_sets_the_run_id_and_emits_nothing()
+    {
+        var mapper = Mapper();
+        var outputs = mapper.Map(Part("metadata", new JsonObject { ["run_id"] = "run-1", ["attempt"] = 1 }));
+        Assert.Empty(outputs);
+        Assert.Equal("run-1", mapper.RunId);
+    }
+
+    [Fact]
+    public void Planner_and_instructor_messages_become_human_events_once_even_when_values_repeat_them()
+    {
+        var mapper = Mapper();
+        var planner = new JsonObject { ["type"] = "human", ["name"] = "planner", ["content"] = "The plan", ["id"] = "m1" };
+        var instructor = new JsonObject { ["type"] = "human", ["name"] = "instructor", ["content"] = "Do the search", ["id"] = "m2" };
+
+        var fromUpdates = Events(mapper.Map(Part("updates", new JsonObject { ["planner"] = new JsonObject { ["chat_history"] = new JsonArray(planner.DeepClone()) } })));
+        var fromValues = Events(mapper.Map(Part("values", new JsonObject { ["chat_history"] = new JsonArray(planner.DeepClone(), instructor.DeepClone()) } )));
+
+        Assert.Equal([(EventTypes.Human, "planner", "The plan")], fromUpdates.Select(e => (e.Type, e.Name, e.Text)));
+        Assert.Equal([(EventTypes.Human, "instructor", "Do the search")], fromValues.Select(e => (e.Type, e.Name, e.Text)));
+    }
+
+    [Fact]
+    public void Search_tool_end_becomes_search_results_with_proxied_thumbnails_and_the_worker_message_does_not_repeat_it()
+    {
+        var mapper = Mapper();
+        var clips = new JsonArray(new JsonObject
+        {
+            ["video_id"] = "v1", ["video_title"] = "Sunrise", ["start"] = 1.5, ["end"] = 4, ["score"] = 0.9,
+            ["thumbnail_url"] = "http://agent:8123/sample/v1.jpg",
+        }).ToJsonString();
+
+        var start = Events(mapper.Map(Part("events", ToolEvent("on_tool_start", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" } }))));
+        var end = Events(mapper.Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" }, ["output"] = clips }))));
+        var worker = new JsonArray(new JsonObject { ["name"] = "simple-video-search", ["args"] = new JsonObject { ["query"] = "sunrise" }, ["output"] = clips }).ToJsonString();
+        var repeat = Events(mapper.Map(Part("updates", new JsonObject
+        {
+            ["video-search"] = new JsonObject { ["chat_history"] = new JsonArray(new JsonObject { ["type"] = "human", ["name"] = "video-search", ["content"] = worker, ["id"] = "m3" }) },
+        })));
+
+        Assert.Equal(EventNames.Status, Assert.Single(start).Name);
+        Assert.Equal(new StatusData("video-search", "simple-video-search", "sunrise"), start[0].Data);
+        var results = Assert.IsType<SearchResultsData>(Assert.Single(end).Data);
+        Assert.Equal("sunrise", results.Query);
+        Assert.Equal(new Clip("v1", "Sunrise", 1.5, 4, 0.9, "/api/jockey/files/sample/v1.jpg"), Assert.Single(results.Clips));
+        Assert.Empty(repeat);
+    }
+
+    [Fact]
+    public void Combine_clips_output_yields_the_basename_of_the_output_not_the_requested_filename()
+    {
+        var mapper = Mapper();
+        var args = new JsonObject
+        {
+            ["output_filename"] = "sunrise",
+            ["clips"] = new JsonArray(new JsonObject { ["start"] = 0, ["end"] = 4 }, new JsonObject { ["start"] = 10, ["end"] = 12.5 }),
+        };
+        var worker = new JsonArray(new JsonObject { ["name"] = "combine-clips", ["args"] = args, ["id"] = "call_1", ["output"] = "/app/public/sample/sunrise_ab12.mp4" }).ToJsonString();
+
+        var outputs = mapper.Map(Part("updates", new JsonObject
+        {
+            ["video-editing"] = new JsonObject { ["chat_history"] = new JsonArray(new JsonObject { ["type"] = "human", ["name"] = "video-editing", ["content"] = worker }) },
+        }));
+
+        var video = Assert.IsType<VideoProduced>(Assert.Single(outputs));
+        Assert.Equal("sunrise_ab12.mp4", video.FileName);
+        Assert.Equal(6.5, video.Duration);
+        Assert.Equal(("combine-clips", "call_1"), (video.ToolCall.Name, video.ToolCall.Id));
+    }
+
+    [Fact]
+    public void Reflect_tokens_are_coalesced_into_few_events_that_add_up_to_the_full_text()
+    {
+        var mapper = Mapper(chunkChars: 40);
+        var text = string.Concat(Enumerable.Range(0, 60).Select(i => $"w{i} "));
+        var events = new List<NewEvent>();
+        foreach (var token in text.Split(' ', StringSplitOptions.RemoveEmptyEntries)) events.AddRange(Events(mapper.Map(Part("events", Token(token + " ")))));
+        events.AddRange(Events(mapper.Map(Part("events", Token("", "on_chat_model_end")))));
+        events.AddRange(Events(mapper.Map(Part("updates", new JsonObject
+        {
+            ["reflect"] = new JsonObject { ["chat_history"] = new JsonArray(new JsonObject { ["type"] = "ai", ["content"] = text, ["id"] = "m9" }) },
+        }))));
+        events.AddRange(Events(mapper.Complete()));
+
+        Assert.All(events, e => Assert.Equal((EventTypes.Ai, EventNames.Reflect), (e.Type, e.Name)));
+        Assert.InRange(events.Count, 2, 60 / 4);
+        Assert.Equal(text, string.Concat(events.Select(e => e.Text)));
+        Assert.Equal([.. Enumerable.Repeat(false, events.Count - 1), true], events.Select(e => ((ReflectData)e.Data!).Final));
+    }
+
+    [Fact]
+    public void Reflect_tokens_waiting_past_the_interval_are_flushed_by_the_next_part()
+    {
+        var time = new ManualTime();
+        var mapper = Mapper(chunkChars: 1000, time);
+        Assert.Empty(mapper.Map(Part("events", Token("Hello"))));
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        var flushed = Events(mapper.Map(Part("events", new JsonObject { ["event"] = "on_chain_stream", ["name"] = "x" })));
+
+        Assert.Equal(("Hello", false), (flushed.Single().Text, ((ReflectData)flushed.Single().Data!).Final));
+    }
+
+    [Fact]
+    public void An_ai_message_without_streamed_tokens_becomes_one_final_reflect_event()
+    {
+        var events = Events(Mapper().Map(Part("values", new JsonObject
+        {
+            ["chat_history"] = new JsonArray(new JsonObject { ["type"] = "ai", ["content"] = "All done.", ["id"] = "m1" }),
+        })));
+
+        Assert.Equal(("All done.", true), (events.Single().Text, ((ReflectData)events.Single().Data!).Final));
+    }
+
+    [Fact]
+    public void Progress_custom_events_become_progress_events_with_a_clamped_percent()
+    {
+        var events = Events(Mapper().Map(Part("events", new JsonObject
+        {
+            ["event"] = "on_custom_event", ["name"] = "progress",
+            ["data"] = new JsonObject { ["stage"] = "render", ["percent"] = 140, ["message"] = "Almost" },
+        })));
+
+        Assert.Equal(("Almost", EventNames.Progress), (events.Single().Text, events.Single().Name));
+        Assert.Equal(new ProgressData("render", 100), events.Single().Data);
+    }
+
+    [Fact]
+    public void A_tool_error_output_is_reported_as_an_error_status()
+    {
+        var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "combine-clips",
+            new JsonObject { ["output"] = new JsonObject { ["message"] = "ffmpeg exited 1", ["error"] = "CalledProcessError" }.ToJsonString() }))));
+
+        Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _timestamp;
+
+        public void Advance(TimeSpan by) => _timestamp += (long)(by.TotalSeconds * TimestampFrequency);
+
+        public override long GetTimestamp() => _timestamp;
+    }
+}

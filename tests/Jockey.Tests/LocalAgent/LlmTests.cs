@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Jockey.AppHost.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Jockey.Tests.LocalAgent;
+
+/// <summary>
+/// LocalAgent:Llm: a second agent on the same data path (the sample index is already there) plans and reflects
+/// through an OpenAI-compatible endpoint — a fake speaking the real chat-completions wire format — and falls back
+/// to the rules when that endpoint fails.
+/// </summary>
+[Collection(LocalAgentCollection.Name)]
+public sealed class LlmTests(LocalAgentFixture agent) : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private WebApplication? _fakeLlm;
+    private TestingApp? _app;
+    private HttpClient? _client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _fakeLlm = builder.Build();
+        _fakeLlm.MapPost("/v1/chat/completions", async (HttpRequest request) =>
+        {
+            var body = (await request.ReadFromJsonAsync<JsonObject>())!;
+            var messages = body["messages"]!.AsArray();
+            var system = messages[0]!["content"]!.ToString();
+            var user = messages[^1]!["content"]!.ToString();
+            if (user.Contains("broken", StringComparison.Ordinal)) return Results.StatusCode(500);
+            var answer = system.StartsWith("You route requests", StringComparison.Ordinal)
+                ? "{\"intent\": \"search\", \"query\": \"rocket launch\"}"
+                : "From the model: the rocket launch is at the top of the list.";
+            return Results.Json(new JsonObject
+            {
+                ["id"] = "chatcmpl-1", ["object"] = "chat.completion", ["created"] = 1_700_000_000, ["model"] = body["model"]!.ToString(),
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0, ["finish_reason"] = "stop",
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answer },
+                }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1, ["total_tokens"] = 2 },
+            });
+        });
+        await _fakeLlm.StartAsync(Ct);
+        var llmUrl = _fakeLlm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        _app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.Only("jockey");
+            o.AgentDataPath = agent.DataPath;
+            o.Environment("jockey", "LocalAgent__Llm__Endpoint", llmUrl + "/v1");
+            o.Environment("jockey", "LocalAgent__Llm__Model", "fake-model");
+            o.Environment("jockey", "LocalAgent__Llm__ApiKey", "test-key");
+        }, Ct);
+        await _app.WaitForResourceHealthyAsync("jockey", Ct);
+        _client = _app.CreateHttpClient("jockey");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+        if (_fakeLlm is not null) await _fakeLlm.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_llm_plans_the_search_and_words_the_answer()
+    {
+        // The rules alone would search for "space things" and find nothing.
+        var state = await Agent.AskAsync(_client!, "I want to watch space things", Ct);
+        var search = Assert.Single(Agent.ToolCalls(state, "video-search"));
+        Assert.Equal("rocket launch", search["args"]!["query"]!.GetValue<string>());
+        Assert.Equal("rocket-launch", search["output"]![0]!["video_id"]!.GetValue<string>());
+        Assert.Equal("From the model: the rocket launch is at the top of the list.", Agent.Reflect(state));
+    }
+
+    [Fact]
+    public async Task A_failing_llm_falls_back_to_the_rules()
+    {
+        var state = await Agent.AskAsync(_client!, "show me the broken soccer goal", Ct);
+        var search = Assert.Single(Agent.ToolCalls(state, "video-search"));
+        Assert.Equal("soccer-goal", search["output"]![0]!["video_id"]!.GetValue<string>());
+        Assert.StartsWith("I found", Agent.Reflect(state));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Jockey.Tests.LocalAgent;
+
+/// <summary>Real ffmpeg montages, checked with ffprobe, served with Range, and edited by follow-ups in the same thread.</summary>
+[Collection(LocalAgentCollection.Name)]
+public sealed class MontageTests(LocalAgentFixture agent)
+{
+    private readonly HttpClient _client = agent.Client;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Montage_has_video_and_audio_and_lasts_the_sum_of_its_segments()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        var frames = await Agent.TurnAsync(_client, thread, "Make a montage of the sunrise, the rocket launch and the soccer goal", Ct,
+            new JsonArray("updates", "events", "values"));
+
+        var state = Agent.LastValues(frames)!;
+        var edit = Assert.Single(Agent.ToolCalls(state, "video-editing"));
+        Assert.Equal("combine-clips", edit["name"]!.GetValue<string>());
+        var clips = edit["args"]!["clips"]!.AsArray().Select(c => c!["video_id"]!.GetValue<string>()).ToList();
+        Assert.Equal(["rocket-launch", "soccer-goal", "sunrise-mountains"], clips.Order());
+
+        var url = edit["output"]!.GetValue<string>();
+        Assert.StartsWith(agent.BaseAddress.ToString().TrimEnd('/') + "/sample/", url);
+        var probe = await FFprobe.ProbeAsync(url, Ct);
+        Assert.True(probe.HasVideo && probe.HasAudio);
+        Assert.Equal(("h264", "aac", 640, 360), (probe.VideoCodec, probe.AudioCodec, probe.Width, probe.Height));
+        Assert.InRange(probe.Duration, Agent.Seconds(edit) - 0.5, Agent.Seconds(edit) + 0.5);
+        Assert.Contains(frames, f => f.Event == "events" && f.Json!["event"]!.GetValue<string>() == "on_custom_event"
+            && f.Json["metadata"]!["langgraph_node"]!.GetValue<string>() == "video-editing" && f.Json["data"]!["percent"]!.GetValue<int>() == 100);
+        Assert.Contains(Path.GetFileName(new Uri(url).LocalPath), Agent.Reflect(state));
+    }
+
+    [Fact]
+    public async Task Make_it_shorter_then_drop_the_second_clip_each_render_a_shorter_video_in_the_same_thread()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        var first = await Agent.TurnAsync(_client, thread, "combine the ocean waves, the city at night and the kitchen", Ct, new JsonArray("updates", "events"));
+        var shorter = await Agent.TurnAsync(_client, thread, "make it shorter", Ct, new JsonArray("updates", "events"));
+        var dropped = await Agent.TurnAsync(_client, thread, "drop the second clip", Ct, new JsonArray("updates", "events"));
+
+        var durations = new List<double>();
+        foreach (var frames in new[] { first, shorter, dropped })
+            durations.Add((await FFprobe.ProbeAsync(Agent.RenderedUrl(frames), Ct)).Duration);
+        Assert.True(durations[1] < durations[0] - 1, $"shorter: {durations[1]} vs {durations[0]}");
+        Assert.True(durations[2] < durations[1] - 0.5, $"dropped: {durations[2]} vs {durations[1]}");
+
+        var state = (await _client.GetFromJsonAsync<JsonObject>($"/threads/{thread}/state", Ct))!["values"]!;
+        var edits = Agent.ToolCalls(state, "video-editing");
+        Assert.Equal(["combine-clips", "combine-clips", "remove-segment"], edits.Select(e => e["name"]!.GetValue<string>()));
+        Assert.Equal(3, state["chat_history"]!.AsArray().Count(m => m!["name"]?.GetValue<string>() == "user"));
+        var remaining = edits[2]["args"]!["clips"]!.AsArray().Select(c => c!["video_id"]!.GetValue<string>()).ToList();
+        var before = edits[1]["args"]!["clips"]!.AsArray().Select(c => c!["video_id"]!.GetValue<string>()).ToList();
+        Assert.Equal(before.Where((_, i) => i != 1), remaining);
+    }
+
+    [Fact]
+    public async Task Add_the_sunset_one_appends_the_sunset_clip_to_the_last_video()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        await Agent.TurnAsync(_client, thread, "make a reel of the snowman", Ct);
+        var added = await Agent.TurnAsync(_client, thread, "add the sunset one", Ct, new JsonArray("updates", "events"));
+
+        var edit = Agent.Events(added, "on_tool_end").Single(e => e["name"]!.GetValue<string>() == "combine-clips");
+        var clips = edit["data"]!["input"]!["clips"]!.AsArray().Select(c => c!["video_id"]!.GetValue<string>()).ToList();
+        Assert.Equal(["snow-village", "sunset-beach"], clips);
+    }
+
+    [Fact]
+    public async Task Rendered_videos_are_served_with_range_requests()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        var url = Agent.RenderedUrl(await Agent.TurnAsync(_client, thread, "montage of the cat", Ct));
+        var whole = await _client.GetByteArrayAsync(url, Ct);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Range = new RangeHeaderValue(1000, 1999);
+        var response = await _client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal($"bytes 1000-1999/{whole.Length}", response.Content.Headers.ContentRange!.ToString());
+        Assert.Equal(whole[1000..2000], await response.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal("video/mp4", response.Content.Headers.ContentType!.MediaType);
+
+        var poll = new HttpRequestMessage(HttpMethod.Get, url);
+        poll.Headers.Range = new RangeHeaderValue(0, 0);
+        Assert.Equal(whole[..1], await (await _client.SendAsync(poll, Ct)).Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("/sample/..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/sample/.tmp-123.mp4")]
+    [InlineData("/sample/%2Fetc%2Fpasswd")]
+    [InlineData("/..%2Foutputs/x.mp4")]
+    [InlineData("/sample/..%5C..%5Cx.mp4")]
+    [InlineData("/sample/no-such-video.mp4")]
+    [InlineData("/sample/sunset-beach.json")]
+    public async Task Unsafe_or_unknown_file_names_are_400_or_404(string path)
+    {
+        var response = await _client.GetAsync(path, Ct);
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{path} → {(int)response.StatusCode}");
+        Assert.False(response.Content.Headers.ContentType?.MediaType == "video/mp4");
+    }
+
+    [Fact]
+    public async Task Path_traversal_outside_the_route_never_reaches_a_file()
+    {
+        using var raw = new HttpClient(new SocketsHttpHandler()) { BaseAddress = agent.BaseAddress };
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "/sample/../../../../etc/passwd"));
+        var response = await raw.SendAsync(request, Ct);
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound);
+        Assert.DoesNotContain("root:", await response.Content.ReadAsStringAsync(Ct));
+    }
+}
