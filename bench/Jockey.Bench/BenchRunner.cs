@@ -58,7 +58,11 @@ public sealed class BenchRunner(BenchOptions options)
         }
 
         if (options.Runs("narration")) results.Notes["4-narration"] = NotMeasured.Narration(options.Root);
-        if (options.Runs("agent")) results.Notes["5-agent"] = NotMeasured.LocalAgent(options.Root);
+        if (options.Runs("agent"))
+        {
+            Step("Scenario 5: local agent search and montage render");
+            await AgentScenario.RunAsync(options.Settings, results, ct);
+        }
 
         if (options.Runs("coldstart"))
         {

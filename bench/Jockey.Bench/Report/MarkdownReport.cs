@@ -33,6 +33,11 @@ public static class MarkdownReport
             [("all POSTs s", "start_all_s", "0.00"), ("all done s", "all_done_s", "0.00"), ("p50 ms", "p50_ms", "0.0"), ("p99 ms", "p99_ms", "0.0"),
              ("max ms", "max_ms", "0"), ("deliveries/s", "deliveries_per_s", "N0")]);
 
+        Section(md, results, AgentScenario.Name, "Scenario 5 — local agent (LangGraph API on 127.0.0.1, sample index, ffmpeg render)",
+            [("search tool p50 ms", "search_tool_p50_ms", "0.0"), ("search tool max ms", "search_tool_max_ms", "0.0"), ("search run p50 ms", "search_run_p50_ms", "0"),
+             ("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
+             ("× real time", "speed_x_realtime", "0.0"), ("agent ready s", "agent_ready_s", "0.0")], counts: false);
+
         foreach (var (scenario, note) in results.Notes.OrderBy(n => n.Key)) md.AppendLine(Invariant, $"**Scenario {scenario}:** {note}").AppendLine();
 
         Section(md, results, ColdStartScenario.Name, "Scenario 6 — AppHost cold start (seconds from StartAsync until each resource is healthy)",
