@@ -33,10 +33,12 @@ public static class MarkdownReport
             [("all POSTs s", "start_all_s", "0.00"), ("all done s", "all_done_s", "0.00"), ("p50 ms", "p50_ms", "0.0"), ("p99 ms", "p99_ms", "0.0"),
              ("max ms", "max_ms", "0"), ("deliveries/s", "deliveries_per_s", "N0")]);
 
-        Section(md, results, AgentScenario.Name, "Scenario 5 — local agent (LangGraph API on 127.0.0.1, sample index, ffmpeg render)",
-            [("search tool p50 ms", "search_tool_p50_ms", "0.0"), ("search tool max ms", "search_tool_max_ms", "0.0"), ("search run p50 ms", "search_run_p50_ms", "0"),
-             ("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
-             ("× real time", "speed_x_realtime", "0.0"), ("agent ready s", "agent_ready_s", "0.0")], counts: false);
+        Section(md, results, AgentScenario.SearchName, "Scenario 5 — local agent search (POST of a \"find …\" run → its search result frame)",
+            [("search p50 ms", "search_p50_ms", "0.0"), ("search max ms", "search_max_ms", "0.0"), ("whole run p50 ms", "search_run_p50_ms", "0"),
+             ("agent ready s", "agent_ready_s", "0.0")], counts: false);
+        Section(md, results, AgentScenario.MontageName, "Scenario 5 — local agent montage render (combine-clips, ffmpeg)",
+            [("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
+             ("× real time", "speed_x_realtime", "0.0"), ("whole run s", "run_s", "0.0")], counts: false);
 
         foreach (var (scenario, note) in results.Notes.OrderBy(n => n.Key)) md.AppendLine(Invariant, $"**Scenario {scenario}:** {note}").AppendLine();
 

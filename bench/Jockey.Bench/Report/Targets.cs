@@ -42,7 +42,7 @@ public static class Targets
         {
             Line(md, "S4: narration first byte ≤ 150 ms; synthesis ≥ 20 × real time", "–", "not measured (see scenario 4)");
         }
-        foreach (var row in results.Rows.Where(r => r.Scenario == AgentScenario.Name && r.Case.StartsWith("montage", StringComparison.Ordinal)))
+        foreach (var row in results.Rows.Where(r => r.Scenario == AgentScenario.MontageName))
         {
             AtMost(md, "S5: 30-second montage rendered in ≤ 10 s (render time scaled to 30 s of video)", row.Summarize("render_per_30s_video_s").Median, 10, "s");
         }
