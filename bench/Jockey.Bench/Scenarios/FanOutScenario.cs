@@ -34,6 +34,13 @@ public static class FanOutScenario
                 var saturated = await MeasureAsync(target, group, threadId, new RunPlan(Tag(), saturation, 0), ct);
                 results.Row(Name, target.Name, Label(transport), $"C={count:N0}, saturation").Runs.Add(saturated);
                 Print(target, transport, $"C={count} saturation ({saturation} events)", saturated);
+
+                // Subscribers still catching up would skew every later run, and the bench must end in bounded time.
+                if (fixedRun["timed_out"] + saturated["timed_out"] > 0)
+                {
+                    Console.WriteLine($"    a run timed out: no more repetitions of {target.Name} {Label(transport)} at C={count}");
+                    break;
+                }
             }
         }
     }

@@ -68,11 +68,12 @@ public sealed class JockeyTarget : ITarget
     public async Task<string> ProduceAsync(string threadId, RunPlan plan, int replica, CancellationToken ct)
     {
         var text = _fake.Register(plan);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             using var response = await _apiClients[replica].PostAsJsonAsync("/api/process", new { text, thread_id = threadId }, ct);
             // The previous run's lock is released just after its terminal event; a subscriber can be faster than that.
-            if (response.StatusCode == HttpStatusCode.Conflict)
+            if (response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(5, ct);
                 continue;
