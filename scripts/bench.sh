@@ -24,7 +24,7 @@ dotnet build "$ROOT/bench/Jockey.Bench" -c Release --no-restore -nologo -clp:Err
 
 # 10,000 connections per server process, and as many client sockets in the bench process.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-[ "$(ulimit -n)" -ge 21000 ] || note "open-file limit is $(ulimit -n); the 10,000-connection scenario may fail to connect everyone (raise it with ulimit -n)"
+[ "$(ulimit -n)" -ge 12000 ] || note "open-file limit is $(ulimit -n); the 10,000-connection scenario may fail to connect everyone (raise it with ulimit -n)"
 
 step "Load now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (figures are only comparable on an idle machine)"
 export JOCKEY_COMMIT="${JOCKEY_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"

@@ -22,6 +22,7 @@ public static class CapacityScenario
         var threadId = await target.CreateThreadAsync(ct);
         await FanOutScenario.SeedAsync(target, threadId, other, ct);
         var rssBefore = ProcStats.RssMiB(pid);
+        var idleBefore = await ProcStats.CpuPercentAsync(pid, TimeSpan.FromSeconds(3), ct);
 
         await using var group = await SubscriberGroup.ConnectAsync(
             target, transport, replica, [.. Enumerable.Repeat(threadId, settings.Capacity)], settings.ConnectParallelism * 2, ct);
@@ -45,6 +46,7 @@ public static class CapacityScenario
             ["rss_delta_mib"] = rssConnected - rssBefore,
             ["kib_per_connection"] = (rssConnected - rssBefore) * 1024 / Math.Max(1, settings.Capacity - group.ConnectFailures),
             ["idle_cpu_pct"] = idleCpu,
+            ["idle_cpu_unconnected_pct"] = idleBefore,
             ["broadcast_p50_ms"] = RunAnalysis.Percentile(arrivals, 0.5),
             ["broadcast_last_ms"] = arrivals.Count == 0 ? double.NaN : arrivals[^1],
             ["lost"] = group.Records.Sum(r => r.Lost),
@@ -54,6 +56,6 @@ public static class CapacityScenario
         };
         results.Row(Name, target.Name, FanOutScenario.Label(transport), $"{settings.Capacity:N0} connections").Runs.Add(figures);
         Console.WriteLine($"    {target.Name} {FanOutScenario.Label(transport)}: {figures["connections"]:N0} connected in {figures["connect_all_s"]:0.0} s, " +
-            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.0}%, broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms, lost {figures["lost"]}");
+            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.0}% ({idleBefore:0.0}% before connecting), broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms, lost {figures["lost"]}");
     }
 }
