@@ -5,6 +5,7 @@
 #   ./scripts/bench.sh                       every scenario, 3 repetitions
 #   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent coldstart)
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
+#                                            and --only sse,signalr,socketio
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

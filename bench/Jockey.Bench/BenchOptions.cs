@@ -1,7 +1,9 @@
+using Jockey.Bench.Clients;
+
 namespace Jockey.Bench;
 
 /// <summary>The command line: which scenarios, smoke or full, repetitions, and the repository root.</summary>
-public sealed record BenchOptions(IReadOnlySet<string> Scenarios, bool Smoke, BenchSettings Settings, string Root, string? Error)
+public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<Transport> Transports, bool Smoke, BenchSettings Settings, string Root, string? Error)
 {
     public static readonly string[] AllScenarios = ["fanout", "capacity", "threads", "narration", "agent", "coldstart"];
 
@@ -13,6 +15,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, bool Smoke, Be
         var smoke = false;
         int? reps = null, capacity = null, threads = null;
         int[]? subscribers = null;
+        var transports = new HashSet<Transport>();
         string? root = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -35,6 +38,13 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, bool Smoke, Be
                     break;
                 case "--subscribers" when i + 1 < args.Length && args[i + 1].Split(',').All(x => int.TryParse(x, out var v) && v > 0):
                     subscribers = [.. args[++i].Split(',').Select(int.Parse)];
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    foreach (var name in args[++i].Split(','))
+                    {
+                        if (!Enum.TryParse<Transport>(name, ignoreCase: true, out var transport)) return Invalid($"Unknown transport '{name}': use sse, signalr or socketio.");
+                        transports.Add(transport);
+                    }
                     break;
                 case "--root" when i + 1 < args.Length:
                     root = Path.GetFullPath(args[++i]);
@@ -59,10 +69,11 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, bool Smoke, Be
             Subscribers = subscribers ?? settings.Subscribers,
         };
         root ??= FindRoot() ?? Directory.GetCurrentDirectory();
-        return new BenchOptions(scenarios, smoke, settings, root, null);
+        if (transports.Count == 0) transports.UnionWith(Enum.GetValues<Transport>());
+        return new BenchOptions(scenarios, transports, smoke, settings, root, null);
     }
 
-    private static BenchOptions Invalid(string error) => new(new HashSet<string>(), false, new BenchSettings(), "", error);
+    private static BenchOptions Invalid(string error) => new(new HashSet<string>(), new HashSet<Transport>(), false, new BenchSettings(), "", error);
 
     private static string? FindRoot()
     {

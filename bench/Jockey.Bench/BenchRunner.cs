@@ -24,12 +24,12 @@ public sealed class BenchRunner(BenchOptions options)
             await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
             if (options.Runs("fanout"))
             {
-                foreach (var transport in new[] { Transport.Sse, Transport.SignalR })
+                foreach (var transport in JockeyTransports)
                 {
                     Step($"Scenario 1: fan-out, Jockey {FanOutScenario.Label(transport)}");
                     await FanOutScenario.RunAsync(jockey, transport, options.Settings, results, ct);
                 }
-                if (!options.Smoke)
+                if (!options.Smoke && options.Transports.Contains(Transport.SocketIo))
                 {
                     Step("Scenario 1: fan-out, Socket.IO peer (2 instances, same Redis)");
                     await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
@@ -38,7 +38,7 @@ public sealed class BenchRunner(BenchOptions options)
             }
             if (options.Runs("threads"))
             {
-                foreach (var transport in new[] { Transport.Sse, Transport.SignalR })
+                foreach (var transport in JockeyTransports)
                 {
                     Step($"Scenario 3: {options.Settings.Threads:N0} threads × 1 subscriber, Jockey {FanOutScenario.Label(transport)}");
                     await ManyThreadsScenario.RunAsync(jockey, transport, options.Settings, results, ct);
@@ -51,10 +51,13 @@ public sealed class BenchRunner(BenchOptions options)
             // A fresh app, so each replica's memory holds one kind of connection and nothing from scenario 1.
             Step($"Scenario 2: capacity, {options.Settings.Capacity:N0} connections per server process");
             await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
-            await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, ct);
-            await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, ct);
-            await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
-            await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, ct);
+            if (options.Transports.Contains(Transport.Sse)) await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, ct);
+            if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, ct);
+            if (options.Transports.Contains(Transport.SocketIo))
+            {
+                await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
+                await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, ct);
+            }
         }
 
         if (options.Runs("narration")) results.Notes["4-narration"] = NotMeasured.Narration(options.Root);
@@ -74,6 +77,8 @@ public sealed class BenchRunner(BenchOptions options)
         Step("Done");
         return results;
     }
+
+    private Transport[] JockeyTransports => [.. new[] { Transport.Sse, Transport.SignalR }.Where(options.Transports.Contains)];
 
     private void Step(string what) => Console.WriteLine($"==> [{_clock.Elapsed:mm\\:ss}] {what}");
 }

@@ -2,7 +2,7 @@ using Jockey.Bench;
 using Jockey.Bench.Report;
 using Jockey.Bench.Scenarios;
 
-// Jockey.Bench [scenario…] [--smoke] [--reps N] [--subscribers 100,1000] [--capacity N] [--threads N] [--root DIR]
+// Jockey.Bench [scenario…] [--smoke] [--reps N] [--subscribers 100,1000] [--capacity N] [--threads N] [--only sse,signalr,socketio] [--root DIR]
 //   scenarios: fanout capacity threads narration agent coldstart (default: all)
 //   --smoke    scenario 1 on Jockey only, 20 subscribers, ~5 s of events: exits 1 unless nothing was lost,
 //              duplicated or out of order (scripts/test.sh runs it)
@@ -10,7 +10,7 @@ var options = BenchOptions.Parse(args);
 if (options.Error is { } error)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: Jockey.Bench [fanout|capacity|threads|narration|agent|coldstart …] [--smoke] [--reps N] [--subscribers 100,1000] [--capacity N] [--threads N] [--root DIR]");
+    Console.Error.WriteLine("usage: Jockey.Bench [fanout|capacity|threads|narration|agent|coldstart …] [--smoke] [--reps N] [--subscribers 100,1000] [--capacity N] [--threads N] [--only sse,signalr,socketio] [--root DIR]");
     return 2;
 }
 

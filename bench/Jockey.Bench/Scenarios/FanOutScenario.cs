@@ -21,8 +21,8 @@ public static class FanOutScenario
             var threadId = await target.CreateThreadAsync(ct);
             await SeedAsync(target, threadId, 1, ct);
             await using var group = await SubscriberGroup.ConnectAsync(target, transport, 0, [.. Enumerable.Repeat(threadId, count)], settings.ConnectParallelism, ct);
-            // A first run proves every subscription live before anything is timed.
-            await MeasureAsync(target, group, threadId, new RunPlan(Tag(), 1, 0), ct);
+            // An untimed first run proves every subscription live and lets the JIT settle before anything is timed.
+            await MeasureAsync(target, group, threadId, new RunPlan(Tag(), 30, 50), ct);
 
             var saturation = settings.SaturationEvents(count);
             for (var rep = 0; rep < settings.Repetitions; rep++)
