@@ -4,6 +4,7 @@ using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Media;
+using Jockey.ApiService.Narration;
 using Jockey.ApiService.Processing;
 using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
@@ -18,6 +19,7 @@ builder.AddJockeyClient();
 builder.AddRuns();
 builder.AddStreaming();
 builder.AddMedia();
+builder.AddNarration();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ app.MapThreadsApi();
 app.MapStreamApi();
 app.MapJockeyHub();
 app.MapMediaApi();
+app.MapNarrationApi();
 app.MapConfigApi();
 
 app.Run();

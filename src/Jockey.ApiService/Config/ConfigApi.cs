@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Narration;
 using Jockey.ApiService.Processing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -30,9 +31,9 @@ public static class ConfigApi
         return app;
     }
 
-    private static Ok<ConfigResponse> GetConfig(IOptions<JockeyOptions> jockey, IOptions<LimitsOptions> limits, JockeyEndpoint endpoint, IConfiguration configuration) =>
+    private static Ok<ConfigResponse> GetConfig(IOptions<JockeyOptions> jockey, IOptions<LimitsOptions> limits, JockeyEndpoint endpoint, IOptions<NarrationOptions> narration) =>
         TypedResults.Ok(new ConfigResponse(jockey.Value.IndexId, limits.Value.MaxTextLength,
-            new Features(configuration.GetValue<bool>("Features:Narration"), endpoint.IsLocalAgent)));
+            new Features(narration.Value.Enabled, endpoint.IsLocalAgent)));
 
     private static Ok<IndexIdResponse> GetIndexId(IOptions<JockeyOptions> jockey) => TypedResults.Ok(new IndexIdResponse(jockey.Value.IndexId));
 

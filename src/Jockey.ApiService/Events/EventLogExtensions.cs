@@ -8,7 +8,7 @@ public static class EventLogExtensions
     /// <summary>Threads, operations and their event log in Redis, and the runs that write them.</summary>
     public static IHostApplicationBuilder AddRuns(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EventLogOptions>().BindConfiguration("ThreadEventLog").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<EventLogOptions>().BindConfiguration("EventLog").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreadStore>();
         builder.Services.AddSingleton<OperationStore>();
@@ -16,6 +16,7 @@ public static class EventLogExtensions
         builder.Services.AddSingleton<RunRegistry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RunRegistry>());
         builder.Services.AddSingleton<OperationRunner>();
+        builder.Services.AddSingleton<OperationNarration>();
         builder.Services.AddSingleton<ProcessingService>();
         return builder;
     }

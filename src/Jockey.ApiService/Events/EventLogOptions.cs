@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Jockey.ApiService.Events;
 
-/// <summary>How long threads and their events live in Redis and how streams behave. Section <c>ThreadEventLog</c>.</summary>
+/// <summary>How long threads and their events live in Redis and how streams behave. Section <c>EventLog</c>.</summary>
 public sealed class EventLogOptions
 {
     /// <summary>A thread, its operations and events expire this long after the last event.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Jockey.ApiService.Processing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Jockey.ApiService.Hosting;
 
-/// <summary>What every request goes through: size limit, ProblemDetails for every error, CORS, the rate limit.</summary>
+/// <summary>What every request goes through: size limit, ProblemDetails for every error, CORS; and the run budget.</summary>
 public static class HttpHardeningExtensions
 {
     public static IHostApplicationBuilder AddHttpHardening(this IHostApplicationBuilder builder)
@@ -39,36 +37,7 @@ public static class HttpHardeningExtensions
             .Configure<IOptions<LimitsOptions>>((cors, limits) => cors.AddDefaultPolicy(policy => policy
                 .WithOrigins(limits.Value.CorsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
 
-        builder.Services.AddRateLimiter(options =>
-        {
-            options.AddPolicy(ProcessApi.RateLimitPolicy, context =>
-            {
-                var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.ProcessPermits,
-                    Window = limits.ProcessWindow,
-                    QueueLimit = 0,
-                });
-            });
-            options.OnRejected = async (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var response = rejected.HttpContext.Response;
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = rejected.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many runs",
-                        Detail = $"Too many runs started from this address; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.",
-                    },
-                });
-            };
-        });
+        builder.Services.AddSingleton<ProcessRateLimiter>();
         return builder;
     }
 
@@ -77,15 +46,8 @@ public static class HttpHardeningExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
-        app.UseRateLimiter();
         return app;
     }
-
-    /// <summary>The caller's address; behind the Container Apps ingress or the dev proxy that is the first X-Forwarded-For entry.</summary>
-    private static string ClientKey(HttpContext context) =>
-        context.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim() is { Length: > 0 } forwarded
-            ? forwarded
-            : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }
 
 /// <summary>Turns request errors (bad JSON, oversized body, wrong content type) into ProblemDetails that say what is wrong.</summary>

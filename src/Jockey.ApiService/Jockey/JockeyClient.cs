@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
@@ -15,7 +16,8 @@ namespace Jockey.ApiService.Jockey;
 /// </summary>
 public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions> options, JockeyEndpoint endpoint, ILogger<JockeyClient> logger)
 {
-    private static string? s_cachedAssistantId;
+    // Typed clients are transient; the assistant a server has does not change while it runs.
+    private static readonly ConcurrentDictionary<string, string> s_assistantIds = new();
     private readonly JockeyOptions _options = options.Value;
 
     public string ServerName => endpoint.DisplayUrl;
@@ -42,7 +44,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     public async Task<string> GetAssistantIdAsync(CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(_options.AssistantId)) return _options.AssistantId;
-        if (s_cachedAssistantId is { } cached) return cached;
+        if (s_assistantIds.TryGetValue(ServerName, out var cached)) return cached;
 
         var found = await SendJsonAsync<JsonArray>(HttpMethod.Post, "assistants/search", new { graph_id = _options.GraphId, limit = 1 }, ct);
         var id = found?.FirstOrDefault()?["assistant_id"]?.GetValue<string>();
@@ -51,7 +53,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
             LogNoAssistant(_options.GraphId);
             return _options.GraphId;
         }
-        return s_cachedAssistantId = id;
+        return s_assistantIds[ServerName] = id;
     }
 
     public async Task<string> CreateThreadAsync(CancellationToken ct)
@@ -73,7 +75,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     public async IAsyncEnumerable<JockeyStreamPart> StreamRunAsync(string threadId, JockeyInput input, [EnumeratorCancellation] CancellationToken ct)
     {
         var assistantId = await GetAssistantIdAsync(ct);
-        var body = new RunStreamRequest(assistantId, input, _options.StreamModes);
+        var body = new RunStreamRequest(assistantId, input, _options.EffectiveStreamModes);
         using var response = await SendAsync(HttpMethod.Post, $"threads/{threadId}/runs/stream", body, ct, streaming: true);
         if (response.Content.Headers.ContentType?.MediaType is { } mediaType && mediaType != "text/event-stream")
         {

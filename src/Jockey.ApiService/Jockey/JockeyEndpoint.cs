@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Jockey.ApiService.Jockey;
 
 /// <summary>
-/// Where the agent really is. Requests go to <see cref="JockeyOptions.BaseUri"/> (service discovery resolves
+/// Where the agent really is. Requests go to <see cref="JockeyOptions.GetBaseUri"/> (service discovery resolves
 /// <c>http://jockey</c>); messages and URL rewriting need the concrete address behind it.
 /// </summary>
 public sealed class JockeyEndpoint(IOptions<JockeyOptions> options, IConfiguration configuration)
@@ -14,7 +14,7 @@ public sealed class JockeyEndpoint(IOptions<JockeyOptions> options, IConfigurati
 
     public string FilesDisplayUrl => string.IsNullOrWhiteSpace(_options.FilesUrl) ? DisplayUrl : _options.FilesUrl.TrimEnd('/');
 
-    public Uri FilesBaseUri => _options.FilesBaseUri;
+    public Uri FilesBaseUri => _options.GetFilesBaseUri();
 
     public bool IsLocalAgent => string.IsNullOrWhiteSpace(_options.Url);
 

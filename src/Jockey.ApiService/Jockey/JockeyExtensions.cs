@@ -21,7 +21,7 @@ public static class JockeyExtensions
         builder.Services.AddHttpClient<JockeyClient>((services, http) =>
             {
                 var options = services.GetRequiredService<IOptions<JockeyOptions>>().Value;
-                http.BaseAddress = options.BaseUri;
+                http.BaseAddress = options.GetBaseUri();
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 if (!string.IsNullOrWhiteSpace(options.ApiKey)) http.DefaultRequestHeaders.Add("x-api-key", options.ApiKey);
             })

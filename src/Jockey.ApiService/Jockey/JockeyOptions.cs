@@ -28,9 +28,11 @@ public sealed class JockeyOptions : IValidatableObject
     [Required]
     public string IndexId { get; set; } = "sample";
 
-    /// <summary>LangGraph stream modes requested in the run body.</summary>
-    [MinLength(1)]
-    public string[] StreamModes { get; set; } = ["updates", "events"];
+    /// <summary>LangGraph stream modes requested in the run body; default <c>["updates","events"]</c>.</summary>
+    /// <remarks>No initializer: the configuration binder appends to an existing array instead of replacing it.</remarks>
+    public string[]? StreamModes { get; set; }
+
+    public string[] EffectiveStreamModes => StreamModes is { Length: > 0 } modes ? modes : ["updates", "events"];
 
     /// <summary>A run whose stream sends no byte (not even a heartbeat) for this long is abandoned as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
@@ -43,9 +45,16 @@ public sealed class JockeyOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest a run may take; also how long the per-thread run lock lives if a replica dies mid-run.</summary>
+    /// <summary>Longest a run may take.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "06:00:00")]
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The per-thread run lock lives this long unless the replica running it renews it (every third of it). If that
+    /// replica dies, the thread is free again and the operation is reported failed after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Reflect tokens are sent once this many characters have gathered…</summary>
     [Range(1, 10_000)]
@@ -65,13 +74,14 @@ public sealed class JockeyOptions : IValidatableObject
             }
         }
         string[] known = ["values", "updates", "events", "messages", "messages-tuple", "debug", "custom"];
-        foreach (var mode in StreamModes.Where(mode => !known.Contains(mode)))
+        foreach (var mode in EffectiveStreamModes.Where(mode => !known.Contains(mode)))
         {
             yield return new ValidationResult($"Jockey:StreamModes holds '{mode}'; LangGraph knows {string.Join(", ", known)}.", [nameof(StreamModes)]);
         }
     }
 
-    public Uri BaseUri => new(string.IsNullOrWhiteSpace(Url) ? DiscoveryUrl : Url.TrimEnd('/') + "/");
+    // Methods, not properties: validation reads every property, and these throw on the very URLs it reports.
+    public Uri GetBaseUri() => new(string.IsNullOrWhiteSpace(Url) ? DiscoveryUrl : Url.TrimEnd('/') + "/");
 
-    public Uri FilesBaseUri => string.IsNullOrWhiteSpace(FilesUrl) ? BaseUri : new Uri(FilesUrl.TrimEnd('/') + "/");
+    public Uri GetFilesBaseUri() => string.IsNullOrWhiteSpace(FilesUrl) ? GetBaseUri() : new Uri(FilesUrl.TrimEnd('/') + "/");
 }

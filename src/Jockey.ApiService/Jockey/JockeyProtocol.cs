@@ -27,4 +27,7 @@ internal sealed record RunStreamRequest(
     [property: JsonPropertyName("assistant_id")] string AssistantId,
     [property: JsonPropertyName("input")] JockeyInput Input,
     [property: JsonPropertyName("stream_mode")] string[] StreamMode,
-    [property: JsonPropertyName("multitask_strategy")] string MultitaskStrategy = "reject");
+    [property: JsonPropertyName("multitask_strategy")] string MultitaskStrategy = "reject",
+    // A Jockey server that restarted without persistence (the local agent, `langgraph dev`) has forgotten the
+    // thread; creating it again lets the conversation go on instead of failing every later run with 404.
+    [property: JsonPropertyName("if_not_exists")] string IfNotExists = "create");

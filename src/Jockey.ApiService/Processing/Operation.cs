@@ -1,8 +1,11 @@
+using Jockey.ApiService.Narration;
+
 namespace Jockey.ApiService.Processing;
 
 /// <summary>
-/// The seed's response shape for one request. Narration fields (<see cref="AudioUrls"/>, <see cref="Stats"/>,
-/// <c>response.transformed_text</c>/<c>audio_url</c>) stay empty until the narration feature fills them.
+/// The seed's response shape for one request. Narration fills <see cref="AudioUrls"/>, <see cref="Stats"/>,
+/// <see cref="Timeline"/> (synthesis start and end), <c>response.transformed_text</c>/<c>audio_url</c>, and
+/// <see cref="NarrationError"/> when it failed (the run goes on regardless).
 /// </summary>
 public sealed record Operation(
     string OperationId,
@@ -14,14 +17,25 @@ public sealed record Operation(
     OperationResponse Response,
     string? IndexId,
     string? VideoUrl = null,
-    string? Error = null)
+    string? Error = null,
+    string? NarrationError = null)
 {
     public static Operation Start(string operationId, string threadId, string text, string indexId, DateTimeOffset now) => new(
         operationId, threadId, OperationStatus.Processing, new AudioUrls(null), new Timeline(now, null),
         new OperationStats(0, 0, 0, false), new OperationResponse(text, null, threadId, null), indexId);
 
+    /// <summary>Ends the operation; a timeline the narration already closed keeps its synthesis times.</summary>
     public Operation Finish(string status, DateTimeOffset now, string? videoUrl = null, string? error = null) =>
-        this with { Status = status, Timeline = Timeline with { EndTime = now }, VideoUrl = videoUrl ?? VideoUrl, Error = error };
+        this with { Status = status, Timeline = Timeline with { EndTime = Timeline.EndTime ?? now }, VideoUrl = videoUrl ?? VideoUrl, Error = error };
+
+    public Operation WithNarration(NarrationResult narration) => this with
+    {
+        AudioUrls = new AudioUrls(narration.AudioUrl),
+        Timeline = new Timeline(narration.StartedAt, narration.EndedAt),
+        Stats = new OperationStats(narration.ChunkCount, narration.TotalBytes, narration.ChunksStreamed, narration.StreamingEnabled),
+        Response = Response with { TransformedText = narration.TransformedText, AudioUrl = narration.AudioUrl },
+        NarrationError = narration.Error,
+    };
 }
 
 public sealed record AudioUrls(string? Main);

@@ -27,10 +27,12 @@ public sealed partial class OperationRunner(
     private readonly JockeyOptions _options = options.Value;
 
     /// <summary>Starts the run in the background, continuing the caller's trace.</summary>
-    public void Launch(Operation operation, ActivityContext parent) =>
-        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, ct));
+    /// <param name="narrated">The operation with its narration filled in; it is what the run's end records, so the
+    /// narration's fields and event always come before the terminal event.</param>
+    public void Launch(Operation operation, ActivityContext parent, Task<Operation>? narrated = null) =>
+        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, narrated ?? Task.FromResult(operation), ct));
 
-    private async Task RunAsync(Operation operation, ActivityContext parent, CancellationToken cancelled)
+    private async Task RunAsync(Operation operation, ActivityContext parent, Task<Operation> narrated, CancellationToken cancelled)
     {
         using var activity = ApiTelemetry.Source.StartActivity("jockey.run", ActivityKind.Internal, parent);
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
@@ -40,6 +42,8 @@ public sealed partial class OperationRunner(
         string? jockeyThreadId = null;
         var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
         string? videoUrl = null;
+        using var lease = new CancellationTokenSource();
+        var renewing = RenewLeaseAsync(operation, lease.Token);
         try
         {
             jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
@@ -54,17 +58,18 @@ public sealed partial class OperationRunner(
             foreach (var output in mapper.Complete()) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
 
             var text = videoUrl is null ? "Done." : "Done. Your video is ready.";
-            await log.FinishAsync(operation, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
+            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
             LogCompleted(operation.OperationId);
         }
-        catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !registry.IsStopping)
+        catch (Exception) when (cancelled.IsCancellationRequested && !registry.IsStopping)
         {
             // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
             if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
-            await FinishCancelledAsync(operation, log);
+            await FinishCancelledAsync(await narrated, log);
         }
-        catch (Exception ex) when (ex is JockeyException or OperationCanceledException or Azure.RequestFailedException)
+        catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested)
         {
+            // An aborted read may surface as an IOException rather than a cancellation; the token says what happened.
             var reason = ex switch
             {
                 JockeyException => ex.Message,
@@ -72,15 +77,43 @@ public sealed partial class OperationRunner(
                 _ when registry.IsStopping => "The API server stopped while the run was in progress; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
-            if (jockeyThreadId is not null && mapper.RunId is not null && ex is OperationCanceledException) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
-            await FailAsync(operation, reason);
+            if (jockeyThreadId is not null && mapper.RunId is not null && timeout.IsCancellationRequested) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            await FailAsync(await narrated, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
         catch (Exception ex)
         {
             LogUnexpected(ex, operation.OperationId);
-            await FailAsync(operation, $"The API hit an unexpected error: {ex.Message}");
+            await FailAsync(await narrated, $"The API hit an unexpected error: {ex.Message}");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        }
+        finally
+        {
+            await lease.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Keeps the thread's run lock alive while this replica works on the operation.</summary>
+    private async Task RenewLeaseAsync(Operation operation, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.RunLease / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    if (!await operations.RenewLeaseAsync(operation, _options.RunLease)) return;
+                }
+                catch (StackExchange.Redis.RedisException ex)
+                {
+                    LogLeaseRenewalFailed(operation.OperationId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -142,6 +175,9 @@ public sealed partial class OperationRunner(
             LogCancelFailed(runId, ex.Message);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Could not renew the run lease of {OperationId}: {Reason}")]
+    private partial void LogLeaseRenewalFailed(string operationId, string reason);
 
     [LoggerMessage(LogLevel.Information, "Run {OperationId} completed")]
     private partial void LogCompleted(string operationId);

@@ -31,6 +31,11 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         return '!started'
         """;
 
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """;
+
     public async Task<StartResult> StartAsync(Operation operation, TimeSpan lockTtl)
     {
         RedisKey[] keys = [RedisKeys.Thread(operation.ThreadId), RedisKeys.ActiveRun(operation.ThreadId), RedisKeys.Operation(operation.OperationId), RedisKeys.Operations(operation.ThreadId)];
@@ -43,6 +48,10 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
             _ => new StartResult.Busy(result),
         };
     }
+
+    /// <summary>Extends the run lock while this operation still holds it; false once it does not.</summary>
+    public async Task<bool> RenewLeaseAsync(Operation operation, TimeSpan lease) =>
+        (long)await Db.ScriptEvaluateAsync(RenewScript, [RedisKeys.ActiveRun(operation.ThreadId)], [operation.OperationId, (long)lease.TotalMilliseconds]) == 1;
 
     public async Task<Operation?> GetAsync(string operationId)
     {
@@ -67,6 +76,17 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         var fields = await Db.HashGetAsync(RedisKeys.Operation(operationId), ["jockey_thread_id", "run_id"]);
         return fields[0].IsNullOrEmpty || fields[1].IsNullOrEmpty ? null : ((string)fields[0]!, (string)fields[1]!);
     }
+
+    // KEYS: op. ARGV: operation json. A run that already ended has recorded its final state; leave it.
+    private const string UpdateScript = """
+        if redis.call('HGET', KEYS[1], 'status') ~= 'processing' then return 0 end
+        redis.call('HSET', KEYS[1], 'json', ARGV[1])
+        return 1
+        """;
+
+    /// <summary>Replaces the stored operation while it is still processing; one that has ended keeps its final state.</summary>
+    public Task UpdateAsync(Operation operation) =>
+        Db.ScriptEvaluateAsync(UpdateScript, [RedisKeys.Operation(operation.OperationId)], [JsonSerializer.Serialize(operation, ApiJson.Options)]);
 
     private IDatabase Db => redis.GetDatabase();
 }

@@ -8,13 +8,11 @@ public sealed record InitResponse(string ThreadId, string Status);
 
 public static partial class ProcessApi
 {
-    public const string RateLimitPolicy = "process";
-
     public static IEndpointRouteBuilder MapProcessApi(this IEndpointRouteBuilder app)
     {
         var process = app.MapGroup("/api/process").WithTags("Processing");
         process.MapPost("/init", InitAsync).WithName("InitThread").WithSummary("Creates a thread (and its Jockey thread).");
-        process.MapPost("/", ProcessAsync).WithName("Process").RequireRateLimiting(RateLimitPolicy)
+        process.MapPost("/", ProcessAsync).WithName("Process").AddEndpointFilter(ProcessRateLimiter.FilterAsync)
             .WithSummary("Starts a run on a thread; answers 202 at once, progress arrives over /api/stream or the hub.");
 
         var operations = app.MapGroup("/api/operations").WithTags("Processing");
@@ -23,7 +21,7 @@ public static partial class ProcessApi
         return app;
     }
 
-    private static async Task<Ok<InitResponse>> InitAsync(ThreadStore threads, JockeyClient jockey, ILogger<InitResponse> logger, CancellationToken ct)
+    private static async Task<Ok<InitResponse>> InitAsync(ThreadStore threads, JockeyClient jockey, ILoggerFactory loggers, CancellationToken ct)
     {
         string? jockeyThreadId = null;
         try
@@ -33,7 +31,7 @@ public static partial class ProcessApi
         catch (JockeyException ex)
         {
             // The thread still works: the first run retries, and if Jockey is still down it fails with this reason.
-            LogJockeyThreadDeferred(logger, ex.Message);
+            LogJockeyThreadDeferred(loggers.CreateLogger(typeof(ProcessApi)), ex.Message);
         }
         var thread = await threads.CreateAsync(jockeyThreadId);
         return TypedResults.Ok(new InitResponse(thread.ThreadId, "initialized"));
@@ -50,8 +48,8 @@ public static partial class ProcessApi
             _ => throw new InvalidOperationException("Unknown outcome."),
         };
 
-    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> GetAsync(string operation_id, OperationStore operations) =>
-        await operations.GetAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
+    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> GetAsync(string operation_id, ProcessingService processing) =>
+        await processing.GetAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
 
     private static async Task<Results<Ok<Operation>, ProblemHttpResult>> CancelAsync(string operation_id, ProcessingService processing) =>
         await processing.CancelAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);

@@ -21,8 +21,10 @@ public abstract record ProcessOutcome
 /// <summary>Starting and cancelling runs, shared by <c>POST /api/process</c> and the hub's <c>Process</c>/<c>Cancel</c>.</summary>
 public sealed class ProcessingService(
     OperationStore operations,
+    ThreadStore threads,
     ThreadEventLog log,
     OperationRunner runner,
+    OperationNarration narration,
     ThreadNotifier notifier,
     IOptions<LimitsOptions> limits,
     IOptions<JockeyOptions> jockey,
@@ -50,7 +52,7 @@ public sealed class ProcessingService(
         using var activity = ApiTelemetry.Source.StartActivity("operation.start");
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
 
-        switch (await operations.StartAsync(operation, jockey.Value.RunTimeout + TimeSpan.FromMinutes(1)))
+        switch (await operations.StartAsync(operation, jockey.Value.RunLease))
         {
             case StartResult.UnknownThread:
                 return new ProcessOutcome.NotFound($"Thread '{Shorten(request.ThreadId!)}' does not exist or has expired; call POST /api/process/init for a new one.");
@@ -59,14 +61,34 @@ public sealed class ProcessingService(
         }
         await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.Human, operation.Response.OriginalText, EventNames.User), CancellationToken.None);
         await notifier.OperationAsync(operation);
-        runner.Launch(operation, activity?.Context ?? default);
-        return new ProcessOutcome.Accepted(operation);
+        // The run starts at once; the answer waits for the narration (seconds), never for the video.
+        var narrated = narration.NarrateAsync(operation);
+        runner.Launch(operation, activity?.Context ?? default, narrated);
+        return new ProcessOutcome.Accepted(await narrated);
+    }
+
+    /// <summary>
+    /// The operation as it stands. One still marked processing whose thread lock has lapsed lost its replica (a crash,
+    /// a scale-in): it is ended as failed here, so nobody waits for it forever.
+    /// </summary>
+    public async Task<Operation?> GetAsync(string operationId) =>
+        await operations.GetAsync(operationId) is { } operation ? await SettleOrphanAsync(operation) : null;
+
+    public async Task<IReadOnlyList<Operation>> ListAsync(string threadId) =>
+        await Task.WhenAll((await operations.ListAsync(threadId)).Select(SettleOrphanAsync));
+
+    private async Task<Operation> SettleOrphanAsync(Operation operation)
+    {
+        if (operation.Status != OperationStatus.Processing || await threads.GetActiveOperationAsync(operation.ThreadId) == operation.OperationId) return operation;
+        const string reason = "The API replica running this operation stopped before it finished; please try again.";
+        return await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason)
+            ?? await operations.GetAsync(operation.OperationId) ?? operation;
     }
 
     /// <summary>Cancels a processing operation (idempotent: a finished one is returned as it is).</summary>
     public async Task<Operation?> CancelAsync(string operationId)
     {
-        var operation = await operations.GetAsync(operationId);
+        var operation = await GetAsync(operationId);
         if (operation is null) return null;
         Activity.Current?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
         if (operation.Status != OperationStatus.Processing) return operation;

@@ -11,7 +11,7 @@ namespace Jockey.ApiService.Streaming;
 /// <c>update</c> (the same event JSON as SSE) and <c>operation</c>. Subscribe joins the live group before replaying,
 /// so nothing falls between the two; the overlap may repeat an event, and clients drop repeats by seq.
 /// </summary>
-public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing) : Hub
+public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing, ProcessRateLimiter limiter) : Hub
 {
     public async Task Subscribe(string threadId, long afterSeq)
     {
@@ -25,7 +25,13 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
 
     public Task Unsubscribe(string threadId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
 
-    public async Task<Operation> Process(ProcessRequest request) => await processing.StartAsync(request) switch
+    public async Task<Operation> Process(ProcessRequest request)
+    {
+        if (limiter.TryAcquire(Context.GetHttpContext()) is { } wait) throw new HubException(ProcessRateLimiter.Describe(wait));
+        return await StartAsync(request);
+    }
+
+    private async Task<Operation> StartAsync(ProcessRequest request) => await processing.StartAsync(request) switch
     {
         ProcessOutcome.Accepted accepted => accepted.Operation,
         ProcessOutcome.Invalid invalid => throw new HubException(string.Join(" ", invalid.Errors.Values.SelectMany(messages => messages))),

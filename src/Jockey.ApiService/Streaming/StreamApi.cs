@@ -18,7 +18,7 @@ public static partial class StreamApi
 
     private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
         HttpContext context, string? thread_id, string? last_event_id, ThreadStore threads, ThreadEventLog log, LiveFeed feed,
-        IOptions<EventLogOptions> options, ILogger<ThreadEventLog> logger)
+        IOptions<EventLogOptions> options, ILoggerFactory loggers)
     {
         if (string.IsNullOrWhiteSpace(thread_id))
         {
@@ -34,7 +34,7 @@ public static partial class StreamApi
 
         // Proxies (nginx, Container Apps) must not hold events back.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(WithErrorEvent(EventsAsync(thread_id, afterSeq, log, feed, options.Value.PingInterval, context.RequestAborted), thread_id, logger));
+        return TypedResults.ServerSentEvents(WithErrorEvent(EventsAsync(thread_id, afterSeq, log, feed, options.Value.PingInterval, context.RequestAborted), thread_id, loggers.CreateLogger(typeof(StreamApi))));
     }
 
     /// <summary>

@@ -25,4 +25,16 @@ public static class RedisKeys
 
     /// <summary>Pub/sub: operation ids to cancel, heard by the replica running them.</summary>
     public static readonly RedisChannel CancelChannel = RedisChannel.Literal("jockey:cancel");
+
+    /// <summary>Stream: an operation's narration frames (<c>k</c> kind, <c>d</c> JSON or PCM, <c>i</c> chunk index).</summary>
+    public static RedisKey Narration(string operationId) => $"jockey:narration:{operationId}";
+
+    /// <summary>Bitmap: bit n set once narration chunk n reached at least one live WebSocket.</summary>
+    public static RedisKey NarrationDelivered(string operationId) => $"jockey:narration:{operationId}:delivered";
+
+    /// <summary>Hash: the thread's latest narration (<c>operation_id</c>, <c>started_at</c> in Unix ms), for late joiners.</summary>
+    public static RedisKey LatestNarration(string threadId) => $"jockey:thread:{threadId}:narration";
+
+    /// <summary>Pub/sub: operation ids with new narration entries; only replicas with a socket on the thread subscribe.</summary>
+    public static RedisChannel NarrationChannel(string threadId) => RedisChannel.Literal($"jockey:narration:{threadId}");
 }

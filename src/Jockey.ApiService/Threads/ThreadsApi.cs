@@ -14,11 +14,13 @@ public static class ThreadsApi
         return app;
     }
 
-    private static async Task<Results<Ok<ThreadResponse>, ProblemHttpResult>> GetAsync(string thread_id, ThreadStore threads, OperationStore operations)
+    private static async Task<Results<Ok<ThreadResponse>, ProblemHttpResult>> GetAsync(string thread_id, ThreadStore threads, ProcessingService processing)
     {
         if (await threads.GetAsync(thread_id) is not { } thread) return UnknownThread(thread_id);
+        var operations = await processing.ListAsync(thread_id);
         var active = await threads.GetActiveOperationAsync(thread_id);
-        return TypedResults.Ok(new ThreadResponse(thread.ThreadId, thread.CreatedAt, active, thread.LastSeq, await operations.ListAsync(thread_id)));
+        var lastSeq = (await threads.GetAsync(thread_id))?.LastSeq ?? thread.LastSeq;
+        return TypedResults.Ok(new ThreadResponse(thread.ThreadId, thread.CreatedAt, active, lastSeq, operations));
     }
 
     public static ProblemHttpResult UnknownThread(string threadId) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Jockey.AppHost.Orchestration;
@@ -12,42 +11,20 @@ internal static partial class ProcessTree
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
-    public static async Task StopAsync(Process process, TimeSpan grace)
+    /// <summary>SIGTERM to the whole tree, then SIGKILL to whatever is still alive after <paramref name="grace"/>.</summary>
+    public static async Task StopAsync(int rootPid, TimeSpan grace)
     {
-        int rootPid;
-        try
-        {
-            if (process.HasExited)
-            {
-                return;
-            }
-            rootPid = process.Id;
-        }
-        catch (InvalidOperationException)
-        {
-            return;
-        }
-
+        // Polling PIDs rather than waiting on the Process object: its owner may dispose it the moment it exits.
         var pids = Descendants(rootPid).Prepend(rootPid).ToList();
         foreach (var pid in pids)
         {
             _ = Kill(pid, SigTerm);
         }
-
-        using var timeout = new CancellationTokenSource(grace);
-        try
+        var deadline = DateTime.UtcNow + grace;
+        while (DateTime.UtcNow < deadline && pids.Any(IsAlive))
         {
-            await process.WaitForExitAsync(timeout.Token);
-            // The root is gone; give its children the rest of the grace period.
-            while (!timeout.IsCancellationRequested && pids.Any(IsAlive))
-            {
-                await Task.Delay(50, CancellationToken.None);
-            }
+            await Task.Delay(50);
         }
-        catch (OperationCanceledException)
-        {
-        }
-
         foreach (var pid in pids.Where(IsAlive))
         {
             _ = Kill(pid, SigKill);

@@ -145,19 +145,18 @@ internal sealed partial class ResourceInstance
 
     public async Task StopAsync()
     {
-        Process? process;
+        var pid = Snapshot().Pid;
         lock (_gate)
         {
-            process = _process;
             if (_state is ResourceState.Running or ResourceState.Starting)
             {
                 _state = ResourceState.Stopping;
             }
         }
         _app.Notifier.Publish();
-        if (process is not null)
+        if (pid is { } running)
         {
-            await ProcessTree.StopAsync(process, TimeSpan.FromSeconds(10));
+            await ProcessTree.StopAsync(running, TimeSpan.FromSeconds(10));
         }
     }
 
@@ -212,6 +211,10 @@ internal sealed partial class ResourceInstance
         await exited.CancelAsync();
         await probing;
         var exitCode = process.ExitCode;
+        lock (_gate)
+        {
+            _process = null;
+        }
         process.Dispose();
         return exitCode;
     }

@@ -53,7 +53,10 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
     private Step CombineStep(string indexId, string outputName, IReadOnlyList<ClipSpec>? baseClips) => new("video-editing",
         $"Combine the clips into one video named “{outputName}” with combine-clips.", async (scope, outcome, ct) =>
         {
-            var clips = (baseClips ?? []).Concat(outcome.Hits.Select(h => new ClipSpec(h.VideoId, h.Start, h.End))).ToList();
+            var ordered = outcome.Hits.OrderBy(h => h.QueryOrder).ToList();
+            outcome.Hits.Clear();
+            outcome.Hits.AddRange(ordered);
+            var clips = (baseClips ?? []).Concat(ordered.Select(h => new ClipSpec(h.VideoId, h.Start, h.End))).ToList();
             var args = new JsonObject
             {
                 ["clips"] = ThreadMemory.ClipsJson(indexId, clips), ["output_filename"] = outputName + ".mp4", ["index_id"] = indexId,

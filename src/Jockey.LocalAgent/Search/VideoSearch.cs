@@ -10,6 +10,9 @@ public sealed record Segment(
     string VideoId, string VideoTitle, double Start, double End, double Score, string Confidence, string ThumbnailUrl, string VideoUrl)
 {
     [JsonIgnore] public string Transcript { get; init; } = "";
+
+    /// <summary>Where in the query this clip's first matching word is, so a montage follows the order the user named things in.</summary>
+    [JsonIgnore] public int QueryOrder { get; init; }
     [JsonIgnore] public double Duration => End - Start;
 }
 
@@ -28,7 +31,8 @@ public sealed class VideoSearch(MediaLibrary library)
 
     public async Task<IReadOnlyList<Segment>> SearchAsync(string indexId, string query, string baseUrl, int limit, CancellationToken ct)
     {
-        var index = await library.GetIndexAsync(indexId, ct) ?? throw new KeyNotFoundException($"Index '{indexId}' does not exist.");
+        var index = await library.GetIndexAsync(indexId, ct) ?? throw new KeyNotFoundException(
+            $"Index '{indexId}' does not exist: copy videos into {library.IndexPath(indexId)} or upload them with POST /indexes/{indexId}/videos.");
         var terms = TextAnalyzer.Terms(query);
         if (terms.Count == 0) return [];
         var corpus = CorpusFor(index);
@@ -41,8 +45,9 @@ public sealed class VideoSearch(MediaLibrary library)
             var best = cueScores.Length == 0 ? 0 : cueScores.Max();
             if (meta + best <= 0) continue;
             var (start, end, transcript) = SegmentOf(video, cueScores);
+            var order = terms.ToList().FindIndex(t => corpus.Bm25.Score(metaDoc, [t]) > 0 || cueDocs.Any(d => corpus.Bm25.Score(d, [t]) > 0));
             hits.Add((new Segment(video.VideoId, video.Title, start, end, 0, "", FileUrls.Thumbnail(baseUrl, indexId, video.VideoId, (start + end) / 2),
-                FileUrls.File(baseUrl, indexId, video.FileName)) { Transcript = transcript }, meta + best));
+                FileUrls.File(baseUrl, indexId, video.FileName)) { Transcript = transcript, QueryOrder = order }, meta + best));
         }
         if (hits.Count == 0) return [];
         var top = hits.Max(h => h.Score);

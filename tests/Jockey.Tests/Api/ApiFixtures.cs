@@ -10,6 +10,8 @@ namespace Jockey.Tests.Api;
 /// <summary>The app through the AppHost testing builder (real Redis, Azurite), its Jockey replaced by the fake.</summary>
 public class ApiAppFixture : IAsyncLifetime
 {
+    public const string WebOrigin = "http://web.example:5173";
+
     public FakeJockeyServer Jockey { get; private set; } = null!;
 
     public TestingApp App { get; private set; } = null!;
@@ -24,6 +26,7 @@ public class ApiAppFixture : IAsyncLifetime
         options.Environment("apiservice", "Jockey__IdleTimeout", "00:00:04");
         options.Environment("apiservice", "Limits__ProcessPermits", "1000");
         options.Environment("apiservice", "EventLog__PingInterval", "00:00:01");
+        options.Environment("apiservice", "Limits__CorsOrigins__0", WebOrigin);
     }
 
     public async ValueTask InitializeAsync()
@@ -59,6 +62,14 @@ public sealed class ApiCollection : ICollectionFixture<ApiAppFixture>
 public static class ApiSteps
 {
     public static readonly string[] TerminalNames = ["completed", "failed", "cancelled"];
+
+    /// <summary>An http URL on 127.0.0.1 where nothing listens (the port was free a moment ago).</summary>
+    public static Uri DeadLoopbackUrl()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
+    }
 
     public static CancellationToken Timeout(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 

@@ -25,12 +25,24 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    [Fact]
-    public async Task Bad_json_is_a_400_that_says_the_body_is_not_valid_json()
+    [Theory]
+    [InlineData("{\"text\": \"hi\", \"thread_id\": ", "not valid JSON")]
+    [InlineData("{\"text\": 5, \"thread_id\": \"x\"}", "not valid JSON")]
+    [InlineData("[]", "not valid JSON")]
+    [InlineData("null", "request")]
+    public async Task Bad_json_is_a_400_that_says_what_is_wrong(string body, string message)
     {
         using var api = fixture.Api();
-        using var response = await api.PostAsync("/api/process", Json("{\"text\": \"hi\", \"thread_id\": "), Timeout());
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "not valid JSON");
+        using var response = await api.PostAsync("/api/process", Json(body), Timeout());
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, message);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415()
+    {
+        using var api = fixture.Api();
+        using var response = await api.PostAsync("/api/process", new StringContent("text=hi", Encoding.UTF8, "application/x-www-form-urlencoded"), Timeout());
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "application/json");
     }
 
     [Theory]
@@ -109,17 +121,35 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
     }
 
     [Fact]
-    public async Task Config_reports_the_default_index_and_limits_and_indexes_fall_back_to_it()
+    public async Task Config_reports_the_default_index_and_limits_and_indexes_come_from_the_agent()
     {
         using var api = fixture.Api();
         var config = await api.GetFromJsonAsync<JsonElement>("/api/config", Timeout());
         Assert.Equal("sample", config.GetProperty("default_index_id").GetString());
         Assert.Equal(4000, config.GetProperty("max_text_length").GetInt32());
-        Assert.False(config.GetProperty("features").GetProperty("narration").GetBoolean());
+        Assert.True(config.GetProperty("features").GetProperty("narration").GetBoolean());
         Assert.Equal("sample", (await api.GetFromJsonAsync<JsonElement>("/api/config/index-id", Timeout())).GetProperty("index_id").GetString());
         var indexes = await api.GetFromJsonAsync<JsonElement>("/api/indexes", Timeout());
-        Assert.Equal("sample", indexes[0].GetProperty("index_id").GetString());
-        Assert.Equal(0, (await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", Timeout())).GetArrayLength());
+        Assert.Equal(("sample", 3), (indexes[0].GetProperty("index_id").GetString(), indexes[0].GetProperty("video_count").GetInt32()));
+        var video = (await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", Timeout()))[0];
+        Assert.Equal(("v1", 12.5, "/api/jockey/files/sample/v1.jpg"), (video.GetProperty("video_id").GetString(), video.GetProperty("duration").GetDouble(), video.GetProperty("thumbnail_url").GetString()));
+        Assert.Equal(["sunrise", "sea"], video.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        await AssertProblemAsync(await api.GetAsync("/api/indexes/bad%20index/videos", Timeout()), HttpStatusCode.BadRequest, "not a valid index id");
+    }
+
+    [Fact]
+    public async Task Cors_answers_only_the_configured_web_origin()
+    {
+        using var api = fixture.Api();
+        foreach (var (origin, allowed) in new[] { (ApiAppFixture.WebOrigin, true), ("http://evil.example", false) })
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/process");
+            preflight.Headers.Add("Origin", origin);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+            using var response = await api.SendAsync(preflight, Timeout());
+            Assert.Equal(allowed, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Single() == origin);
+        }
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using Microsoft.AspNetCore.SignalR.Client;
 using Jockey.AppHost.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -9,19 +9,12 @@ namespace Jockey.Tests.Api;
 /// <summary>The configured Jockey server is not running; starting runs is limited to 3 a minute per client.</summary>
 public sealed class JockeyDownFixture : ApiAppFixture
 {
-    public Uri DeadUrl { get; } = FreeLoopbackUrl();
+    public Uri DeadUrl { get; } = DeadLoopbackUrl();
 
     protected override Uri JockeyUrl => DeadUrl;
 
     protected override void Configure(TestingOptions options) =>
         options.Environment("apiservice", "Limits__ProcessPermits", "3");
-
-    private static Uri FreeLoopbackUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-    }
 }
 
 public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixture<JockeyDownFixture>
@@ -39,8 +32,10 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains($"Jockey server at {fixture.DeadUrl.ToString().TrimEnd('/')} is not reachable", failed.GetProperty("error").GetString());
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
-        Assert.Equal(["user", "failed"], events.Select(Name));
+        Assert.Equal(["user", "narration", "failed"], events.Select(Name));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/config", ct)).StatusCode);
+        var indexes = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/indexes", ct);
+        Assert.Equal("sample", indexes.EnumerateArray().Single().GetProperty("index_id").GetString());
         var health = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/health", ct);
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
         Assert.Contains("is not reachable", health.GetProperty("checks").GetProperty("jockey").GetProperty("description").GetString());
@@ -51,5 +46,10 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is set");
+        // The hub draws on the same budget.
+        var (hub, _) = await SubscribeHubAsync(api, threadId, ct);
+        await using var __ = hub;
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<System.Text.Json.JsonElement>("Process", new { text = "via the hub", thread_id = threadId }, ct));
+        Assert.Contains("Too many runs", refused.Message);
     }
 }

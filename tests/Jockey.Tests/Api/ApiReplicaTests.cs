@@ -5,6 +5,13 @@ namespace Jockey.Tests.Api;
 public sealed class TwoReplicaFixture : ApiAppFixture
 {
     protected override int Replicas => 2;
+
+    protected override void Configure(Jockey.AppHost.Testing.TestingOptions options)
+    {
+        base.Configure(options);
+        // A replica that dies frees its thread after this long (renewed every second while alive).
+        options.Environment("apiservice", "Jockey__RunLease", "00:00:03");
+    }
 }
 
 /// <summary>Two API replicas on one Redis: a run on one replica reaches subscribers on the other, and resume works across them.</summary>
@@ -72,5 +79,24 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         var replayed = await ReadMessagesAsync(System.Net.ServerSentEvents.SseParser.Create(body).EnumerateAsync(ct), EndOf(operationId));
 
         Assert.Equal(everything.Skip(3).Select(e => e.GetRawText()), replayed.Select(e => e.GetRawText()));
+    }
+
+    [Fact]
+    public async Task A_run_whose_replica_dies_is_reported_failed_by_the_other_and_the_thread_is_free_again()
+    {
+        var ct = Timeout(120);
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        var operationId = (await ProcessAsync(a, threadId, "hang: on a replica that dies", ct)).GetProperty("operation_id").GetString()!;
+        await ReadMessagesAsync(StreamAsync(b, threadId, null, ct), e => Name(e) == "planner");
+
+        await fixture.App.KillAsync("apiservice", replica: 0);
+        var ended = await WaitForEndAsync(b, operationId, ct);
+
+        Assert.Equal("failed", ended.GetProperty("status").GetString());
+        Assert.Contains("stopped before it finished", ended.GetProperty("error").GetString());
+        Assert.Equal("processing", (await ProcessAsync(b, threadId, "normal: after the crash", ct)).GetProperty("status").GetString());
+        await fixture.App.WaitForResourceHealthyAsync("apiservice", ct);
     }
 }

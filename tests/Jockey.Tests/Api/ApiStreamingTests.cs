@@ -44,7 +44,9 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         Assert.Equal("processing", started.GetProperty("status").GetString());
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
         var events = await updates.WaitForAsync(EndOf(operationId), ct);
-        Assert.Equal(["user", "planner", "cancelled"], events.Select(Name));
+        // The narration event lands while the run goes on, so its place next to the planner's may vary.
+        Assert.Equal(["user", "planner", "cancelled"], events.Select(Name).Where(n => n != "narration"));
+        Assert.Single(events, e => Name(e) == "narration");
         while (states.Count < 2) await Task.Delay(50, ct);
         Assert.Equal(["processing", "cancelled"], states);
     }

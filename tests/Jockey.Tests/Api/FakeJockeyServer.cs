@@ -77,6 +77,12 @@ public sealed class FakeJockeyServer : IAsyncDisposable
             return Results.Accepted();
         });
         app.MapPost("/threads/{threadId}/runs/stream", RunAsync);
+        // The local agent's extras (a real LangGraph server has neither).
+        app.MapGet("/indexes", () => Results.Json(new[] { new { index_id = IndexId, video_count = 3 } }));
+        app.MapGet("/indexes/{index}/videos", (string index) => Results.Json(new[]
+        {
+            new { video_id = "v1", title = "Sunrise over the bay", duration = 12.5, tags = new[] { "sunrise", "sea" }, thumbnail_url = new Uri(BaseAddress, $"{index}/v1.jpg").ToString() },
+        }));
         app.MapGet("/{index}/{file}", (string index, string file, HttpContext context) =>
             index == IndexId && file == RenderedFile ? Results.Bytes(Video, "video/mp4", enableRangeProcessing: true)
             : file.EndsWith(".jpg", StringComparison.Ordinal) ? Results.Bytes([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4], "image/jpeg", enableRangeProcessing: true)

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Net;
 using Jockey.ApiService.Jockey;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +13,7 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
     private static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null)
     {
         var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20) });
-        var http = new HttpClient { BaseAddress = options.Value.BaseUri, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        var http = new HttpClient { BaseAddress = options.Value.GetBaseUri(), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         return new JockeyClient(http, options, new JockeyEndpoint(options, new ConfigurationBuilder().Build()), NullLogger<JockeyClient>.Instance);
     }
 
@@ -87,13 +85,10 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
     [Fact]
     public async Task An_unreachable_server_is_named_in_the_message()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var dead = ApiSteps.DeadLoopbackUrl();
 
-        var failure = await Assert.ThrowsAsync<JockeyException>(() => Client(new Uri($"http://127.0.0.1:{port}")).CreateThreadAsync(Timeout));
-        Assert.Contains($"Jockey server at http://127.0.0.1:{port} is not reachable", failure.Message);
+        var failure = await Assert.ThrowsAsync<JockeyException>(() => Client(dead).CreateThreadAsync(Timeout));
+        Assert.Contains($"Jockey server at {dead.ToString().TrimEnd('/')} is not reachable", failure.Message);
     }
 }
 

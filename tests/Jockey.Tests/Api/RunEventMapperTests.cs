@@ -155,6 +155,15 @@ public sealed class RunEventMapperTests
     }
 
     [Fact]
+    public void Text_generation_output_becomes_a_text_result_naming_the_tool()
+    {
+        var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "summarize", new JsonObject { ["output"] = "Three sunrises over water." }))));
+
+        Assert.Equal((EventTypes.Ai, EventNames.TextResult, "Three sunrises over water."), (events.Single().Type, events.Single().Name, events.Single().Text));
+        Assert.Equal(new TextResultData("summarize"), events.Single().Data);
+    }
+
+    [Fact]
     public void A_tool_error_output_is_reported_as_an_error_status()
     {
         var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "combine-clips",

@@ -54,15 +54,8 @@ public sealed class LlmTests(LocalAgentFixture agent) : IAsyncLifetime
         await _fakeLlm.StartAsync(Ct);
         var llmUrl = _fakeLlm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-        _app = await DistributedApplicationTestingBuilder.StartAsync(o =>
-        {
-            o.Only("jockey");
-            o.AgentDataPath = agent.DataPath;
-            o.Environment("jockey", "LocalAgent__Llm__Endpoint", llmUrl + "/v1");
-            o.Environment("jockey", "LocalAgent__Llm__Model", "fake-model");
-            o.Environment("jockey", "LocalAgent__Llm__ApiKey", "test-key");
-        }, Ct);
-        await _app.WaitForResourceHealthyAsync("jockey", Ct);
+        _app = await LocalAgentFixture.StartAgentAsync(agent.DataPath, Ct,
+            ("LocalAgent__Llm__Endpoint", llmUrl + "/v1"), ("LocalAgent__Llm__Model", "fake-model"), ("LocalAgent__Llm__ApiKey", "test-key"));
         _client = _app.CreateHttpClient("jockey");
     }
 

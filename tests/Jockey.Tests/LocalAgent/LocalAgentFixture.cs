@@ -31,17 +31,24 @@ public sealed class LocalAgentFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        _app = await DistributedApplicationTestingBuilder.StartAsync(o =>
-        {
-            o.Only("jockey");
-            o.AgentDataPath = DataPath;
-            // Short heartbeats make "the stream stays alive while a render waits" observable in a test.
-            o.Environment("jockey", "LocalAgent__HeartbeatSeconds", "0.2");
-            o.Environment("jockey", "LocalAgent__MaxUploadBytes", MaxUploadBytes.ToString());
-        }, timeout.Token);
-        await _app.WaitForResourceHealthyAsync("jockey", timeout.Token);
+        // Short heartbeats make "the stream stays alive while a render waits" observable in a test.
+        _app = await StartAgentAsync(DataPath, timeout.Token,
+            ("LocalAgent__HeartbeatSeconds", "0.2"), ("LocalAgent__MaxUploadBytes", MaxUploadBytes.ToString()));
         BaseAddress = _app.GetEndpoint("jockey");
         Client = _app.CreateHttpClient("jockey");
+    }
+
+    /// <summary>Another agent (only the <c>jockey</c> resource) on <paramref name="dataPath"/>, healthy when this returns.</summary>
+    public static async Task<TestingApp> StartAgentAsync(string dataPath, CancellationToken ct, params (string Name, string Value)[] environment)
+    {
+        var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.Only("jockey");
+            o.AgentDataPath = dataPath;
+            foreach (var (name, value) in environment) o.Environment("jockey", name, value);
+        }, ct);
+        await app.WaitForResourceHealthyAsync("jockey", ct);
+        return app;
     }
 
     public async ValueTask DisposeAsync()

@@ -43,6 +43,28 @@ public sealed class RunLifecycleTests(LocalAgentFixture agent)
     }
 
     [Fact]
+    public async Task A_client_that_disconnects_with_on_disconnect_cancel_cancels_its_run()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        var body = Agent.RunBody("montage of the forest, the snow, the kitchen, the beach, the ocean and the city"); // six clips: seconds of rendering
+        body["on_disconnect"] = "cancel";
+        string? runId = null;
+        using (var response = await _client.SendAsync(Sse.Post($"/threads/{thread}/runs/stream", body), HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            await foreach (var frame in Sse.ReadAsync(response, Ct))
+            {
+                if (frame.Event == "metadata") runId = frame.Json!["run_id"]!.GetValue<string>();
+                if (IsProgress(frame, "rendering")) break; // hang up mid-render
+            }
+        }
+
+        await _client.GetAsync($"/threads/{thread}/runs/{runId}/join", Ct);
+        var run = await _client.GetFromJsonAsync<JsonObject>($"/threads/{thread}/runs/{runId}", Ct);
+        Assert.Equal("interrupted", run!["status"]!.GetValue<string>());
+        Assert.Equal("idle", (await _client.GetFromJsonAsync<JsonObject>($"/threads/{thread}", Ct))!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Joining_a_running_run_replays_its_stream_and_join_returns_the_final_state_while_a_second_run_is_rejected()
     {
         var thread = await Agent.CreateThreadAsync(_client, Ct);

@@ -1,0 +1,237 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Narration;
+
+/// <summary>
+/// One client on <c>/api/ws/audio/{thread_id}</c>. Three loops: the pump reads the thread's operations from Redis
+/// into a bounded queue, the sender is the only one writing to the socket, the receiver answers control frames.
+/// A client that stops reading fills only its own queue; the pump then waits, and past
+/// <see cref="NarrationOptions.SlowClientTimeout"/> the socket is closed with 1008.
+/// </summary>
+public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay relay, AudioListeners listeners, NarrationOptions options, ILogger logger)
+{
+    private const int MaxControlFrameBytes = 4096;
+    private const int ReadBatch = 64;
+
+    private readonly Channel<Outgoing> _queue = Channel.CreateBounded<Outgoing>(
+        new BoundedChannelOptions(Math.Max(4, options.SocketBufferBytes / options.MaxChunkBytes)) { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly HashSet<string> _pending = [];
+    private readonly HashSet<string> _cancelled = [];
+    private (WebSocketCloseStatus Status, string Reason)? _close;
+
+    private sealed record Outgoing(string? Text, ReadOnlyMemory<byte> Pcm, string? OperationId, int ChunkIndex);
+
+    public async Task RunAsync(CancellationToken aborted)
+    {
+        using var link = aborted.Register(_stop.Cancel);
+        Enqueue(AudioFrames.Connected(threadId));
+        await using var registration = await listeners.ListenAsync(threadId, Wake);
+        // After subscribing, so an operation starting meanwhile is seen one way or the other; reading is idempotent.
+        if (await relay.ReplayableAsync(threadId) is { } latest) Wake(latest);
+
+        var sender = SendLoopAsync();
+        var pump = PumpLoopAsync();
+        await ReceiveLoopAsync();
+        RequestClose(WebSocketCloseStatus.NormalClosure, "closing");
+        await sender;
+        await _stop.CancelAsync();
+        await pump;
+    }
+
+    private void Wake(string operationId)
+    {
+        lock (_pending) _pending.Add(operationId);
+        if (_wake.CurrentCount == 0)
+        {
+            try { _wake.Release(); } catch (SemaphoreFullException) { /* already awake */ }
+        }
+    }
+
+    /// <summary>Copies new entries of every notified operation from Redis into the queue, each from where it left off.</summary>
+    private async Task PumpLoopAsync()
+    {
+        var cursors = new Dictionary<string, RedisValue?>();
+        var finished = new HashSet<string>();
+        try
+        {
+            while (true)
+            {
+                await _wake.WaitAsync(_stop.Token);
+                string[] operations;
+                lock (_pending)
+                {
+                    operations = [.. _pending];
+                    _pending.Clear();
+                }
+                foreach (var op in operations.Where(op => !finished.Contains(op)))
+                {
+                    IReadOnlyList<AudioEntry> entries;
+                    do
+                    {
+                        entries = await relay.ReadAsync(op, cursors.GetValueOrDefault(op), ReadBatch);
+                        foreach (var entry in entries)
+                        {
+                            cursors[op] = entry.Id;
+                            if (entry.IsLast) finished.Add(op);
+                            if (!IsCancelled(op) && !await OfferAsync(ToOutgoing(op, entry))) return;
+                        }
+                    }
+                    while (entries.Count == ReadBatch);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Narration socket on thread {ThreadId} lost Redis", threadId);
+            Enqueue(AudioFrames.Error("unavailable", "Narration audio is unavailable: Redis is not reachable. Reconnect in a moment."));
+            RequestClose(WebSocketCloseStatus.InternalServerError, "Redis is not reachable");
+        }
+    }
+
+    private static Outgoing ToOutgoing(string op, AudioEntry entry) => entry.Kind == AudioEntry.Chunk
+        ? new Outgoing(null, (byte[])entry.Data!, op, entry.ChunkIndex)
+        : new Outgoing(entry.Data.ToString(), default, op, -1);
+
+    /// <summary>Queues a frame, waiting while the client catches up; false once it has been closed as too slow.</summary>
+    private async ValueTask<bool> OfferAsync(Outgoing frame)
+    {
+        if (_queue.Writer.TryWrite(frame)) return true;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        timeout.CancelAfter(options.SlowClientTimeout);
+        try
+        {
+            await _queue.Writer.WriteAsync(frame, timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            logger.LogWarning("Narration socket on thread {ThreadId} is not reading: its {Bytes}-byte send buffer stayed full for {Timeout}; closing it",
+                threadId, options.SocketBufferBytes, options.SlowClientTimeout);
+            RequestClose(WebSocketCloseStatus.PolicyViolation,
+                $"client is not reading audio: send buffer full for {options.SlowClientTimeout.TotalSeconds:0.#} s; reconnect to resume");
+            return false;
+        }
+    }
+
+    /// <summary>Control replies never wait: a client that is not reading has no use for a pong.</summary>
+    private void Enqueue(string text) => _queue.Writer.TryWrite(new Outgoing(text, default, null, -1));
+
+    private void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        lock (_queue)
+        {
+            if (_close is not null) return;
+            _close = (status, reason);
+        }
+        _queue.Writer.TryComplete();
+        // A client stuck mid-frame gets this long to take the close frame; then the connection is dropped.
+        _stop.CancelAfter(options.SlowClientTimeout);
+    }
+
+    private bool IsCancelled(string op)
+    {
+        lock (_cancelled) return _cancelled.Contains(op);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var frame in _queue.Reader.ReadAllAsync(_stop.Token))
+            {
+                if (_close is not null) break;
+                if (frame.Text is null && IsCancelled(frame.OperationId!)) continue;
+                if (frame.Text is { } text)
+                {
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, _stop.Token);
+                    continue;
+                }
+                await socket.SendAsync(frame.Pcm, WebSocketMessageType.Binary, true, _stop.Token);
+                relay.MarkDelivered(frame.OperationId!, frame.ChunkIndex);
+            }
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var (status, reason) = _close ?? (WebSocketCloseStatus.NormalClosure, "closing");
+                await socket.CloseOutputAsync(status, reason, _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ChannelClosedException)
+        {
+            socket.Abort();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[MaxControlFrameBytes];
+        try
+        {
+            while (socket.State is WebSocketState.Open)
+            {
+                var (type, length, tooLarge) = await ReceiveMessageAsync(buffer);
+                if (type == WebSocketMessageType.Close) return;
+                if (tooLarge) Enqueue(AudioFrames.Error("frame_too_large", $"Control frames are at most {MaxControlFrameBytes} bytes."));
+                else if (type == WebSocketMessageType.Binary) Enqueue(AudioFrames.Error("bad_frame", "Binary frames are not accepted here; send JSON control frames such as {\"type\":\"ping\"}."));
+                else Handle(buffer.AsSpan(0, length));
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // Client went away or the socket was closed as too slow.
+        }
+    }
+
+    private async Task<(WebSocketMessageType Type, int Length, bool TooLarge)> ReceiveMessageAsync(byte[] buffer)
+    {
+        var length = 0;
+        var tooLarge = false;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(length < buffer.Length ? buffer.AsMemory(length) : new byte[1024], _stop.Token);
+            if (length < buffer.Length) length += result.Count;
+            else tooLarge = true;
+            if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close) return (result.MessageType, length, tooLarge);
+        }
+    }
+
+    private void Handle(ReadOnlySpan<byte> json)
+    {
+        AudioFrames.Control? control = null;
+        try
+        {
+            control = JsonSerializer.Deserialize<AudioFrames.Control>(json, AudioFrames.Json);
+        }
+        catch (JsonException)
+        {
+            // Reported below like any other frame that is not a control frame.
+        }
+        switch (control)
+        {
+            case { Type: "ping" }:
+                Enqueue(AudioFrames.Pong);
+                break;
+            case { Type: "cancel", OperationId: { Length: > 0 } op }:
+                lock (_cancelled) _cancelled.Add(op);
+                Enqueue(AudioFrames.Cancelled(op));
+                break;
+            case { Type: "cancel" }:
+                Enqueue(AudioFrames.Error("bad_frame", "A cancel frame needs the operation to stop: {\"type\":\"cancel\",\"operation_id\":\"…\"}."));
+                break;
+            default:
+                Enqueue(AudioFrames.Error("bad_frame", "Not a control frame. Send {\"type\":\"ping\"} or {\"type\":\"cancel\",\"operation_id\":\"…\"} as JSON text."));
+                break;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Jockey.ApiService.Speech;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Narration;
+
+public static class NarrationExtensions
+{
+    /// <summary>
+    /// Narration: the script writer, the speech engine (<c>Narration:Engine</c>), the Redis audio relay, storage
+    /// and <see cref="INarrator"/>. Needs the app's Redis multiplexer, <c>AddRuns</c> (threads) and <c>AddMedia</c> (blobs).
+    /// </summary>
+    public static IHostApplicationBuilder AddNarration(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NarrationOptions>()
+            .BindConfiguration(NarrationOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Engine != "openai" || o.OpenAi.Endpoint is not null,
+                "Narration:OpenAi:Endpoint is required when Narration:Engine is openai (an OpenAI-compatible API base such as https://api.openai.com/v1).")
+            .Validate(o => o.Llm.Endpoint is null || !string.IsNullOrWhiteSpace(o.Llm.Model),
+                "Narration:Llm:Model is required when Narration:Llm:Endpoint is set.")
+            .Validate(o => o.Llm.Timeout > TimeSpan.Zero && o.Llm.Timeout <= TimeSpan.FromSeconds(30),
+                "Narration:Llm:Timeout must be between 0 and 30 seconds; the narration waits for it.")
+            .ValidateOnStart();
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(nameof(OpenAiSpeechSynthesizer));
+        services.AddSingleton<ISpeechSynthesizer>(sp => sp.GetRequiredService<IOptions<NarrationOptions>>().Value.Engine == "openai"
+            ? ActivatorUtilities.CreateInstance<OpenAiSpeechSynthesizer>(sp)
+            : ActivatorUtilities.CreateInstance<EspeakSynthesizer>(sp));
+        services.AddSingleton<ScriptWriter>();
+        services.AddSingleton<AudioRelay>();
+        services.AddSingleton<AudioListeners>();
+        services.AddSingleton<NarrationStorage>();
+        services.AddSingleton<INarrator, Narrator>();
+        return builder;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+using Jockey.AppHost.Testing;
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>The app as it runs in dev: the API in front of the embedded local agent (no fake).</summary>
+public sealed class LocalAgentAppFixture : IAsyncLifetime
+{
+    public TestingApp App { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = Timeout(180);
+        App = await DistributedApplicationTestingBuilder.StartAsync(options => options.Only("apiservice"), ct);
+        await App.WaitForResourceHealthyAsync("apiservice", ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null) await App.DisposeAsync();
+    }
+}
+
+public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture) : IClassFixture<LocalAgentAppFixture>
+{
+    [Fact]
+    public async Task A_montage_request_to_the_local_agent_ends_completed_with_the_rendered_video_in_blob_storage()
+    {
+        var ct = Timeout(240);
+        using var api = fixture.App.CreateHttpClient("apiservice");
+        var threadId = await InitAsync(api, ct);
+
+        var operationId = (await ProcessAsync(api, threadId, "make a montage of the sunrise and the rocket launch", ct)).GetProperty("operation_id").GetString()!;
+        var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
+
+        Assert.True(Name(events[^1]) == "completed", $"The run ended with: {events[^1].GetRawText()}");
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(Seq));
+        Assert.Contains(events, e => Name(e) == "planner");
+        var clips = events.First(e => Name(e) == "search-results").GetProperty("data").GetProperty("clips");
+        Assert.True(clips.GetArrayLength() > 0);
+        var thumbnail = clips[0].GetProperty("thumbnail_url").GetString()!;
+        Assert.StartsWith("/api/jockey/files/", thumbnail);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(thumbnail, ct)).StatusCode);
+
+        var ready = events.Single(e => Name(e) == "video-ready").GetProperty("data");
+        var file = ready.GetProperty("file_name").GetString()!;
+        var index = ready.GetProperty("tool_call").GetProperty("args").TryGetProperty("index_id", out var i) ? i.GetString() : "sample";
+        using var anonymous = new HttpClient();
+        var stored = await anonymous.GetByteArrayAsync(ready.GetProperty("video_url").GetString(), ct);
+        var served = await api.GetByteArrayAsync($"/api/jockey/files/{index}/{file}", ct);
+        Assert.Equal(served, stored);
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(stored, 4, 4));
+        Assert.Equal("completed", (await GetOperationAsync(api, operationId, ct)).GetProperty("status").GetString());
+    }
+}

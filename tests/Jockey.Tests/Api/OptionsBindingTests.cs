@@ -1,0 +1,65 @@
+using Jockey.ApiService.Events;
+using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Media;
+using Jockey.ApiService.Processing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>Each documented setting reaches its options class, and a wrong value is refused with the setting's name.</summary>
+public sealed class OptionsBindingTests
+{
+    private static ServiceProvider Services(params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateBuilder();
+        foreach (var (key, value) in settings) builder.Configuration[key] = value;
+        builder.AddHttpHardening();
+        builder.AddJockeyClient();
+        builder.AddRuns();
+        builder.AddMedia();
+        return builder.Services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void Documented_settings_bind_to_their_options()
+    {
+        using var services = Services(
+            ("EventLog:PingInterval", "00:00:03"), ("EventLog:MaxEvents", "20000"), ("EventLog:Retention", "2.00:00:00"),
+            ("Jockey:IdleTimeout", "00:00:30"), ("Jockey:StreamModes:0", "values"), ("Jockey:IndexId", "my-index"),
+            ("Media:SasExpiry", "00:10:00"), ("Limits:MaxTextLength", "500"), ("Limits:ProcessPermits", "7"));
+
+        var eventLog = services.GetRequiredService<IOptions<EventLogOptions>>().Value;
+        var jockey = services.GetRequiredService<IOptions<JockeyOptions>>().Value;
+        var media = services.GetRequiredService<IOptions<MediaOptions>>().Value;
+        var limits = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
+
+        Assert.Equal((TimeSpan.FromSeconds(3), 20000, TimeSpan.FromDays(2)), (eventLog.PingInterval, eventLog.MaxEvents, eventLog.Retention));
+        Assert.Equal((TimeSpan.FromSeconds(30), "my-index"), (jockey.IdleTimeout, jockey.IndexId));
+        Assert.Equal(["values"], jockey.EffectiveStreamModes);
+        Assert.Equal(TimeSpan.FromMinutes(10), media.SasExpiry);
+        Assert.Equal((500, 7), (limits.MaxTextLength, limits.ProcessPermits));
+    }
+
+    [Theory]
+    [InlineData("EventLog:PingInterval", "00:00:00.5", "PingInterval")]
+    [InlineData("Media:SasExpiry", "02:00:00", "SasExpiry")]
+    [InlineData("Jockey:Url", "not a url", "Jockey:Url must be an absolute URL")]
+    [InlineData("Jockey:StreamModes:0", "everything", "Jockey:StreamModes holds 'everything'")]
+    [InlineData("Limits:MaxTextLength", "0", "MaxTextLength")]
+    public void A_wrong_setting_is_refused_naming_it(string key, string value, string message)
+    {
+        using var services = Services((key, value));
+        var section = key.Split(':')[0];
+        var failure = Assert.Throws<OptionsValidationException>(() => section switch
+        {
+            "EventLog" => (object)services.GetRequiredService<IOptions<EventLogOptions>>().Value,
+            "Media" => services.GetRequiredService<IOptions<MediaOptions>>().Value,
+            "Jockey" => services.GetRequiredService<IOptions<JockeyOptions>>().Value,
+            _ => services.GetRequiredService<IOptions<LimitsOptions>>().Value,
+        });
+        Assert.Contains(message, failure.Message);
+    }
+}

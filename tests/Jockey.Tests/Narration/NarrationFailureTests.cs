@@ -1,0 +1,146 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Jockey.ApiService.Narration;
+using Jockey.AppHost.Testing;
+using Jockey.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jockey.Tests.Narration;
+
+/// <summary>What listeners and callers see when narration cannot work or a client misbehaves; the API keeps serving.</summary>
+public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixture<NarrationFixture>
+{
+    private static CancellationToken Timeout(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    [Fact]
+    public async Task Missing_espeak_marks_the_narration_failed_with_the_fix_and_the_run_still_completes()
+    {
+        var ct = Timeout(120);
+        await using var jockey = await FakeJockeyServer.StartAsync();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.JockeyUrl = jockey.BaseAddress;
+            o.Only("apiservice");
+            o.Environment("apiservice", "Narration__EspeakPath", "/nonexistent/espeak-ng");
+        }, ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+        using var api = app.CreateHttpClient("apiservice");
+        var threadId = await ApiSteps.InitAsync(api, ct);
+
+        var operation = await ApiSteps.ProcessAsync(api, threadId, "Show me 2 goals.", ct);
+        var operationId = operation.GetProperty("operation_id").GetString()!;
+        var events = await ApiSteps.ReadMessagesAsync(ApiSteps.StreamAsync(api, threadId, 0, ct), ApiSteps.EndOf(operationId));
+
+        Assert.Equal("processing", operation.GetProperty("status").GetString());
+        Assert.Contains("espeak-ng not found", operation.GetProperty("narration_error").GetString());
+        Assert.Contains("./scripts/dev.sh", operation.GetProperty("narration_error").GetString());
+        Assert.Equal(JsonValueKind.Null, operation.GetProperty("audio_urls").GetProperty("main").ValueKind);
+        Assert.Equal("Show me two goals.", operation.GetProperty("response").GetProperty("transformed_text").GetString());
+        var narration = Assert.Single(events, e => ApiSteps.Name(e) == "narration");
+        Assert.Contains("./scripts/dev.sh", narration.GetProperty("data").GetProperty("error").GetString());
+        Assert.Equal("completed", ApiSteps.Name(events[^1]));
+    }
+
+    [Fact]
+    public async Task Missing_espeak_sends_an_error_frame_with_the_fix_to_listeners()
+    {
+        var ct = Timeout();
+        var threadId = await fixture.CreateThreadAsync();
+        await using var client = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
+        await client.ReceiveJsonAsync(ct);
+        using var host = fixture.BuildNarratorHost(("Narration:EspeakPath", "/nonexistent/espeak-ng"));
+        var operationId = Guid.NewGuid().ToString("N");
+
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, operationId, "Show me goals.", ct);
+        var frame = await client.ReceiveJsonAsync(ct);
+
+        Assert.Equal("engine_not_found", result.ErrorCode);
+        Assert.Contains("espeak-ng not found", result.Error);
+        Assert.Contains("./scripts/dev.sh", result.Error);
+        Assert.Null(result.AudioUrl);
+        Assert.Equal("Show me goals.", result.TransformedText);
+        Assert.Equal("error", frame.GetProperty("type").GetString());
+        Assert.Equal("engine_not_found", frame.GetProperty("code").GetString());
+        Assert.Equal(operationId, frame.GetProperty("operation_id").GetString());
+        Assert.Equal(result.Error, frame.GetProperty("message").GetString());
+        await AssertServingAsync(client, ct);
+    }
+
+    [Fact]
+    public async Task Unknown_voice_fails_with_espeaks_own_message()
+    {
+        var ct = Timeout();
+        using var host = fixture.BuildNarratorHost(("Narration:Voice", "xx-nosuchvoice"));
+
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(), Guid.NewGuid().ToString("N"), "Hello.", ct);
+
+        Assert.Equal("synthesis_failed", result.ErrorCode);
+        Assert.Contains("voice does not exist", result.Error);
+        Assert.Contains("Narration:Voice", result.Error);
+    }
+
+    [Fact]
+    public async Task Missing_ffmpeg_still_streams_the_audio_but_reports_storage_failed_with_the_fix()
+    {
+        var ct = Timeout();
+        var threadId = await fixture.CreateThreadAsync();
+        await using var client = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
+        await client.ReceiveJsonAsync(ct);
+        using var host = fixture.BuildNarratorHost(("Narration:FfmpegPath", "/nonexistent/ffmpeg"));
+
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), "Show me goals.", ct);
+        var heard = await client.ReceiveNarrationAsync(ct);
+
+        Assert.Equal("encoder_not_found", result.ErrorCode);
+        Assert.Contains("./scripts/dev.sh", result.Error);
+        Assert.Equal("error", heard.End.GetProperty("type").GetString());
+        Assert.Equal("started", heard.Started.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_closed_while_another_client_gets_all_the_audio()
+    {
+        var ct = Timeout(120);
+        var threadId = await fixture.CreateThreadAsync();
+        await using var stalled = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
+        await using var reader = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
+        await stalled.ReceiveJsonAsync(ct);
+        await reader.ReceiveJsonAsync(ct);
+        // Minutes of slow speech: far more than the socket and kernel buffers between the API and a client hold.
+        using var host = fixture.BuildNarratorHost(("Narration:Rate", "90"));
+        var text = string.Concat(Enumerable.Repeat("The camera follows the waves as the sun climbs over the quiet harbour. ", 55));
+
+        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), text, ct);
+        var heard = await reader.ReceiveNarrationAsync(ct);
+        var result = await narrating;
+
+        Assert.Null(result.Error);
+        Assert.Equal(result.TotalBytes, heard.Pcm.Length);
+        var (received, closeStatus) = await DrainAsync(stalled, ct);
+        Assert.True(received < result.TotalBytes, $"the stalled client received all {received} bytes");
+        Assert.True(closeStatus is null or WebSocketCloseStatus.PolicyViolation, $"closed with {closeStatus}");
+        Assert.Contains("is not reading", fixture.App.LogTail("apiservice", 500));
+        await AssertServingAsync(reader, ct);
+    }
+
+    /// <summary>Reads whatever the server still delivers; the close status, or null when the connection was dropped.</summary>
+    private static async Task<(long Bytes, WebSocketCloseStatus? Status)> DrainAsync(AudioClient client, CancellationToken ct)
+    {
+        long bytes = 0;
+        try
+        {
+            while (await client.ReceiveAsync(ct) is { } frame) bytes += frame.Pcm?.Length ?? 0;
+            return (bytes, client.Socket.CloseStatus);
+        }
+        catch (WebSocketException)
+        {
+            return (bytes, null);
+        }
+    }
+
+    private static async Task AssertServingAsync(AudioClient client, CancellationToken ct)
+    {
+        await client.SendTextAsync("""{"type":"ping"}""", ct);
+        Assert.Equal("pong", (await client.ReceiveJsonAsync(ct)).GetProperty("type").GetString());
+    }
+}
