@@ -39,6 +39,8 @@ public sealed class JockeyTarget : ITarget
             options.Only("apiservice");
             // The bench starts hundreds of runs from one address; the per-client limit is for people.
             options.Environment("apiservice", "Limits__ProcessPermits", "100000");
+            // Fan-out is measured alone: otherwise every bench run would also synthesize its prompt with espeak-ng.
+            options.Environment("apiservice", "Narration__Enabled", "false");
         }, ct);
         try
         {
