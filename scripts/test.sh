@@ -23,8 +23,12 @@ step ".NET tests"
 dotnet test --solution "$ROOT/Jockey.sln" --no-build --no-progress 2>&1 | tee "$logs/dotnet.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+step "Fan-out smoke (bench scenario 1, 2 replicas: nothing lost, duplicated or out of order; no timing asserted)"
+dotnet "$ROOT/bench/Jockey.Bench/bin/Debug/net10.0/linux-x64/Jockey.Bench.dll" --smoke --root "$ROOT" 2>&1 | tee "$logs/smoke.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 # One closing line for all suites together.
-node - "$logs/vitest.json" "$logs/dotnet.log" <<'JS'
+node - "$logs/vitest.json" "$logs/dotnet.log" "$logs/smoke.log" <<'JS'
 const fs = require('fs')
 let passed = 0, failed = 0, skipped = 0
 try {
@@ -36,6 +40,8 @@ const log = fs.existsSync(process.argv[3]) ? fs.readFileSync(process.argv[3], 'u
 const grab = name => [...log.matchAll(new RegExp(`^\\s*${name}:\\s*(\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0)
 if (/Test run summary/.test(log)) { passed += grab('succeeded'); failed += grab('failed'); skipped += grab('skipped') }
 else failed += 1
+const smoke = fs.existsSync(process.argv[4]) ? fs.readFileSync(process.argv[4], 'utf8') : ''
+if (/^smoke: all \d+ runs correct$/m.test(smoke)) passed += 1; else failed += 1
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 JS
 exit "$status"

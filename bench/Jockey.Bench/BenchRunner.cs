@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Jockey.Bench.Clients;
+using Jockey.Bench.Fake;
+using Jockey.Bench.Report;
+using Jockey.Bench.Scenarios;
+using Jockey.Bench.Targets;
+
+namespace Jockey.Bench;
+
+/// <summary>Runs the chosen scenarios in an order that shares app starts where the figures allow it.</summary>
+public sealed class BenchRunner(BenchOptions options)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private string PeerDirectory => Path.Combine(options.Root, "bench", "peer-socketio");
+
+    public async Task<BenchResults> RunAsync(CancellationToken ct)
+    {
+        var results = new BenchResults { Machine = MachineInfo.Collect(options.Root), Settings = options.Settings };
+        await using var fake = await FakeJockeyServer.StartAsync();
+
+        if (options.Runs("fanout") || options.Runs("threads"))
+        {
+            Step("Starting Jockey (2 API replicas, Redis, Azurite) against the fake Jockey server");
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
+            if (options.Runs("fanout"))
+            {
+                foreach (var transport in JockeyTransports)
+                {
+                    Step($"Scenario 1: fan-out, Jockey {FanOutScenario.Label(transport)}");
+                    await FanOutScenario.RunAsync(jockey, transport, options.Settings, results, ct);
+                }
+                if (!options.Smoke && options.Transports.Contains(Transport.SocketIo))
+                {
+                    Step("Scenario 1: fan-out, Socket.IO peer (2 instances, same Redis)");
+                    await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
+                    await FanOutScenario.RunAsync(peer, Transport.SocketIo, options.Settings, results, ct);
+                }
+            }
+            if (options.Runs("threads"))
+            {
+                foreach (var transport in JockeyTransports)
+                {
+                    Step($"Scenario 3: {options.Settings.Threads:N0} threads × 1 subscriber, Jockey {FanOutScenario.Label(transport)}");
+                    await ManyThreadsScenario.RunAsync(jockey, transport, options.Settings, results, ct);
+                }
+            }
+        }
+
+        if (options.Runs("capacity"))
+        {
+            // A fresh app, so each replica's memory holds one kind of connection and nothing from scenario 1.
+            Step($"Scenario 2: capacity, {options.Settings.Capacity:N0} connections per server process");
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
+            if (options.Transports.Contains(Transport.Sse)) await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, ct);
+            if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, ct);
+            if (options.Transports.Contains(Transport.SocketIo))
+            {
+                await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
+                await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, ct);
+            }
+        }
+
+        if (options.Runs("narration")) results.Notes["4-narration"] = NotMeasured.Narration(options.Root);
+        if (options.Runs("agent"))
+        {
+            Step("Scenario 5: local agent search and montage render");
+            await AgentScenario.RunAsync(options.Settings, results, ct);
+        }
+
+        if (options.Runs("coldstart"))
+        {
+            Step($"Scenario 6: AppHost cold start × {options.Settings.ColdStarts}");
+            await ColdStartScenario.RunAsync(options.Settings, results, ct);
+        }
+
+        results.FinishedAt = DateTimeOffset.UtcNow;
+        Step("Done");
+        return results;
+    }
+
+    private Transport[] JockeyTransports => [.. new[] { Transport.Sse, Transport.SignalR }.Where(options.Transports.Contains)];
+
+    private void Step(string what) => Console.WriteLine($"==> [{_clock.Elapsed:mm\\:ss}] {what}");
+}

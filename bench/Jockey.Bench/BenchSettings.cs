@@ -1,0 +1,48 @@
+namespace Jockey.Bench;
+
+/// <summary>How big and how long each scenario is. Defaults keep `scripts/bench.sh` (all scenarios) within 15 minutes on 2 cores.</summary>
+public sealed record BenchSettings
+{
+    public int Repetitions { get; init; } = 3;
+
+    /// <summary>Scenario 1: subscriber counts.</summary>
+    public int[] Subscribers { get; init; } = [100, 1_000];
+
+    /// <summary>Scenario 1, fixed rate: events per second and how many (a live run sends a few a second; 20/s is a busy one).</summary>
+    public double FixedRate { get; init; } = 20;
+
+    public int FixedEvents { get; init; } = 100;
+
+    /// <summary>Scenario 1, saturation: events × subscribers per run, so each run moves about this many deliveries.</summary>
+    public int SaturationDeliveries { get; init; } = 100_000;
+
+    public int SaturationMinEvents { get; init; } = 200;
+
+    /// <summary>Scenario 2: connections of each kind on one server process.</summary>
+    public int Capacity { get; init; } = 10_000;
+
+    /// <summary>Scenario 3: threads (one subscriber each), events per thread and the rate each thread emits them at.</summary>
+    public int Threads { get; init; } = 1_000;
+
+    public int EventsPerThread { get; init; } = 5;
+
+    public double ThreadRate { get; init; } = 5;
+
+    /// <summary>Scenario 6: cold starts timed.</summary>
+    public int ColdStarts { get; init; } = 3;
+
+    public int ConnectParallelism { get; init; } = 100;
+
+    /// <summary>The smoke run in scripts/test.sh: scenario 1, Jockey only, correctness only.</summary>
+    public static BenchSettings Smoke { get; } = new()
+    {
+        Repetitions = 1,
+        Subscribers = [20],
+        FixedRate = 50,
+        FixedEvents = 100,
+        SaturationDeliveries = 4_000,
+        SaturationMinEvents = 200,
+    };
+
+    public int SaturationEvents(int subscribers) => Math.Max(SaturationMinEvents, SaturationDeliveries / subscribers);
+}

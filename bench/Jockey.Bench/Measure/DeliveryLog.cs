@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Jockey.Bench.Measure;
+
+/// <summary>
+/// What one subscriber received: per measured run, when each numbered bench event arrived (and when it was sent,
+/// read from the event text), plus order, loss and duplication checked by index and by seq.
+/// </summary>
+public sealed class DeliveryLog
+{
+    public const string TextPrefix = "bench ";
+
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, long> _terminals = new();
+    private RunRecord? _run;
+    private long _lastSeq;
+
+    /// <summary>Bench event text: <c>bench {tag} {index} {send timestamp}</c> (Stopwatch ticks of this process).</summary>
+    public static string EventText(string tag, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"{TextPrefix}{tag} {index} {Stopwatch.GetTimestamp()}");
+
+    public void BeginRun(string tag, int count)
+    {
+        lock (_gate) _run = new RunRecord(tag, count);
+    }
+
+    public RunRecord? Run
+    {
+        get { lock (_gate) return _run; }
+    }
+
+    /// <summary>When the terminal event (completed/failed/cancelled) of an operation arrived, if it has.</summary>
+    public bool HasTerminal(string operationId) => _terminals.ContainsKey(operationId);
+
+    public void OnEvent(in EventFields ev, long receivedAt)
+    {
+        lock (_gate)
+        {
+            if (_lastSeq != 0 && _run is { } run)
+            {
+                if (ev.Seq <= _lastSeq) run.SeqRegressions++;
+                else if (ev.Seq > _lastSeq + 1) run.SeqGaps += ev.Seq - _lastSeq - 1;
+            }
+            _lastSeq = Math.Max(_lastSeq, ev.Seq);
+            if (ev.Text is { } text && text.StartsWith(TextPrefix, StringComparison.Ordinal)) _run?.Record(text, receivedAt);
+        }
+        if (ev.IsTerminal && ev.OperationId is { } op) _terminals.TryAdd(op, receivedAt);
+    }
+}
+
+/// <summary>One subscriber's view of one measured run.</summary>
+public sealed class RunRecord(string tag, int count)
+{
+    public string Tag { get; } = tag;
+    public int Count { get; } = count;
+    public long[] Received { get; } = new long[count];
+    public long[] Sent { get; } = new long[count];
+    public int ReceivedCount { get; private set; }
+    public int Duplicates { get; private set; }
+    public int OutOfOrder { get; private set; }
+    public long SeqRegressions { get; set; }
+    public long SeqGaps { get; set; }
+    private int _maxIndex = -1;
+
+    public int Lost => Count - ReceivedCount;
+
+    internal void Record(string text, long receivedAt)
+    {
+        // "bench {tag} {index} {sent}"
+        var rest = text.AsSpan(DeliveryLog.TextPrefix.Length);
+        var space = rest.IndexOf(' ');
+        if (space < 0 || !rest[..space].SequenceEqual(Tag)) return;
+        rest = rest[(space + 1)..];
+        space = rest.IndexOf(' ');
+        if (space < 0 || !int.TryParse(rest[..space], CultureInfo.InvariantCulture, out var index) || index < 0 || index >= Count) return;
+        if (!long.TryParse(rest[(space + 1)..], CultureInfo.InvariantCulture, out var sent)) return;
+        if (Received[index] != 0)
+        {
+            Duplicates++;
+            return;
+        }
+        Received[index] = receivedAt;
+        Sent[index] = sent;
+        ReceivedCount++;
+        if (index < _maxIndex) OutOfOrder++;
+        _maxIndex = Math.Max(_maxIndex, index);
+    }
+}

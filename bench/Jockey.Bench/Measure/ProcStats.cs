@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Jockey.Bench.Measure;
+
+/// <summary>Figures of another process from /proc (dotnet-counters is not available here): resident memory and CPU time.</summary>
+public static class ProcStats
+{
+    // USER_HZ is 100 on every Linux x86-64 kernel.
+    private const double TicksPerSecond = 100;
+
+    public static double RssMiB(int pid) => StatusKiB(pid, "VmRSS:") / 1024.0;
+
+    public static double PeakRssMiB(int pid) => StatusKiB(pid, "VmHWM:") / 1024.0;
+
+    /// <summary>User + system CPU seconds the process has used so far.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command name (which may hold spaces) start at state; utime and stime are fields 14 and 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    /// <summary>CPU use over a window, as percent of one core.</summary>
+    public static async Task<double> CpuPercentAsync(int pid, TimeSpan window, CancellationToken ct)
+    {
+        var before = CpuSeconds(pid);
+        var started = Stopwatch.GetTimestamp();
+        await Task.Delay(window, ct);
+        return (CpuSeconds(pid) - before) / Stopwatch.GetElapsedTime(started).TotalSeconds * 100;
+    }
+
+    public static int Threads(int pid) => (int)StatusKiB(pid, "Threads:");
+
+    private static long StatusKiB(int pid, string key)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(key, StringComparison.Ordinal))
+            {
+                return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
+}

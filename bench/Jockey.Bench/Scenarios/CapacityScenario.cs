@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Jockey.Bench.Clients;
+using Jockey.Bench.Fake;
+using Jockey.Bench.Measure;
+using Jockey.Bench.Report;
+using Jockey.Bench.Targets;
+
+namespace Jockey.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 2: N connections of one kind on one server process, all on one thread: time to connect them all, the
+/// process's RSS and idle CPU, and how long one broadcast event takes to reach the last of them.
+/// </summary>
+public static class CapacityScenario
+{
+    public const string Name = "2-capacity";
+
+    public static async Task RunAsync(ITarget target, Transport transport, int replica, BenchSettings settings, BenchResults results, CancellationToken ct)
+    {
+        var other = 1 - replica;
+        var pid = target.ProcessId(replica);
+        var threadId = await target.CreateThreadAsync(ct);
+        await FanOutScenario.SeedAsync(target, threadId, other, ct);
+        var rssBefore = ProcStats.RssMiB(pid);
+        var idleBefore = await ProcStats.CpuPercentAsync(pid, TimeSpan.FromSeconds(3), ct);
+
+        await using var group = await SubscriberGroup.ConnectAsync(
+            target, transport, replica, [.. Enumerable.Repeat(threadId, settings.Capacity)], settings.ConnectParallelism * 2, ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var idleCpu = await ProcStats.CpuPercentAsync(pid, TimeSpan.FromSeconds(5), ct);
+        var rssConnected = ProcStats.RssMiB(pid);
+
+        var plan = new RunPlan(FanOutScenario.Tag(), 1, 0);
+        group.BeginRun(plan.Tag, plan.Count);
+        var posted = Stopwatch.GetTimestamp();
+        var operationId = await target.ProduceAsync(threadId, plan, other, ct);
+        var complete = await group.WaitTerminalAsync(_ => operationId, TimeSpan.FromSeconds(120), ct);
+        var arrivals = group.Records.Where(r => r.Received[0] != 0).Select(r => RunAnalysis.Milliseconds(r.Received[0] - posted)).Order().ToList();
+
+        var figures = new Dictionary<string, double>
+        {
+            ["connections"] = settings.Capacity - group.ConnectFailures,
+            ["connect_failures"] = group.ConnectFailures,
+            ["connect_all_s"] = group.ConnectTime.TotalSeconds,
+            ["rss_mib"] = rssConnected,
+            ["rss_delta_mib"] = rssConnected - rssBefore,
+            ["kib_per_connection"] = (rssConnected - rssBefore) * 1024 / Math.Max(1, settings.Capacity - group.ConnectFailures),
+            ["idle_cpu_pct"] = idleCpu,
+            ["idle_cpu_unconnected_pct"] = idleBefore,
+            ["broadcast_p50_ms"] = RunAnalysis.Percentile(arrivals, 0.5),
+            ["broadcast_last_ms"] = arrivals.Count == 0 ? double.NaN : arrivals[^1],
+            ["lost"] = group.Records.Sum(r => r.Lost),
+            ["timed_out"] = complete ? 0 : 1,
+            ["disconnected"] = group.Failed,
+            ["threads"] = ProcStats.Threads(pid),
+        };
+        results.Row(Name, target.Name, FanOutScenario.Label(transport), $"{settings.Capacity:N0} connections").Runs.Add(figures);
+        Console.WriteLine($"    {target.Name} {FanOutScenario.Label(transport)}: {figures["connections"]:N0} connected in {figures["connect_all_s"]:0.0} s, " +
+            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.0}% ({idleBefore:0.0}% before connecting), broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms, lost {figures["lost"]}");
+    }
+}

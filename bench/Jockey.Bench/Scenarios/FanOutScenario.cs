@@ -1,0 +1,84 @@
+using Jockey.Bench.Clients;
+using Jockey.Bench.Fake;
+using Jockey.Bench.Measure;
+using Jockey.Bench.Report;
+using Jockey.Bench.Targets;
+
+namespace Jockey.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 1: C subscribers on replica A of one thread, events produced on replica B — at a fixed rate, then as fast
+/// as the system takes them. Each (transport, C) keeps its connections for all its runs.
+/// </summary>
+public static class FanOutScenario
+{
+    public const string Name = "1-fanout";
+
+    public static async Task RunAsync(ITarget target, Transport transport, BenchSettings settings, BenchResults results, CancellationToken ct)
+    {
+        foreach (var count in settings.Subscribers)
+        {
+            var threadId = await target.CreateThreadAsync(ct);
+            await SeedAsync(target, threadId, 1, ct);
+            await using var group = await SubscriberGroup.ConnectAsync(target, transport, 0, [.. Enumerable.Repeat(threadId, count)], settings.ConnectParallelism, ct);
+            // An untimed first run proves every subscription live and lets the JIT settle before anything is timed.
+            await MeasureAsync(target, group, threadId, new RunPlan(Tag(), 30, 50), ct);
+
+            var saturation = settings.SaturationEvents(count);
+            for (var rep = 0; rep < settings.Repetitions; rep++)
+            {
+                var fixedRun = await MeasureAsync(target, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), ct);
+                results.Row(Name, target.Name, Label(transport), $"C={count:N0}, {settings.FixedRate:0}/s").Runs.Add(fixedRun);
+                Print(target, transport, $"C={count} fixed", fixedRun);
+
+                var saturated = await MeasureAsync(target, group, threadId, new RunPlan(Tag(), saturation, 0), ct);
+                results.Row(Name, target.Name, Label(transport), $"C={count:N0}, saturation").Runs.Add(saturated);
+                Print(target, transport, $"C={count} saturation ({saturation} events)", saturated);
+
+                // Subscribers still catching up would skew every later run, and the bench must end in bounded time.
+                if (fixedRun["timed_out"] + saturated["timed_out"] > 0)
+                {
+                    Console.WriteLine($"    a run timed out: no more repetitions of {target.Name} {Label(transport)} at C={count}");
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>One run: every subscriber starts a record, the run is produced on replica B, and we wait for its end everywhere.</summary>
+    public static async Task<Dictionary<string, double>> MeasureAsync(ITarget target, SubscriberGroup group, string threadId, RunPlan plan, CancellationToken ct)
+    {
+        group.BeginRun(plan.Tag, plan.Count);
+        var operationId = await target.ProduceAsync(threadId, plan, replica: 1, ct);
+        var expected = plan.Rate > 0 ? plan.Count / plan.Rate : 0;
+        var complete = await group.WaitTerminalAsync(_ => operationId, TimeSpan.FromSeconds(30 + 2 * expected), ct);
+        var figures = RunAnalysis.Analyze(group.Records);
+        figures["subscribers"] = group.Subscribers.Count;
+        figures["events"] = plan.Count;
+        figures["timed_out"] = complete ? 0 : 1;
+        figures["disconnected"] = group.Failed + group.ConnectFailures;
+        return figures;
+    }
+
+    /// <summary>
+    /// Gives a new thread its first events, without waiting for the run to end (the next run on the thread waits for
+    /// it). An SSE stream sends its response headers with its first event, so on an empty thread a subscriber would
+    /// not know it is connected until the first ping.
+    /// </summary>
+    public static Task SeedAsync(ITarget target, string threadId, int replica, CancellationToken ct) =>
+        target.ProduceAsync(threadId, new RunPlan(Tag(), 1, 0), replica, ct);
+
+    public static string Tag() => Guid.NewGuid().ToString("N")[..12];
+
+    public static string Label(Transport transport) => transport switch
+    {
+        Transport.Sse => "SSE",
+        Transport.SignalR => "SignalR",
+        _ => "Socket.IO",
+    };
+
+    public static void Print(ITarget target, Transport transport, string what, IReadOnlyDictionary<string, double> f) =>
+        Console.WriteLine($"    {target.Name} {Label(transport)} {what}: p50 {f["p50_ms"]:0.00} ms, p99 {f["p99_ms"]:0.00} ms, max {f["max_ms"]:0.0} ms, " +
+            $"{f["events_per_s"]:N0} events/s, {f["deliveries_per_s"]:N0} deliveries/s, lost {f["lost"]}, dup {f["duplicated"]}, out of order {f["out_of_order"]}, gaps {f["seq_gaps"]}" +
+            (f["timed_out"] > 0 ? " — TIMED OUT" : "") + (f["disconnected"] > 0 ? $" — {f["disconnected"]} disconnected" : ""));
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jockey.AppHost.Testing;
+using Jockey.Bench.Clients;
+using Jockey.Bench.Fake;
+
+namespace Jockey.Bench.Targets;
+
+/// <summary>
+/// Jockey as the AppHost's testing builder starts it: Redis, Azurite and the API replicas, with the fake Jockey
+/// server as the external agent. Runs start with <c>POST /api/process</c>, as the web app starts them.
+/// </summary>
+public sealed class JockeyTarget : ITarget
+{
+    private readonly TestingApp _app;
+    private readonly FakeJockeyServer _fake;
+    private readonly HttpClient[] _streamClients;
+    private readonly HttpClient[] _apiClients;
+
+    private JockeyTarget(TestingApp app, FakeJockeyServer fake, int replicas)
+    {
+        _app = app;
+        _fake = fake;
+        _streamClients = [.. Enumerable.Range(0, replicas).Select(r => StreamClient(app.GetEndpoint("apiservice", r)))];
+        _apiClients = [.. Enumerable.Range(0, replicas).Select(r => app.CreateHttpClient("apiservice", r))];
+    }
+
+    public string Name => "jockey";
+
+    public TestingApp App => _app;
+
+    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct)
+    {
+        var app = await DistributedApplicationTestingBuilder.StartAsync(options =>
+        {
+            options.ApiReplicas = replicas;
+            options.JockeyUrl = fake.BaseAddress;
+            options.Only("apiservice");
+            // The bench starts hundreds of runs from one address; the per-client limit is for people.
+            options.Environment("apiservice", "Limits__ProcessPermits", "100000");
+            // Fan-out is measured alone: otherwise every bench run would also synthesize its prompt with espeak-ng.
+            options.Environment("apiservice", "Narration__Enabled", "false");
+        }, ct);
+        try
+        {
+            await app.WaitForResourceHealthyAsync("apiservice", ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new JockeyTarget(app, fake, replicas);
+    }
+
+    public async Task<string> CreateThreadAsync(CancellationToken ct)
+    {
+        using var response = await _apiClients[^1].PostAsync("/api/process/init", null, ct);
+        return (await ReadJsonAsync(response, "POST /api/process/init", ct)).GetProperty("thread_id").GetString()!;
+    }
+
+    public Subscriber CreateSubscriber(Transport transport, int replica) => transport switch
+    {
+        Transport.Sse => new SseSubscriber(_streamClients[replica]),
+        Transport.SignalR => new SignalRSubscriber(_app.GetEndpoint("apiservice", replica)),
+        _ => throw new ArgumentException($"Jockey does not speak {transport}.", nameof(transport)),
+    };
+
+    public async Task<string> ProduceAsync(string threadId, RunPlan plan, int replica, CancellationToken ct)
+    {
+        var text = _fake.Register(plan);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await _apiClients[replica].PostAsJsonAsync("/api/process", new { text, thread_id = threadId }, ct);
+            // The previous run's lock is released just after its terminal event; a subscriber can be faster than that.
+            if (response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5, ct);
+                continue;
+            }
+            return (await ReadJsonAsync(response, "POST /api/process", ct)).GetProperty("operation_id").GetString()!;
+        }
+    }
+
+    public int ProcessId(int replica) =>
+        _app.GetResource("apiservice", replica).Pid ?? throw new InvalidOperationException($"apiservice replica {replica} is not running.");
+
+    public Task<string> RedisConnectionStringAsync(CancellationToken ct) => _app.GetConnectionStringAsync("redis", ct);
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    /// <summary>One pooled handler per replica with no connection cap, as thousands of browsers would be.</summary>
+    private static HttpClient StreamClient(Uri replica) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        MaxConnectionsPerServer = int.MaxValue,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+    })
+    {
+        BaseAddress = replica,
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _streamClients.Concat(_apiClients)) client.Dispose();
+        await _app.DisposeAsync();
+    }
+}

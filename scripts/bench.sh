@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Benchmarks (issue 8): cross-replica fan-out, capacity, many threads, cold start — Jockey side by side with a
+# Socket.IO + Redis adapter peer, on loopback only. Writes bench/results/<time>.json and the tables in
+# docs/benchmarks.md. All scenarios take about 10–15 minutes on 2 cores; run it on an otherwise idle machine.
+#   ./scripts/bench.sh                       every scenario, 3 repetitions
+#   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent coldstart)
+#   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
+#                                            and --only sse,signalr,socketio
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+"$ROOT/scripts/bootstrap.sh"
+
+peer="$ROOT/bench/peer-socketio"
+stamp="$peer/node_modules/.jockey-lock-hash"
+hash="$(sha256sum "$peer/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  step "npm ci in bench/peer-socketio (socket.io + @socket.io/redis-adapter)"
+  (cd "$peer" && npm ci --no-fund --no-audit --loglevel=error)
+  echo "$hash" >"$stamp"
+fi
+
+step "Building the bench tool and the API (Release)"
+dotnet build "$ROOT/bench/Jockey.Bench" -c Release --no-restore -nologo -clp:ErrorsOnly --verbosity quiet
+
+# 10,000 connections per server process, and as many client sockets in the bench process.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -ge 12000 ] || note "open-file limit is $(ulimit -n); the 10,000-connection scenario may fail to connect everyone (raise it with ulimit -n)"
+
+step "Load now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (figures are only comparable on an idle machine)"
+export JOCKEY_COMMIT="${JOCKEY_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+exec dotnet "$ROOT/bench/Jockey.Bench/bin/Release/net10.0/linux-x64/Jockey.Bench.dll" --root "$ROOT" "$@"
