@@ -71,11 +71,15 @@ public static partial class StreamApi
             }
             else if (next.Seq > last)
             {
-                // Seqs have no holes, so a jump means pub/sub lost a message (e.g. a Redis reconnect): fill it from the log.
-                await foreach (var missed in log.ReadAfterAsync(threadId, last, ct))
+                if (next.Seq > last + 1)
                 {
-                    if (missed.Seq >= next.Seq) break;
-                    yield return Message(missed);
+                    // Seqs have no holes, so a jump means pub/sub lost a message (e.g. a Redis reconnect): fill it
+                    // from the log. Only then: reading the log for every live event costs an XRANGE per subscriber.
+                    await foreach (var missed in log.ReadAfterAsync(threadId, last, ct))
+                    {
+                        if (missed.Seq >= next.Seq) break;
+                        yield return Message(missed);
+                    }
                 }
                 last = next.Seq;
                 yield return Message(next);
