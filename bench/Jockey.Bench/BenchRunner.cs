@@ -60,7 +60,12 @@ public sealed class BenchRunner(BenchOptions options)
             }
         }
 
-        if (options.Runs("narration")) results.Notes["4-narration"] = NotMeasured.Narration(options.Root);
+        if (options.Runs("narration"))
+        {
+            Step("Scenario 4: narration (audio WebSocket on replica A, POST on replica B, espeak-ng)");
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct, narration: true);
+            await NarrationScenario.RunAsync(jockey, options.Settings, results, ct);
+        }
         if (options.Runs("agent"))
         {
             Step("Scenario 5: local agent search and montage render");

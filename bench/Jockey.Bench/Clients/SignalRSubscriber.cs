@@ -1,34 +1,145 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
-using Jockey.Bench.Measure;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Jockey.Bench.Clients;
 
-/// <summary>The official SignalR client on <c>/hubs/jockey</c> over WebSockets: <c>Subscribe(thread_id, 0)</c>, then <c>update</c> messages.</summary>
-public sealed class SignalRSubscriber : Subscriber
+/// <summary>
+/// A subscriber on <c>/hubs/jockey</c> speaking SignalR's JSON hub protocol over a bare WebSocket, as the official
+/// clients do with SkipNegotiation: the handshake, <c>Subscribe(thread_id, 0)</c> as an invocation, then the
+/// <c>update</c> invocations, answering with a ping every 15 s so the server keeps the connection. Written out because
+/// the official .NET client costs the bench several times more CPU per message, and the bench shares two cores with
+/// the servers it measures; the Socket.IO peer is driven by an equally small client (<see cref="SocketIoConnection"/>).
+/// </summary>
+public sealed class SignalRSubscriber(Uri replica) : Subscriber
 {
-    private readonly HubConnection _connection;
+    private const byte RecordSeparator = 0x1e;
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public SignalRSubscriber(Uri replica)
-    {
-        _connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(replica, "/hubs/jockey"), HttpTransportType.WebSockets, options => options.SkipNegotiation = true)
-            .Build();
-        _connection.On<JsonElement>("update", ev => Receive(EventFields.From(ev)));
-        _connection.On<JsonElement>("operation", _ => { });
-        _connection.Closed += ex =>
-        {
-            if (ex is not null) Fail(ex);
-            return Task.CompletedTask;
-        };
-    }
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _receiving;
+    private Task? _pinging;
 
     public override async Task ConnectAsync(string threadId, CancellationToken ct)
     {
-        await _connection.StartAsync(ct);
-        await _connection.InvokeAsync("Subscribe", threadId, 0L, ct);
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await _socket.ConnectAsync(new UriBuilder(replica) { Scheme = "ws", Path = "/hubs/jockey" }.Uri, ct);
+        _receiving = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        await SendAsync("""{"protocol":"json","version":1}""", ct);
+        await _handshake.Task.WaitAsync(ct);
+        await SendAsync($$"""{"type":1,"invocationId":"1","target":"Subscribe","arguments":[{{JsonSerializer.Serialize(threadId)}},0]}""", ct);
+        await _subscribed.Task.WaitAsync(ct);
+        _pinging = Task.Run(PingLoopAsync, CancellationToken.None);
     }
 
-    public override ValueTask DisposeAsync() => _connection.DisposeAsync();
+    private async Task SendAsync(string record, CancellationToken ct)
+    {
+        var bytes = Encoding.UTF8.GetBytes(record + (char)RecordSeparator);
+        await _sendLock.WaitAsync(ct);
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, ct);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task PingLoopAsync()
+    {
+        using var timer = new PeriodicTimer(KeepAlive);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await SendAsync("""{"type":6}""", _stop.Token);
+        }
+        catch (Exception ex) when (!_stop.IsCancellationRequested)
+        {
+            Fail(ex);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Frames may hold several records, and a record may span frames: records end at the separator.</summary>
+    private async Task ReceiveLoopAsync()
+    {
+        var pending = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var result = await _socket.ReceiveAsync(pending.GetMemory(4096), _stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException($"The hub closed the connection: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+                pending.Advance(result.Count);
+                var unread = pending.WrittenSpan;
+                int end;
+                while ((end = unread.IndexOf(RecordSeparator)) >= 0)
+                {
+                    Handle(unread[..end]);
+                    unread = unread[(end + 1)..];
+                }
+                var rest = unread.ToArray();
+                pending.ResetWrittenCount();
+                pending.Write(rest);
+            }
+        }
+        catch (Exception ex) when (!_stop.IsCancellationRequested)
+        {
+            Fail(ex);
+            _handshake.TrySetException(ex);
+            _subscribed.TrySetException(ex);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Handle(ReadOnlySpan<byte> record)
+    {
+        if (!_handshake.Task.IsCompleted)
+        {
+            // The handshake response is {} or {"error": "..."}.
+            if (record.IndexOf("\"error\""u8) >= 0) _handshake.TrySetException(new InvalidOperationException("SignalR handshake refused: " + Encoding.UTF8.GetString(record)));
+            else _handshake.TrySetResult();
+            return;
+        }
+        var reader = new Utf8JsonReader(record);
+        reader.Read();
+        int type = 0;
+        string? target = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.ValueSpan;
+            reader.Read();
+            if (property.SequenceEqual("type"u8)) type = reader.GetInt32();
+            else if (property.SequenceEqual("target"u8)) target = reader.GetString();
+            else if (property.SequenceEqual("error"u8) && type == 3) _subscribed.TrySetException(new InvalidOperationException("Subscribe failed: " + reader.GetString()));
+            else if (property.SequenceEqual("arguments"u8) && type == 1 && target == "update")
+            {
+                reader.Read();
+                Receive(Measure.EventFields.Read(ref reader));
+                return;
+            }
+            else reader.Skip();
+        }
+        if (type == 3) _subscribed.TrySetResult();
+        else if (type == 7) Fail(new InvalidOperationException("The hub closed the connection: " + Encoding.UTF8.GetString(record)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socket.Abort();
+        foreach (var loop in new[] { _receiving, _pinging }.OfType<Task>()) await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _stop.Dispose();
+        _sendLock.Dispose();
+    }
 }

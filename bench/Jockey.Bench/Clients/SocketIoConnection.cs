@@ -7,8 +7,8 @@ namespace Jockey.Bench.Clients;
 
 /// <summary>
 /// A minimal Socket.IO v5 client (Engine.IO v4 over WebSocket, default namespace, JSON packets): connect, emit with or
-/// without an ack, receive events, answer pings. Written out so the peer's clients cost the bench as little as
-/// SignalR's and SSE's do; it speaks the wire protocol the official client speaks.
+/// without an ack, receive events, answer pings. Written out, like <see cref="SignalRSubscriber"/>, so every system's
+/// clients cost the bench equally little; it speaks the wire protocol the official client speaks.
 /// </summary>
 public sealed class SocketIoConnection : IAsyncDisposable
 {

@@ -31,9 +31,6 @@ public sealed class BenchResults
 
     public List<ResultRow> Rows { get; } = [];
 
-    /// <summary>Scenarios not measured (or measured in part), and why.</summary>
-    public Dictionary<string, string> Notes { get; } = [];
-
     public ResultRow Row(string scenario, string system, string transport, string @case)
     {
         var row = Rows.FirstOrDefault(r => r.Scenario == scenario && r.System == system && r.Transport == transport && r.Case == @case);

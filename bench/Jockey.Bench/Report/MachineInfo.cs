@@ -22,7 +22,7 @@ public static class MachineInfo
         ["redis"] = Run("redis-server", "--version").Split(' ').FirstOrDefault(p => p.StartsWith("v=", StringComparison.Ordinal))?[2..] ?? "unknown",
         ["socket.io"] = PackageVersion(root, "socket.io"),
         ["@socket.io/redis-adapter"] = PackageVersion(root, "@socket.io/redis-adapter"),
-        ["signalr_client"] = typeof(Microsoft.AspNetCore.SignalR.Client.HubConnection).Assembly.GetName().Version?.ToString() ?? "unknown",
+        ["signalr_client"] = "bench's own (JSON hub protocol over WebSocket, see Clients/SignalRSubscriber.cs)",
     };
 
     private static double MemTotalGiB() =>

@@ -33,14 +33,16 @@ public static class MarkdownReport
             [("all POSTs s", "start_all_s", "0.00"), ("all done s", "all_done_s", "0.00"), ("p50 ms", "p50_ms", "0.0"), ("p99 ms", "p99_ms", "0.0"),
              ("max ms", "max_ms", "0"), ("deliveries/s", "deliveries_per_s", "N0")]);
 
+        Section(md, results, NarrationScenario.Name, "Scenario 4 — narration (audio WebSocket on replica A, `POST /api/process` on replica B; 5 prompts per run)",
+            [("first byte p50 ms", "first_byte_p50_ms", "0.0"), ("first byte max ms", "first_byte_max_ms", "0.0"), ("audio s", "audio_s", "0.0"),
+             ("synthesis × real time", "speed_x_realtime", "0"), ("POST answered p50 ms", "post_p50_ms", "0")], counts: false);
+
         Section(md, results, AgentScenario.SearchName, "Scenario 5 — local agent search (POST of a \"find …\" run → its search result frame)",
             [("search p50 ms", "search_p50_ms", "0.0"), ("search max ms", "search_max_ms", "0.0"), ("whole run p50 ms", "search_run_p50_ms", "0"),
              ("agent ready s", "agent_ready_s", "0.0")], counts: false);
         Section(md, results, AgentScenario.MontageName, "Scenario 5 — local agent montage render (combine-clips, ffmpeg)",
             [("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
              ("× real time", "speed_x_realtime", "0.0"), ("whole run s", "run_s", "0.0")], counts: false);
-
-        foreach (var (scenario, note) in results.Notes.OrderBy(n => n.Key)) md.AppendLine(Invariant, $"**Scenario {scenario}:** {note}").AppendLine();
 
         Section(md, results, ColdStartScenario.Name, "Scenario 6 — AppHost cold start (seconds from StartAsync until each resource is healthy)",
             [("redis", "redis_healthy_s", "0.0"), ("storage", "storage_healthy_s", "0.0"), ("jockey", "jockey_healthy_s", "0.0"),

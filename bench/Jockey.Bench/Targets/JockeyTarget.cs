@@ -30,7 +30,9 @@ public sealed class JockeyTarget : ITarget
 
     public TestingApp App => _app;
 
-    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct)
+    /// <param name="narration">Off for fan-out, which is measured alone: otherwise every bench run would also
+    /// synthesize its prompt with espeak-ng.</param>
+    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct, bool narration = false)
     {
         var app = await DistributedApplicationTestingBuilder.StartAsync(options =>
         {
@@ -39,8 +41,7 @@ public sealed class JockeyTarget : ITarget
             options.Only("apiservice");
             // The bench starts hundreds of runs from one address; the per-client limit is for people.
             options.Environment("apiservice", "Limits__ProcessPermits", "100000");
-            // Fan-out is measured alone: otherwise every bench run would also synthesize its prompt with espeak-ng.
-            options.Environment("apiservice", "Narration__Enabled", "false");
+            options.Environment("apiservice", "Narration__Enabled", narration ? "true" : "false");
         }, ct);
         try
         {
@@ -67,9 +68,12 @@ public sealed class JockeyTarget : ITarget
         _ => throw new ArgumentException($"Jockey does not speak {transport}.", nameof(transport)),
     };
 
-    public async Task<string> ProduceAsync(string threadId, RunPlan plan, int replica, CancellationToken ct)
+    public Task<string> ProduceAsync(string threadId, RunPlan plan, int replica, CancellationToken ct) =>
+        StartRunAsync(threadId, _fake.Register(plan), replica, ct);
+
+    /// <summary><c>POST /api/process</c> on a replica; returns the operation id once the API has answered.</summary>
+    public async Task<string> StartRunAsync(string threadId, string text, int replica, CancellationToken ct)
     {
-        var text = _fake.Register(plan);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
