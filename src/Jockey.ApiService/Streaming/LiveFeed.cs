@@ -10,8 +10,15 @@ namespace Jockey.ApiService.Streaming;
 /// This replica's ear on the app's event channel: one Redis subscription for all threads, fanned out in process to the
 /// SSE streams watching each thread. Messages arrive in publish order, which is seq order.
 /// </summary>
+/// <remarks>
+/// Each watch buffers at most <see cref="WatchCapacity"/> events and drops the oldest past that, so a client that stops
+/// reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and reads what it missed from
+/// the thread's log, as after a reconnect.
+/// </remarks>
 public sealed partial class LiveFeed(IConnectionMultiplexer redis, ILogger<LiveFeed> logger) : IHostedService
 {
+    public const int WatchCapacity = 256;
+
     private readonly Dictionary<string, ImmutableArray<ChannelWriter<StoredEvent>>> _watchers = [];
     private readonly Lock _gate = new();
     private ChannelMessageQueue? _queue;
@@ -30,7 +37,12 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, ILogger<LiveF
     /// <summary>Starts buffering the thread's live events; dispose the watch to stop.</summary>
     public Watch Watch(string threadId)
     {
-        var channel = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<StoredEvent>(new BoundedChannelOptions(WatchCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = true,
+        });
         lock (_gate) _watchers[threadId] = _watchers.GetValueOrDefault(threadId, []).Add(channel.Writer);
         return new Watch(channel.Reader, () =>
         {

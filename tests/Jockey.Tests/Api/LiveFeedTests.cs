@@ -1,0 +1,75 @@
+using Jockey.ApiService.Streaming;
+using Jockey.ApiService.Threads;
+using Jockey.AppHost.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>A replica's live feed on a real Redis: what a watcher that does not read is left holding.</summary>
+public sealed class LiveFeedTests
+{
+    [Fact]
+    public async Task A_watch_that_is_not_read_keeps_only_the_newest_events()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("redis"), ct);
+        await app.WaitForResourceHealthyAsync("redis", ct);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis", ct));
+        var feed = new LiveFeed(redis, NullLogger<LiveFeed>.Instance);
+        await feed.StartAsync(ct);
+        const string thread = "stalled-thread";
+        using var watch = feed.Watch(thread);
+        using var other = feed.Watch("other-thread");
+
+        var published = LiveFeed.WatchCapacity * 4;
+        for (var seq = 1; seq <= published; seq++)
+        {
+            await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, $"{thread}\n{seq}\n{{\"seq\":{seq}}}");
+        }
+        // Pub/sub delivers in order, so once the last event is in, every earlier one has been offered.
+        await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "other-thread\n1\n{\"seq\":1}");
+        await other.Reader.ReadAsync(ct);
+
+        var kept = new List<long>();
+        while (watch.Reader.TryRead(out var ev)) kept.Add(ev.Seq);
+        Assert.Equal(Enumerable.Range(published - LiveFeed.WatchCapacity + 1, LiveFeed.WatchCapacity).Select(s => (long)s), kept);
+        await feed.StopAsync(ct);
+    }
+}
+
+/// <summary>The SSE stream when pub/sub misses an event: the seq jump sends it to the log for what it missed.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class SseGapFillTests(ApiAppFixture fixture)
+{
+    [Fact]
+    public async Task A_live_sse_stream_fills_a_seq_that_pub_sub_never_delivered_from_the_log()
+    {
+        var ct = ApiSteps.Timeout();
+        using var api = fixture.Api();
+        var threadId = await ApiSteps.InitAsync(api, ct);
+        await using var stream = ApiSteps.StreamAsync(api, threadId, null, ct).GetAsyncEnumerator(ct);
+        var first = (await ApiSteps.ProcessAsync(api, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var live = await ApiSteps.ReadMessagesAsync(Remaining(stream), ApiSteps.EndOf(first));
+
+        // An event in the log that was never published, as when a replica's subscription drops for a moment.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("redis", ct));
+        var db = redis.GetDatabase();
+        var missed = (long)await db.HashIncrementAsync(RedisKeys.Thread(threadId), "last_seq");
+        await db.StreamAddAsync(RedisKeys.Events(threadId), "e",
+            $$"""{"seq":{{missed}},"operation_id":"{{first}}","text":"never published","type":"system","name":"status"}""", messageId: $"{missed}-0");
+
+        var second = (await ApiSteps.ProcessAsync(api, threadId, "Make a sunset video", ct)).GetProperty("operation_id").GetString()!;
+        var after = await ApiSteps.ReadMessagesAsync(Remaining(stream), ApiSteps.EndOf(second));
+
+        var all = live.Concat(after).ToList();
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(ApiSteps.Seq));
+        Assert.Equal("never published", all.Single(e => ApiSteps.Seq(e) == missed).GetProperty("text").GetString());
+    }
+
+    /// <summary>The rest of an open stream, without disposing it when a reader stops early.</summary>
+    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<string>> Remaining(IAsyncEnumerator<System.Net.ServerSentEvents.SseItem<string>> stream)
+    {
+        while (await stream.MoveNextAsync()) yield return stream.Current;
+    }
+}
