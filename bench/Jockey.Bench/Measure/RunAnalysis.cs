@@ -35,6 +35,7 @@ public static class RunAnalysis
             ["p99_ms"] = Percentile(latencies, 0.99),
             ["max_ms"] = latencies.Count == 0 ? double.NaN : latencies[^1],
             ["events_per_s"] = count / seconds,
+            ["deliveries"] = delivered,
             ["deliveries_per_s"] = delivered / seconds,
             ["lost"] = lost,
             ["duplicated"] = duplicated,

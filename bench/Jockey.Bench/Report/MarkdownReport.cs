@@ -21,8 +21,9 @@ public static class MarkdownReport
 
         Section(md, results, FanOutScenario.Name, "Scenario 1 — cross-replica fan-out (subscribers on replica A, one thread, events produced on replica B)",
             [("p50 ms", "p50_ms", "0.0"), ("p90 ms", "p90_ms", "0.0"), ("p99 ms", "p99_ms", "0.0"), ("max ms", "max_ms", "0"),
-             ("events/s", "events_per_s", "N0"), ("deliveries/s", "deliveries_per_s", "N0")]);
-        Ratios(md, results, FanOutScenario.Name, [("p50", "p50_ms"), ("p99", "p99_ms"), ("deliveries/s", "deliveries_per_s")]);
+             ("events/s", "events_per_s", "N0"), ("deliveries/s", "deliveries_per_s", "N0"),
+             ("A CPU µs/delivery", "cpu_a_us_per_delivery", "0.0"), ("bench CPU µs/delivery", "cpu_bench_us_per_delivery", "0.0"), ("B CPU µs/event", "cpu_b_us_per_event", "0")]);
+        Ratios(md, results, FanOutScenario.Name, [("p50", "p50_ms"), ("p99", "p99_ms"), ("deliveries/s", "deliveries_per_s"), ("A CPU per delivery", "cpu_a_us_per_delivery")]);
 
         Section(md, results, CapacityScenario.Name, "Scenario 2 — capacity (all connections on one server process, one thread)",
             [("connected", "connections", "N0"), ("connect all s", "connect_all_s", "0.0"), ("RSS MiB", "rss_mib", "N0"), ("KiB/conn", "kib_per_connection", "0.0"),
@@ -85,7 +86,7 @@ public static class MarkdownReport
         var peers = rows.Where(r => r.System == "peer").ToDictionary(r => r.Case);
         var jockey = rows.Where(r => r.System == "jockey" && peers.ContainsKey(r.Case)).ToList();
         if (jockey.Count == 0) return;
-        md.AppendLine("Jockey ÷ peer (medians; for times and memory below 1 means Jockey is better, for rates above 1):").AppendLine();
+        md.AppendLine("Jockey ÷ peer (medians; for times, memory and CPU below 1 means Jockey is better, for rates above 1):").AppendLine();
         md.AppendLine("| Jockey | case | " + string.Join(" | ", figures.Select(f => f.Header)) + " |");
         md.AppendLine("|---|---|" + string.Concat(figures.Select(_ => "---|")));
         foreach (var row in jockey)
