@@ -6,10 +6,17 @@
 #   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent coldstart)
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
 #                                            and --only sse,signalr,socketio
+#   ./scripts/bench.sh fanout --profile      also perf-records the servers during one extra fixed-rate run per case;
+#                                            summaries in bench/results/profile-*.md (installs linux-perf)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 "$ROOT/scripts/bootstrap.sh"
+
+if [[ " $* " == *" --profile "* ]] && ! command -v perf >/dev/null 2>&1; then
+  step "Installing linux-perf (for --profile)"
+  as_root apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
+fi
 
 peer="$ROOT/bench/peer-socketio"
 stamp="$peer/node_modules/.jockey-lock-hash"

@@ -13,6 +13,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
     {
         var scenarios = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var smoke = false;
+        var profile = false;
         int? reps = null, capacity = null, threads = null;
         int[]? subscribers = null;
         var transports = new HashSet<Transport>();
@@ -23,6 +24,9 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
             {
                 case "--smoke":
                     smoke = true;
+                    break;
+                case "--profile":
+                    profile = true;
                     break;
                 case "--reps" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
                     reps = n;
@@ -67,6 +71,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
             Capacity = capacity ?? settings.Capacity,
             Threads = threads ?? settings.Threads,
             Subscribers = subscribers ?? settings.Subscribers,
+            Profile = profile,
         };
         root ??= FindRoot() ?? Directory.GetCurrentDirectory();
         if (transports.Count == 0) transports.UnionWith(Enum.GetValues<Transport>());

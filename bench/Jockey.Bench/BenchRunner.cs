@@ -21,19 +21,19 @@ public sealed class BenchRunner(BenchOptions options)
         if (options.Runs("fanout") || options.Runs("threads"))
         {
             Step("Starting Jockey (2 API replicas, Redis, Azurite) against the fake Jockey server");
-            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct, profile: options.Settings.Profile);
             if (options.Runs("fanout"))
             {
                 foreach (var transport in JockeyTransports)
                 {
                     Step($"Scenario 1: fan-out, Jockey {FanOutScenario.Label(transport)}");
-                    await FanOutScenario.RunAsync(jockey, transport, options.Settings, results, ct);
+                    await FanOutScenario.RunAsync(jockey, transport, options.Settings, results, ct, options.Root);
                 }
                 if (!options.Smoke && options.Transports.Contains(Transport.SocketIo))
                 {
                     Step("Scenario 1: fan-out, Socket.IO peer (2 instances, same Redis)");
-                    await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
-                    await FanOutScenario.RunAsync(peer, Transport.SocketIo, options.Settings, results, ct);
+                    await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct, options.Settings.Profile);
+                    await FanOutScenario.RunAsync(peer, Transport.SocketIo, options.Settings, results, ct, options.Root);
                 }
             }
             if (options.Runs("threads"))

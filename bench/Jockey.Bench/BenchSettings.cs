@@ -33,6 +33,9 @@ public sealed record BenchSettings
 
     public int ConnectParallelism { get; init; } = 100;
 
+    /// <summary>perf-record the servers during the first timed fixed-rate run of each fan-out case (<c>--profile</c>).</summary>
+    public bool Profile { get; init; }
+
     /// <summary>The smoke run in scripts/test.sh: scenario 1, Jockey only, correctness only.</summary>
     public static BenchSettings Smoke { get; } = new()
     {

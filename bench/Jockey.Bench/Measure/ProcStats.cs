@@ -14,9 +14,29 @@ public static class ProcStats
     public static double PeakRssMiB(int pid) => StatusKiB(pid, "VmHWM:") / 1024.0;
 
     /// <summary>User + system CPU seconds the process has used so far.</summary>
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => StatCpuSeconds($"/proc/{pid}/stat");
+
+    /// <summary>CPU seconds used so far by the process's threads whose name starts with <paramref name="prefix"/>.</summary>
+    public static double ThreadCpuSeconds(int pid, string prefix)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var total = 0.0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal)) total += StatCpuSeconds(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+        return total;
+    }
+
+    private static double StatCpuSeconds(string path)
+    {
+        var stat = File.ReadAllText(path);
         // Fields after the command name (which may hold spaces) start at state; utime and stime are fields 14 and 15.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;

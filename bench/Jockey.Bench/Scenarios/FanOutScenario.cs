@@ -14,7 +14,7 @@ public static class FanOutScenario
 {
     public const string Name = "1-fanout";
 
-    public static async Task RunAsync(ITarget target, Transport transport, BenchSettings settings, BenchResults results, CancellationToken ct)
+    public static async Task RunAsync(ITarget target, Transport transport, BenchSettings settings, BenchResults results, CancellationToken ct, string root)
     {
         foreach (var count in settings.Subscribers)
         {
@@ -22,6 +22,12 @@ public static class FanOutScenario
             await SeedAsync(target, threadId, 1, ct);
             await using var group = await SubscriberGroup.ConnectAsync(target, transport, 0, [.. Enumerable.Repeat(threadId, count)], settings.ConnectParallelism, ct);
             await WarmUpAsync(target, group, threadId, settings.SaturationEvents(count), ct);
+            if (settings.Profile)
+            {
+                // A run of its own, not timed: perf's sampling would weigh on the figures of a measured one.
+                await using var profiler = StartProfiler(target, transport, count, root);
+                await MeasureAsync(target, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), ct);
+            }
 
             var saturation = settings.SaturationEvents(count);
             for (var rep = 0; rep < settings.Repetitions; rep++)
@@ -44,22 +50,41 @@ public static class FanOutScenario
         }
     }
 
+    private static Profiler StartProfiler(ITarget target, Transport transport, int count, string root) =>
+        Profiler.Start([target.ProcessId(0), target.ProcessId(1)],
+            Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-C{count}-fixed.md"));
+
     /// <summary>
     /// Untimed runs that prove every subscription live and bring the servers to their steady state. They are new
-    /// processes: hot paths first run as unoptimized tier-0 code, and tiered compilation promotes them only once
-    /// calls have been counted with no new tier-0 code for a while — a profile of a fixed-rate run right after a short
-    /// warm-up showed half of a replica's CPU in the JIT and the Redis client's parser still at tier 0. So: traffic,
-    /// a quiet pause for the background compiler, traffic again, another pause.
+    /// processes: hot paths first run as unoptimized tier-0 code and are promoted (through an instrumented tier, for
+    /// PGO) only after calls have been counted with no new tier-0 code for a while — a profile of a fixed-rate run
+    /// after two short warm-ups still showed a third of a replica's CPU in its tiered-compilation thread. So traffic
+    /// and pauses alternate until the .NET servers' compiler threads go quiet (at least two rounds, at most eight).
     /// </summary>
     private static async Task WarmUpAsync(ITarget target, SubscriberGroup group, string threadId, int burst, CancellationToken ct)
     {
-        for (var round = 0; round < 2; round++)
+        const double QuietCompilerSeconds = 0.05;
+        var compiled = CompilerSeconds(target);
+        for (var round = 1; round <= 8; round++)
         {
             await MeasureAsync(target, group, threadId, new RunPlan(Tag(), 30, 50), ct);
             await MeasureAsync(target, group, threadId, new RunPlan(Tag(), burst, 0), ct);
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var now = CompilerSeconds(target);
+            var spent = now - compiled;
+            compiled = now;
+            if (round >= 2 && spent < QuietCompilerSeconds)
+            {
+                Console.WriteLine($"    warmed up in {round} rounds");
+                return;
+            }
         }
+        Console.WriteLine("    the servers' JIT was still busy after 8 warm-up rounds; timing anyway");
     }
+
+    /// <summary>CPU time of both replicas' tiered-compilation threads (0 for Node, whose JIT has no such thread).</summary>
+    private static double CompilerSeconds(ITarget target) =>
+        ProcStats.ThreadCpuSeconds(target.ProcessId(0), ".NET Tiered") + ProcStats.ThreadCpuSeconds(target.ProcessId(1), ".NET Tiered");
 
     /// <summary>One run: every subscriber starts a record, the run is produced on replica B, and we wait for its end everywhere.</summary>
     public static async Task<Dictionary<string, double>> MeasureAsync(ITarget target, SubscriberGroup group, string threadId, RunPlan plan, CancellationToken ct)

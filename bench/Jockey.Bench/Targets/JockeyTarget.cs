@@ -4,6 +4,7 @@ using System.Text.Json;
 using Jockey.AppHost.Testing;
 using Jockey.Bench.Clients;
 using Jockey.Bench.Fake;
+using Jockey.Bench.Measure;
 
 namespace Jockey.Bench.Targets;
 
@@ -32,7 +33,8 @@ public sealed class JockeyTarget : ITarget
 
     /// <param name="narration">Off for fan-out, which is measured alone: otherwise every bench run would also
     /// synthesize its prompt with espeak-ng.</param>
-    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct, bool narration = false)
+    /// <param name="profile">Lets perf name the replicas' JIT-compiled code (see <see cref="Profiler"/>).</param>
+    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct, bool narration = false, bool profile = false)
     {
         var app = await DistributedApplicationTestingBuilder.StartAsync(options =>
         {
@@ -42,6 +44,10 @@ public sealed class JockeyTarget : ITarget
             // The bench starts hundreds of runs from one address; the per-client limit is for people.
             options.Environment("apiservice", "Limits__ProcessPermits", "100000");
             options.Environment("apiservice", "Narration__Enabled", narration ? "true" : "false");
+            if (profile)
+            {
+                foreach (var (name, value) in Profiler.DotnetEnvironment) options.Environment("apiservice", name, value);
+            }
         }, ct);
         try
         {

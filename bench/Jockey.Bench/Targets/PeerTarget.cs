@@ -25,7 +25,8 @@ public sealed class PeerTarget : ITarget
 
     public string Name => "peer";
 
-    public static async Task<PeerTarget> StartAsync(string peerDirectory, string redisConnectionString, int instances, CancellationToken ct)
+    /// <param name="profile">Node writes a perf map (<c>--perf-basic-prof</c>) so perf can name JavaScript frames.</param>
+    public static async Task<PeerTarget> StartAsync(string peerDirectory, string redisConnectionString, int instances, CancellationToken ct, bool profile = false)
     {
         var redisUrl = ToRedisUrl(redisConnectionString);
         var processes = new List<Process>();
@@ -35,7 +36,7 @@ public sealed class PeerTarget : ITarget
             for (var i = 0; i < instances; i++)
             {
                 var port = Pacing.FreePort();
-                var start = new ProcessStartInfo("node", ["server.js"]) { WorkingDirectory = peerDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+                var start = new ProcessStartInfo("node", profile ? ["--perf-basic-prof", "server.js"] : ["server.js"]) { WorkingDirectory = peerDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
                 start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 start.Environment["REDIS_URL"] = redisUrl;
                 start.Environment["NODE_ENV"] = "production";
