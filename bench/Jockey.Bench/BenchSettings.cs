@@ -33,6 +33,9 @@ public sealed record BenchSettings
 
     public int ConnectParallelism { get; init; } = 100;
 
+    /// <summary>Scenario 1: untimed warm-up rounds at most (they stop early once the servers' JIT is quiet).</summary>
+    public int MaxWarmUpRounds { get; init; } = 8;
+
     /// <summary>perf-record the servers during the first timed fixed-rate run of each fan-out case (<c>--profile</c>).</summary>
     public bool Profile { get; init; }
 
@@ -45,6 +48,8 @@ public sealed record BenchSettings
         FixedEvents = 100,
         SaturationDeliveries = 4_000,
         SaturationMinEvents = 200,
+        // Correctness needs no steady state: one round proves the subscriptions live.
+        MaxWarmUpRounds = 1,
     };
 
     public int SaturationEvents(int subscribers) => Math.Max(SaturationMinEvents, SaturationDeliveries / subscribers);
