@@ -38,7 +38,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         App = await DistributedApplicationTestingBuilder.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
-        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), timeout.Token);
+        using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token);
 
         Directory.CreateDirectory(ArtifactsDirectory);
         _playwright = await Playwright.CreateAsync();

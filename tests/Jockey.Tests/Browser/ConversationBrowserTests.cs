@@ -22,7 +22,9 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(page.GetByTestId("search-result").First).ToBeVisibleAsync(new() { Timeout = RunTimeout });
         await BrowserAppFixture.ScreenshotAsync(page, "02-searching");
         Assert.True(await page.GetByTestId("search-result").CountAsync() >= 2);
-        Assert.True(await page.GetByTestId("search-result").First.Locator("img").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+        // The first request for a still has ffmpeg cut it; wait for it rather than looking once.
+        await page.WaitForFunctionAsync("() => { const img = document.querySelector('[data-testid=search-result] img'); return !!img && img.complete && img.naturalWidth > 0 }",
+            null, new() { Timeout = RunTimeout });
         // The best hit reads as a match, not as its raw BM25 score.
         await Assertions.Expect(page.GetByTestId("search-result").First).ToHaveAttributeAsync("data-match", "high");
         await Assertions.Expect(page.GetByTestId("search-result").First).Not.ToContainTextAsync("%");
@@ -43,11 +45,15 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
             null, new() { Timeout = RunTimeout });
         Assert.True(int.Parse(await narration.GetAttributeAsync("data-chunks-received") ?? "0") > 0);
 
-        // A frame from the middle of the montage for the screenshots, rather than the player's first-load spinner.
+        // Played a moment and paused mid-montage for the screenshots: a paused video that never played keeps Chromium's loading spinner.
         await video.EvaluateAsync("""
             async v => {
+              v.muted = true
               v.currentTime = v.duration / 2
+              await v.play()
               await Promise.race([new Promise(shown => v.requestVideoFrameCallback(shown)), new Promise(late => setTimeout(late, 3000))])
+              v.pause()
+              v.muted = false
             }
             """);
         await BrowserAppFixture.ScreenshotAsync(page, "03-completed-desktop");
