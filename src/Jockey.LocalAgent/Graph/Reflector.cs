@@ -31,6 +31,7 @@ public sealed class Reflector(MediaLibrary library, LlmAssistant llm)
             sb.Append(CultureInfo.InvariantCulture, $"Your video is ready: {render.FileName} ({render.Duration:0.#} s)");
             sb.Append(o.Plan.Intent switch
             {
+                Intent.Shorter when o.Plan.Seconds is not null => ", the previous one fitted to the length you asked for.",
                 Intent.Shorter => ", a shorter cut of the previous one.",
                 Intent.DropClip => $", without clip {(o.Plan.Ordinal == -1 ? "the last one" : o.Plan.Ordinal)}.",
                 Intent.AddClip => $", now with {string.Join(", ", o.Hits.Select(h => h.VideoTitle))} added at the end.",

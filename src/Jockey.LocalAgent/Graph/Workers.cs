@@ -25,7 +25,9 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
             (Intent.Text, _) when query.Length > 0 => [SearchStep(indexId, query, SearchLimit), TextStep(indexId, plan.TextKind, null)],
             (Intent.Text, _) => [TextStep(indexId, plan.TextKind, last)],
             // Shorter by 40% unless a length was asked for ("make it 10 seconds"), which may also be longer.
-            (Intent.Shorter, not null) => [CombineStep(last.IndexId, Stem(last.FileName) + "_shorter", plan.Seconds is null ? Shorten(last.Clips) : last.Clips, plan.Seconds)],
+            (Intent.Shorter, not null) => plan.Seconds is { } length
+                ? [CombineStep(last.IndexId, $"{Stem(last.FileName)}_{Seconds(length)}s", last.Clips, length)]
+                : [CombineStep(last.IndexId, Stem(last.FileName) + "_shorter", Shorten(last.Clips), null)],
             (Intent.DropClip, not null) => [RemoveStep(last, plan.Ordinal ?? -1)],
             (Intent.AddClip, not null) => [SearchStep(last.IndexId, query, 1), CombineStep(last.IndexId, Stem(last.FileName) + "_plus", last.Clips, plan.Seconds)],
             _ => [],
