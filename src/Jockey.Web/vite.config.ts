@@ -5,17 +5,6 @@ import react from '@vitejs/plugin-react'
 // The API's address comes from the AppHost in Aspire's form; the browser only ever sees this origin.
 const api = process.env.services__apiservice__http__0 ?? 'http://127.0.0.1:9000'
 
-// Vitest 5 prints failures with Map.groupBy (Node ≥ 21); this machine runs Node 20.
-if (!('groupBy' in Map)) {
-  Object.assign(Map, {
-    groupBy<K, V>(items: Iterable<V>, key: (item: V) => K) {
-      const map = new Map<K, V[]>()
-      for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item])
-      return map
-    },
-  })
-}
-
 export default defineConfig({
   plugins: [react()],
   server: {

@@ -29,66 +29,56 @@ public sealed class JockeyGraph(Workers workers, Reflector reflector, LlmAssista
 {
     public async Task RunAsync(JockeyState state, RunContext ctx, CancellationToken ct)
     {
-        ctx.GraphStart(state);
+        ctx.GraphStart();
         var (indexId, text, note) = await ResolveRequestAsync(state, ct);
-        state.IndexId = indexId;
         var lastVideo = ThreadMemory.FindLastVideo(state);
         PlanRequest? plan = null;
         IReadOnlyList<Step> steps = [];
 
-        await Supervisor(ctx, state, "planner");
-        await ctx.NodeAsync("planner", state, async _ =>
+        await Supervisor(ctx, "planner");
+        await ctx.NodeAsync("planner", async _ =>
         {
-            plan = await llm.PlanAsync(text, lastVideo is not null, ct) ?? RulePlanner.Plan(text, lastVideo is not null);
+            var hasVideo = lastVideo is not null;
+            plan = await llm.PlanAsync(text, hasVideo, ct) is { } fromLlm
+                ? fromLlm with { Seconds = RulePlanner.Duration(text).Seconds }
+                : RulePlanner.Plan(text, hasVideo);
             steps = workers.StepsFor(plan, indexId, lastVideo);
             var planText = steps.Count == 0
                 ? "Plan: nothing to run; explain what I can do."
                 : "Plan:\n" + string.Join('\n', steps.Select((s, i) => $"{i + 1}. {s.Worker}: {s.Instruction}"));
-            var message = ChatMessage.Human("planner", planText);
-            state.AddMessages([message]);
-            state.MadePlan = true;
-            state.ActivePlan = planText;
-            return new JsonObject { ["chat_history"] = new JsonArray(message.ToJson()), ["made_plan"] = true, ["active_plan"] = planText };
+            return new JsonObject
+            {
+                ["chat_history"] = new JsonArray(ChatMessage.Human("planner", planText).ToJson()), ["made_plan"] = true, ["active_plan"] = planText,
+                ["index_id"] = indexId,
+            };
         });
 
         var outcome = new Outcome { Plan = plan!, IndexId = indexId, IndexNote = note };
         foreach (var step in steps)
         {
-            await Supervisor(ctx, state, step.Worker);
-            await ctx.NodeAsync("instructor", state, _ =>
-            {
-                var message = ChatMessage.Human("instructor", step.Instruction);
-                state.AddMessages([message]);
-                return Task.FromResult(new JsonObject { ["chat_history"] = new JsonArray(message.ToJson()) });
-            });
-            await ctx.NodeAsync(step.Worker, state, scope => step.Run(scope, outcome, ct));
+            await Supervisor(ctx, step.Worker);
+            await ctx.NodeAsync("instructor", _ =>
+                Task.FromResult(new JsonObject { ["chat_history"] = new JsonArray(ChatMessage.Human("instructor", step.Instruction).ToJson()) }));
+            await ctx.NodeAsync(step.Worker, scope => step.Run(scope, outcome, ct));
             if (outcome.NothingFound || outcome.Problem is not null) break;
         }
 
-        await Supervisor(ctx, state, "reflect");
-        await ctx.NodeAsync("reflect", state, async scope =>
+        await Supervisor(ctx, "reflect");
+        await ctx.NodeAsync("reflect", async scope =>
         {
             var id = Guid.NewGuid().ToString();
             var content = await scope.StreamModelAsync(id, Chunks(await reflector.ReflectAsync(text, outcome, ct)), ct);
-            var message = new ChatMessage("ai", content, "reflect", id);
-            state.AddMessages([message]);
-            state.NextWorker = null;
-            state.MadePlan = false;
-            state.ActivePlan = null;
             return new JsonObject
             {
-                ["chat_history"] = new JsonArray(message.ToJson()), ["next_worker"] = null, ["made_plan"] = false, ["active_plan"] = null,
+                ["chat_history"] = new JsonArray(new ChatMessage("ai", content, "reflect", id).ToJson()),
+                ["next_worker"] = null, ["made_plan"] = false, ["active_plan"] = null,
             };
         });
-        ctx.GraphEnd(state);
+        ctx.GraphEnd();
     }
 
-    private static Task Supervisor(RunContext ctx, JockeyState state, string next) =>
-        ctx.NodeAsync("supervisor", state, _ =>
-        {
-            state.NextWorker = next;
-            return Task.FromResult(new JsonObject { ["next_worker"] = next });
-        });
+    private static Task Supervisor(RunContext ctx, string next) =>
+        ctx.NodeAsync("supervisor", _ => Task.FromResult(new JsonObject { ["next_worker"] = next }));
 
     /// <summary>
     /// The request is the last user message. The index is the input's index_id, else the seed's "&lt;index_id&gt; &lt;text&gt;"

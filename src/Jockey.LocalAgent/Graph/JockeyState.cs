@@ -6,7 +6,6 @@ namespace Jockey.LocalAgent.Graph;
 public sealed record ChatMessage(string Type, string Content, string? Name, string Id)
 {
     public static ChatMessage Human(string name, string content) => new("human", content, name, Guid.NewGuid().ToString());
-    public static ChatMessage Ai(string content) => new("ai", content, "reflect", Guid.NewGuid().ToString());
 
     public JsonObject ToJson()
     {
@@ -64,8 +63,25 @@ public sealed class JockeyState
     public string? IndexId { get; set; }
     public JsonArray ClipsFromSearch { get; set; } = [];
 
+    /// <summary>
+    /// Merges a partial state — a run's input or a node's output — as LangGraph's channels do: <c>chat_history</c>
+    /// through add_messages, every other key given overwrites. Nodes only return their update and this applies it,
+    /// so the state and what <c>updates</c> frames report cannot differ.
+    /// </summary>
+    public void Apply(JsonObject update)
+    {
+        if (update["chat_history"] is JsonArray history) AddMessages(history.Select(ChatMessage.FromJson).OfType<ChatMessage>());
+        if (update.ContainsKey("next_worker")) NextWorker = Text(update["next_worker"]);
+        if (update["made_plan"] is JsonValue made && made.TryGetValue<bool>(out var madePlan)) MadePlan = madePlan;
+        if (update.ContainsKey("active_plan")) ActivePlan = Text(update["active_plan"]);
+        if (Text(update["index_id"]) is { Length: > 0 } index) IndexId = index;
+        if (update["clips_from_search"] is JsonArray clips) ClipsFromSearch = (JsonArray)clips.DeepClone();
+    }
+
+    private static string? Text(JsonNode? node) => (node as JsonValue)?.ToString();
+
     /// <summary>LangGraph's add_messages reducer: a message with a known id replaces it, others are appended.</summary>
-    public void AddMessages(IEnumerable<ChatMessage> messages)
+    private void AddMessages(IEnumerable<ChatMessage> messages)
     {
         foreach (var m in messages)
         {

@@ -31,11 +31,14 @@ public sealed class Reflector(MediaLibrary library, LlmAssistant llm)
             sb.Append(CultureInfo.InvariantCulture, $"Your video is ready: {render.FileName} ({render.Duration:0.#} s)");
             sb.Append(o.Plan.Intent switch
             {
+                Intent.Shorter when o.Plan.Seconds is not null => ", the previous one fitted to the length you asked for.",
                 Intent.Shorter => ", a shorter cut of the previous one.",
                 Intent.DropClip => $", without clip {(o.Plan.Ordinal == -1 ? "the last one" : o.Plan.Ordinal)}.",
                 Intent.AddClip => $", now with {string.Join(", ", o.Hits.Select(h => h.VideoTitle))} added at the end.",
                 _ => $", combining {o.Hits.Count} clip(s): {string.Join("; ", o.Hits.Select(Describe))}.",
             });
+            if (o.Plan.Seconds is { } asked && render.Duration < asked - 1)
+                sb.Append(CultureInfo.InvariantCulture, $" That is all the matching footage there is, so it is shorter than the {asked:0.#} s you asked for.");
             sb.Append(" Say “make it shorter”, “drop the second clip” or “add the … one” to change it.");
         }
         else if (o.Text is not null)

@@ -5,8 +5,11 @@ namespace Jockey.LocalAgent.Graph;
 
 public enum Intent { Search, Montage, Text, Shorter, DropClip, AddClip, Help }
 
-/// <summary>What the user asked for. <see cref="Ordinal"/> is 1-based, -1 for "the last"; <see cref="TextKind"/> is gist, summary or title.</summary>
-public sealed record PlanRequest(Intent Intent, string Query, int? Ordinal = null, string TextKind = "summary");
+/// <summary>
+/// What the user asked for. <see cref="Ordinal"/> is 1-based, -1 for "the last"; <see cref="TextKind"/> is gist, summary
+/// or title; <see cref="Seconds"/> is the length asked for ("a 20-second reel"), if any.
+/// </summary>
+public sealed record PlanRequest(Intent Intent, string Query, int? Ordinal = null, string TextKind = "summary", double? Seconds = null);
 
 /// <summary>
 /// Reads intent from words: find/show/search → search; montage/reel/compile/combine → search then edit;
@@ -23,10 +26,31 @@ public static partial class RulePlanner
 
     public static PlanRequest Plan(string text, bool hasVideo)
     {
+        var (seconds, rest) = Duration(text);
+        return RuleFor(rest, hasVideo, seconds) with { Seconds = seconds };
+    }
+
+    /// <summary>
+    /// The length a request asks for ("a 20-second montage", "30 s", "1.5 minutes", "a minute") and the request
+    /// without it, so "20-second" is not searched for.
+    /// </summary>
+    public static (double? Seconds, string Remainder) Duration(string text)
+    {
+        var m = Length().Match(text);
+        if (!m.Success) return (null, text);
+        var number = m.Groups["n"].Success ? double.Parse(m.Groups["n"].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var seconds = m.Groups["unit"].Value.StartsWith("m", StringComparison.OrdinalIgnoreCase) ? number * 60 : number;
+        return seconds is >= 1 and <= 600 ? (seconds, text.Remove(m.Index, m.Length)) : (null, text);
+    }
+
+    private static PlanRequest RuleFor(string text, bool hasVideo, double? seconds)
+    {
         var t = text.Trim().ToLowerInvariant();
         if (hasVideo)
         {
-            if (Shorter().IsMatch(t)) return new PlanRequest(Intent.Shorter, "");
+            // "make it shorter", or a new length with nothing new to search for ("make it 10 seconds").
+            if (Shorter().IsMatch(t) || (seconds is not null && !Montage().IsMatch(t) && TextAnalyzer.Terms(t).Count == 0))
+                return new PlanRequest(Intent.Shorter, "");
             var drop = Drop().Match(t);
             if (drop.Success)
             {
@@ -47,6 +71,10 @@ public static partial class RulePlanner
         }
         return TextAnalyzer.Terms(text).Count > 0 ? new PlanRequest(Intent.Search, text) : new PlanRequest(Intent.Help, text);
     }
+
+    // Words only for minutes: "a second" usually means "another".
+    [GeneratedRegex(@"\b(?:(?<n>\d{1,3}(?:[.,]\d+)?)[\s-]*(?<unit>seconds?|secs?|s|minutes?|mins?)|(?:a|one)[\s-]+(?<unit>minute))\b(?:\s+long)?", RegexOptions.IgnoreCase)]
+    private static partial Regex Length();
 
     [GeneratedRegex(@"\b(shorter|shorten|trim it|tighten|too long|quicker|cut it down)\b")]
     private static partial Regex Shorter();

@@ -12,9 +12,7 @@ public sealed class RunContext(
 {
     private int _step;
 
-    public JockeyState State => state;
     public string RunId => runId;
-    public string ThreadId => threadId;
     public string BaseUrl => baseUrl;
 
     public void Emit(string mode, JsonNode? data)
@@ -22,17 +20,18 @@ public sealed class RunContext(
         if (modes.Contains(mode)) emit(mode, data);
     }
 
-    public void GraphStart(JockeyState state) => Event("on_chain_start", "LangGraph", runId, BaseMetadata(), new JsonObject { ["input"] = state.ToJson() }, []);
+    public void GraphStart() => Event("on_chain_start", "LangGraph", runId, BaseMetadata(), new JsonObject { ["input"] = state.ToJson() }, []);
 
-    public void GraphEnd(JockeyState state) => Event("on_chain_end", "LangGraph", runId, BaseMetadata(), new JsonObject { ["output"] = state.ToJson() }, []);
+    public void GraphEnd() => Event("on_chain_end", "LangGraph", runId, BaseMetadata(), new JsonObject { ["output"] = state.ToJson() }, []);
 
-    /// <summary>Runs one node: events around it, then its update and the new state.</summary>
-    public async Task NodeAsync(string node, JockeyState state, Func<NodeScope, Task<JsonObject>> body)
+    /// <summary>Runs one node: events around it, then its update — applied to the state here and nowhere else — and the new state.</summary>
+    public async Task NodeAsync(string node, Func<NodeScope, Task<JsonObject>> body)
     {
         var scope = new NodeScope(this, node, ++_step, Guid.NewGuid().ToString());
         var input = state.ToJson();
         scope.Event("on_chain_start", node, scope.NodeRunId, new JsonObject { ["input"] = input });
         var update = await body(scope);
+        state.Apply(update);
         scope.Event("on_chain_end", node, scope.NodeRunId, new JsonObject { ["input"] = input.DeepClone(), ["output"] = update.DeepClone() });
         Emit("updates", new JsonObject { [node] = update });
         Emit("values", state.ToJson());

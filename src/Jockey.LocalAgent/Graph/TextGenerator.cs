@@ -10,7 +10,10 @@ public static class TextGenerator
         var sentences = sources
             .SelectMany(s => SplitSentences(s.Transcript).Select(text => (s.Title, Text: text)))
             .ToList();
-        var frequency = sentences.SelectMany(s => TextAnalyzer.Terms(s.Text)).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        var words = sentences.SelectMany(s => TextAnalyzer.Words(s.Text)).ToList();
+        var frequency = words.GroupBy(w => w.Term).ToDictionary(g => g.Key, g => g.Count());
+        // Hashtags show a word as it was said, not its stem ("#engines", never "#engin").
+        var spoken = words.GroupBy(w => w.Term).ToDictionary(g => g.Key, g => g.GroupBy(w => w.Word).OrderByDescending(x => x.Count()).First().Key);
         var title = Title(sources);
         var topics = sources.Select(s => s.Title).Distinct().ToList();
         if (kind == "title") return title;
@@ -26,7 +29,7 @@ public static class TextGenerator
         var summary = string.Join(' ', best);
         if (kind == "gist")
         {
-            var hashtags = frequency.OrderByDescending(f => f.Value).ThenBy(f => f.Key).Take(4).Select(f => "#" + f.Key);
+            var hashtags = frequency.OrderByDescending(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal).Take(4).Select(f => "#" + spoken[f.Key]);
             return $"Title: {title}\nTopics: {string.Join(", ", topics)}\nHashtags: {string.Join(' ', hashtags)}\nGist: {summary}";
         }
         return summary.Length > 0 ? summary : $"These clips show {string.Join(", ", topics)}.";

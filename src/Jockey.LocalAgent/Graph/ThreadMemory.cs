@@ -5,10 +5,7 @@ using Jockey.LocalAgent.Editing;
 namespace Jockey.LocalAgent.Graph;
 
 /// <summary>The last video rendered in a thread, as recorded in its chat history by the video-editing worker.</summary>
-public sealed record LastVideo(string IndexId, string FileName, IReadOnlyList<ClipSpec> Clips)
-{
-    public double Duration => Clips.Sum(c => c.End - c.Start);
-}
+public sealed record LastVideo(string IndexId, string FileName, IReadOnlyList<ClipSpec> Clips);
 
 /// <summary>Reads follow-up context back out of <c>chat_history</c>, the way Jockey's own nodes see it.</summary>
 public static class ThreadMemory

@@ -13,7 +13,6 @@ namespace Jockey.LocalAgent.Graph;
 public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary library)
 {
     private const int SearchLimit = 5, MontageLimit = 6;
-    
 
     public IReadOnlyList<Step> StepsFor(PlanRequest plan, string indexId, LastVideo? last)
     {
@@ -21,12 +20,16 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
         return (plan.Intent, last) switch
         {
             (Intent.Search, _) => [SearchStep(indexId, query, SearchLimit)],
-            (Intent.Montage, _) => [SearchStep(indexId, query, MontageLimit), CombineStep(indexId, Names.Slug(query.Replace(' ', '_'), 40) + "_montage", null)],
+            (Intent.Montage, _) => [SearchStep(indexId, query, MontageLimit),
+                CombineStep(indexId, Names.Slug(query.Replace(' ', '_'), 40) + "_montage", null, plan.Seconds)],
             (Intent.Text, _) when query.Length > 0 => [SearchStep(indexId, query, SearchLimit), TextStep(indexId, plan.TextKind, null)],
             (Intent.Text, _) => [TextStep(indexId, plan.TextKind, last)],
-            (Intent.Shorter, not null) => [CombineStep(last.IndexId, Stem(last.FileName) + "_shorter", Shorten(last.Clips))],
+            // Shorter by 40% unless a length was asked for ("make it 10 seconds"), which may also be longer.
+            (Intent.Shorter, not null) => plan.Seconds is { } length
+                ? [CombineStep(last.IndexId, $"{Stem(last.FileName)}_{Seconds(length)}s", last.Clips, length)]
+                : [CombineStep(last.IndexId, Stem(last.FileName) + "_shorter", Shorten(last.Clips), null)],
             (Intent.DropClip, not null) => [RemoveStep(last, plan.Ordinal ?? -1)],
-            (Intent.AddClip, not null) => [SearchStep(last.IndexId, query, 1), CombineStep(last.IndexId, Stem(last.FileName) + "_plus", last.Clips)],
+            (Intent.AddClip, not null) => [SearchStep(last.IndexId, query, 1), CombineStep(last.IndexId, Stem(last.FileName) + "_plus", last.Clips, plan.Seconds)],
             _ => [],
         };
     }
@@ -49,14 +52,16 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
             return WorkerResult(scope, ThreadMemory.ToolCall("simple-video-search", args, output), new() { ["clips_from_search"] = output.DeepClone() });
         });
 
-    /// <summary>Renders <paramref name="baseClips"/> followed by this run's search hits.</summary>
-    private Step CombineStep(string indexId, string outputName, IReadOnlyList<ClipSpec>? baseClips) => new("video-editing",
-        $"Combine the clips into one video named “{outputName}” with combine-clips.", async (scope, outcome, ct) =>
+    /// <summary>Renders <paramref name="baseClips"/> followed by this run's search hits, fitted to <paramref name="seconds"/> when given.</summary>
+    private Step CombineStep(string indexId, string outputName, IReadOnlyList<ClipSpec>? baseClips, double? seconds) => new("video-editing",
+        $"Combine the clips into one video named “{outputName}”{(seconds is { } length ? $" lasting {Seconds(length)} seconds" : "")} with combine-clips.", async (scope, outcome, ct) =>
         {
             var ordered = outcome.Hits.OrderBy(h => h.QueryOrder).ToList();
             outcome.Hits.Clear();
             outcome.Hits.AddRange(ordered);
-            var clips = (baseClips ?? []).Concat(ordered.Select(h => new ClipSpec(h.VideoId, h.Start, h.End))).ToList();
+            IReadOnlyList<ClipSpec> clips = [.. baseClips ?? [], .. ordered.Select(h => new ClipSpec(h.VideoId, h.Start, h.End))];
+            if (seconds is { } target && await library.GetIndexAsync(indexId, ct) is { } index)
+                clips = DurationFit.Fit(clips, c => index.Find(c.VideoId)?.Media.Duration ?? c.End, target);
             var args = new JsonObject
             {
                 ["clips"] = ThreadMemory.ClipsJson(indexId, clips), ["output_filename"] = outputName + ".mp4", ["index_id"] = indexId,
@@ -125,16 +130,15 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
         return WorkerResult(scope, ThreadMemory.ToolCall(tool, args, output.DeepClone()));
     }
 
+    /// <summary>A worker's partial state: its message holding the tool call, plus <paramref name="extra"/> keys.</summary>
     private static JsonObject WorkerResult(NodeScope scope, JsonObject toolCall, JsonObject? extra = null)
     {
-        var message = ChatMessage.Human(scope.Node, ThreadMemory.ToolCallsContent(toolCall));
         var update = extra ?? [];
-        update["chat_history"] = new JsonArray(message.ToJson());
-        // The state object is updated by the caller through the update; the message must land in chat_history too.
-        scope.Run.State.AddMessages([message]);
-        if (update["clips_from_search"] is JsonArray clips) scope.Run.State.ClipsFromSearch = (JsonArray)clips.DeepClone();
+        update["chat_history"] = new JsonArray(ChatMessage.Human(scope.Node, ThreadMemory.ToolCallsContent(toolCall)).ToJson());
         return update;
     }
+
+    private static string Seconds(double value) => value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonObject Error(string message) => new() { ["error"] = "EditingError", ["message"] = message };
 

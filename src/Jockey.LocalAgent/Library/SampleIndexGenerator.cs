@@ -14,7 +14,8 @@ namespace Jockey.LocalAgent.Library;
 public sealed class SampleIndexGenerator(
     IOptions<LocalAgentOptions> options, MediaLibrary library, MediaTools tools, ILogger<SampleIndexGenerator> logger) : BackgroundService
 {
-    private const string Marker = ".sample-complete-v1";
+    // The version goes up whenever the clips change, so a library made by an older agent is generated again.
+    private const string Marker = ".sample-complete-v2";
     private const int SampleRate = 22050;
     private const string Font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
     private readonly LocalAgentOptions _options = options.Value;

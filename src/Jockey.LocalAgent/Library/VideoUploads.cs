@@ -89,7 +89,7 @@ public sealed class VideoUploads(IOptions<LocalAgentOptions> options, MediaLibra
             logger.LogInformation("Added {File} to index {IndexId}", stem + extension, indexId);
 
             var entry = (await library.GetIndexAsync(indexId, ct))?.Find(stem);
-                        return entry is null
+            return entry is null
                 ? Problem(422, $"“{videoName}” could not be added to the index.")
                 : TypedResults.Created($"/indexes/{indexId}/videos/{entry.VideoId}", LibraryApi.ToSummary(entry, Files.FileUrls.BaseUrl(request)));
         }

@@ -46,7 +46,9 @@ public sealed class RunManager(JockeyGraph graph, ThreadStore threads, ILogger<R
             if (previous is not null) await previous.Completion.WaitAsync(ct);
             run.SetRunning();
             state = thread.State.Clone();
-            ApplyInput(state, request);
+            if (request.Input is { } input) state.Apply(input);
+            // The seed sends index_id beside input rather than in it.
+            if (request.Input?["index_id"] is null && request.IndexId is { Length: > 0 } index) state.IndexId = index;
             var ctx = new RunContext(run.RunId, thread.ThreadId, run.AssistantId, run.Modes, baseUrl, state, run.Emit);
             ctx.Emit("values", state.ToJson());
             await graph.RunAsync(state, ctx, ct);
@@ -73,18 +75,5 @@ public sealed class RunManager(JockeyGraph graph, ThreadStore threads, ILogger<R
         }
         run.Finish(status, status == "success" ? state?.ToJson() : null);
         if (deleteThreadAfter) threads.Delete(thread.ThreadId);
-    }
-
-    /// <summary>Merges Jockey's input into the state: chat_history through add_messages, the other keys overwrite.</summary>
-    private static void ApplyInput(JockeyState state, RunRequest request)
-    {
-        var input = request.Input;
-        if (input?["chat_history"] is JsonArray history)
-            state.AddMessages(history.Select(ChatMessage.FromJson).OfType<ChatMessage>());
-        if (input is not null && input.ContainsKey("next_worker")) state.NextWorker = (input["next_worker"] as JsonValue)?.ToString();
-        if (input?["made_plan"] is JsonValue made && made.TryGetValue<bool>(out var madePlan)) state.MadePlan = madePlan;
-        if (input is not null && input.ContainsKey("active_plan")) state.ActivePlan = (input["active_plan"] as JsonValue)?.ToString();
-        var index = (input?["index_id"] as JsonValue)?.ToString() ?? request.IndexId;
-        if (!string.IsNullOrWhiteSpace(index)) state.IndexId = index;
     }
 }

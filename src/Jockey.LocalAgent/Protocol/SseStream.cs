@@ -25,13 +25,19 @@ public sealed class SseStream(IOptions<LocalAgentOptions> options)
             var next = reader.WaitToReadAsync(ct).AsTask();
             while (true)
             {
-                if (await Task.WhenAny(next, Task.Delay(heartbeat, ct)) != next)
+                bool more;
+                try
+                {
+                    // WaitAsync's timer is disposed as soon as either side finishes; the wait itself carries on.
+                    more = await next.WaitAsync(heartbeat, ct);
+                }
+                catch (TimeoutException)
                 {
                     await response.WriteAsync(": heartbeat\n\n", ct);
                     await response.Body.FlushAsync(ct);
                     continue;
                 }
-                if (!await next) break;
+                if (!more) break;
                 var batch = new StringBuilder();
                 while (reader.TryRead(out var frame))
                     batch.Append("event: ").Append(frame.Event).Append("\ndata: ").Append(frame.Data).Append("\nid: ").Append(frame.Id).Append("\n\n");

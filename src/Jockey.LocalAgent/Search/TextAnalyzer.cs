@@ -18,9 +18,12 @@ public static class TextAnalyzer
         "summarize", "summarise", "summary", "describe", "description", "gist", "title", "tell", "about", "other", "more", "both",
     ];
 
-    public static IReadOnlyList<string> Terms(string text)
+    public static IReadOnlyList<string> Terms(string text) => Words(text).Select(w => w.Term).ToList();
+
+    /// <summary>Each content word as written (lower-cased) and its search term ("engines" → "engin").</summary>
+    public static IReadOnlyList<(string Word, string Term)> Words(string text)
     {
-        var terms = new List<string>();
+        var words = new List<(string, string)>();
         var word = new StringBuilder();
         foreach (var ch in text.ToLowerInvariant().Append(' '))
         {
@@ -31,9 +34,9 @@ public static class TextAnalyzer
             if (w.EndsWith("'s", StringComparison.Ordinal)) w = w[..^2];
             w = w.Replace("'", "");
             if (w.Length < 2 || StopWords.Contains(w)) continue;
-            terms.Add(Stem(w));
+            words.Add((w, Stem(w)));
         }
-        return terms;
+        return words;
     }
 
     public static string Stem(string w)

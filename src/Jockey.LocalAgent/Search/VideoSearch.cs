@@ -13,7 +13,6 @@ public sealed record Segment(
 
     /// <summary>Where in the query this clip's first matching word is, so a montage follows the order the user named things in.</summary>
     [JsonIgnore] public int QueryOrder { get; init; }
-    [JsonIgnore] public double Duration => End - Start;
 }
 
 /// <summary>

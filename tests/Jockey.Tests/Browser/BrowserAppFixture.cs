@@ -4,8 +4,18 @@ using Microsoft.Playwright;
 namespace Jockey.Tests.Browser;
 
 /// <summary>
+/// Every browser test class shares one app and runs one at a time: some of them crash or stop parts of it on purpose.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserAppFixture>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>
 /// The whole app (web, two API replicas behind the proxy, the local agent, Redis, Azurite) and Debian's Chromium
-/// driven by Playwright — never a downloaded browser.
+/// driven by Playwright — never a downloaded browser. The web app is there twice: the AppHost's Vite dev server, and
+/// the production server (server.mjs over the built dist/) pointed at the same API.
 /// </summary>
 public sealed class BrowserAppFixture : IAsyncLifetime
 {
@@ -18,6 +28,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
 
     public Uri WebUrl => App.GetEndpoint("web");
 
+    public ProductionWebServer ProductionWeb { get; private set; } = null!;
+
     /// <summary>Screenshots land here so a person can see each state the tests reached.</summary>
     public static string ArtifactsDirectory { get; } = Path.Combine(RepositoryRoot(), "test-artifacts", "browser");
 
@@ -26,6 +38,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         App = await DistributedApplicationTestingBuilder.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
+        using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token);
 
         Directory.CreateDirectory(ArtifactsDirectory);
         _playwright = await Playwright.CreateAsync();
@@ -41,11 +55,15 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    /// <summary>A page in a fresh browser context, once the API and the agent are healthy (a test before may have crashed them).</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, Uri? web = null)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await App.WaitForResourceHealthyAsync("apiservice", timeout.Token);
+        await App.WaitForResourceHealthyAsync("jockey", timeout.Token);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = WebUrl.ToString(),
+            BaseURL = (web ?? WebUrl).ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         return await context.NewPageAsync();
@@ -61,13 +79,17 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
         _playwright?.Dispose();
+        if (ProductionWeb is not null)
+        {
+            await ProductionWeb.DisposeAsync();
+        }
         if (App is not null)
         {
             await App.DisposeAsync();
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

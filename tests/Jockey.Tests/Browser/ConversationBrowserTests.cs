@@ -1,20 +1,19 @@
 using Microsoft.Playwright;
+using static Jockey.Tests.Browser.PageSteps;
 
 namespace Jockey.Tests.Browser;
 
-/// <summary>
-/// A person's session in a real browser against the whole app. One class, so the tests share one app and run in
-/// order (one of them crashes the agent on purpose).
-/// </summary>
-public sealed class ConversationBrowserTests(BrowserAppFixture fixture) : IClassFixture<BrowserAppFixture>
+/// <summary>A person's session in a real browser against the whole app: a run from prompt to video, reload, cancel, crash.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
 {
-    private const float RunTimeout = 120_000;
     private const string Montage = "Make a montage of the sunrise, ocean, city and forest shots";
 
+    /// <summary>Through the production server (server.mjs serving the built dist/), as a deployed app runs.</summary>
     [Fact]
     public async Task A_prompt_shows_search_results_plays_the_video_and_the_narration()
     {
-        var page = await fixture.NewPageAsync();
+        var page = await fixture.NewPageAsync(web: fixture.ProductionWeb.Url);
         await page.GotoAsync("/");
         await BrowserAppFixture.ScreenshotAsync(page, "01-home");
 
@@ -23,7 +22,12 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture) : IClass
         await Assertions.Expect(page.GetByTestId("search-result").First).ToBeVisibleAsync(new() { Timeout = RunTimeout });
         await BrowserAppFixture.ScreenshotAsync(page, "02-searching");
         Assert.True(await page.GetByTestId("search-result").CountAsync() >= 2);
-        Assert.True(await page.GetByTestId("search-result").First.Locator("img").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+        // The first request for a still has ffmpeg cut it; wait for it rather than looking once.
+        await page.WaitForFunctionAsync("() => { const img = document.querySelector('[data-testid=search-result] img'); return !!img && img.complete && img.naturalWidth > 0 }",
+            null, new() { Timeout = RunTimeout });
+        // The best hit reads as a match, not as its raw BM25 score.
+        await Assertions.Expect(page.GetByTestId("search-result").First).ToHaveAttributeAsync("data-match", "high");
+        await Assertions.Expect(page.GetByTestId("search-result").First).Not.ToContainTextAsync("%");
 
         var video = page.GetByTestId("result-video");
         await Assertions.Expect(video).ToBeVisibleAsync(new() { Timeout = RunTimeout });
@@ -31,6 +35,9 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture) : IClass
             "() => { const v = document.querySelector('[data-testid=result-video]'); return v && v.readyState >= 2 && v.duration > 0; }",
             null, new() { Timeout = RunTimeout });
         await AssertTurnStatusAsync(page, "completed");
+        // The API's "🎥 Your video is ready!" shows with the timeline's own icon, not as a missing-glyph box.
+        await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=video]")).ToContainTextAsync("Your video is ready!");
+        Assert.DoesNotContain("🎥", await page.Locator("[data-testid=timeline-item][data-kind=video]").InnerTextAsync());
 
         var narration = page.GetByTestId("narration-status");
         await page.WaitForFunctionAsync(
@@ -38,31 +45,55 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture) : IClass
             null, new() { Timeout = RunTimeout });
         Assert.True(int.Parse(await narration.GetAttributeAsync("data-chunks-received") ?? "0") > 0);
 
+        // Played a moment and paused mid-montage for the screenshots: a paused video that never played keeps Chromium's loading spinner.
+        await video.EvaluateAsync("""
+            async v => {
+              v.muted = true
+              v.currentTime = v.duration / 2
+              await v.play()
+              await Promise.race([new Promise(shown => v.requestVideoFrameCallback(shown)), new Promise(late => setTimeout(late, 3000))])
+              v.pause()
+              v.muted = false
+            }
+            """);
         await BrowserAppFixture.ScreenshotAsync(page, "03-completed-desktop");
         await page.SetViewportSizeAsync(390, 844);
+        await page.Locator("[data-testid=timeline-item][data-kind=search]").EvaluateAsync("item => item.scrollIntoView({ block: 'start' })");
         // The prompt is pinned to the bottom on a phone; a viewport shot shows what a person sees.
         await BrowserAppFixture.ScreenshotAsync(page, "04-completed-phone", fullPage: false);
     }
 
+    /// <summary>The render is held still (<see cref="PausedRender"/>) while the page reloads, so "still running" is certain.</summary>
     [Fact]
-    public async Task Reloading_mid_run_restores_the_timeline_without_duplicates()
+    public async Task Reloading_mid_run_restores_the_running_turn_and_its_search_results_without_duplicates_then_it_completes()
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TestContext.Current.CancellationToken);
         await SubmitAsync(page, Montage);
-        await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=progress]").First)
-            .ToBeVisibleAsync(new() { Timeout = RunTimeout });
+        await using var render = await pausing.WaitAsync(TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
+        await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=progress]").First).ToBeVisibleAsync(new() { Timeout = RunTimeout });
+        var resultsBefore = await page.GetByTestId("search-result").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.videoId)");
+        Assert.True(resultsBefore.Length >= 2);
 
         await page.ReloadAsync();
 
+        await AssertTurnStatusAsync(page, "processing");
+        await Assertions.Expect(page.GetByTestId("search-result")).ToHaveCountAsync(resultsBefore.Length);
+        Assert.Equal(resultsBefore, await page.GetByTestId("search-result").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.videoId)"));
+        await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=progress]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("cancel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("prompt-input")).ToBeDisabledAsync();
+        await AssertSeqsUniqueAndOrderedAsync(page);
+        await BrowserAppFixture.ScreenshotAsync(page, "05-restored-after-reload-mid-run");
+
+        await render.ResumeAsync();
+
         await AssertTurnStatusAsync(page, "completed");
         await Assertions.Expect(page.GetByTestId("result-video")).ToBeVisibleAsync();
-        var seqs = await page.Locator("[data-testid=timeline-item][data-seq]").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.seq)");
-        Assert.NotEmpty(seqs);
-        Assert.Equal(seqs.Length, seqs.Distinct().Count());
-        Assert.Equal(seqs.Select(long.Parse).Order(), seqs.Select(long.Parse));
+        await AssertSeqsUniqueAndOrderedAsync(page);
         await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=user]")).ToHaveCountAsync(1);
-        await BrowserAppFixture.ScreenshotAsync(page, "05-restored-after-reload");
+        await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=search]")).ToHaveCountAsync(1);
     }
 
     [Fact]
@@ -102,15 +133,4 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture) : IClass
         await AssertTurnStatusAsync(page, "completed");
     }
 
-    private static async Task SubmitAsync(IPage page, string text)
-    {
-        var prompt = page.GetByTestId("prompt-input");
-        await Assertions.Expect(prompt).ToBeEnabledAsync(new() { Timeout = 30_000 });
-        await prompt.FillAsync(text);
-        await prompt.PressAsync("Enter");
-    }
-
-    /// <summary>The latest turn of the conversation reached <paramref name="status"/>.</summary>
-    private static Task AssertTurnStatusAsync(IPage page, string status) =>
-        Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToHaveAttributeAsync("data-status", status, new() { Timeout = RunTimeout });
 }

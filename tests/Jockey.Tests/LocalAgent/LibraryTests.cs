@@ -90,6 +90,48 @@ public sealed class LibraryTests(LocalAgentFixture agent)
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/ok", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_video_copied_into_an_index_folder_is_listed_and_searchable_without_a_restart_and_gone_once_deleted()
+    {
+        var folder = Path.Combine(agent.DataPath, "indexes", "copied-in");
+        Directory.CreateDirectory(folder);
+        var copy = Path.Combine(folder, "harbour_at_dawn.mp4");
+        File.Copy(Path.Combine(agent.DataPath, "indexes", "sample", "ocean-waves.mp4"), copy);
+
+        var videos = (await _client.GetFromJsonAsync<JsonArray>("/indexes/copied-in/videos", Ct))!;
+        var video = Assert.Single(videos)!;
+        Assert.Equal(("harbour_at_dawn", "Harbour at dawn"), (video["video_id"]!.GetValue<string>(), video["title"]!.GetValue<string>()));
+        Assert.Contains((await _client.GetFromJsonAsync<JsonArray>("/indexes", Ct))!, i => i!["index_id"]!.GetValue<string>() == "copied-in");
+        var body = Agent.RunBody("show me the harbour");
+        body["input"]!["index_id"] = "copied-in";
+        var state = (await (await _client.PostAsJsonAsync("/runs/wait", body, Ct)).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+        Assert.Equal("harbour_at_dawn", Assert.Single(Agent.ToolCalls(state, "video-search"))["output"]![0]!["video_id"]!.GetValue<string>());
+
+        File.Delete(copy);
+        Assert.Empty((await _client.GetFromJsonAsync<JsonArray>("/indexes/copied-in/videos", Ct))!);
+    }
+
+    [Fact]
+    public async Task A_thumbnail_is_extracted_once_and_later_searches_are_served_from_the_cache()
+    {
+        async Task<string> ThumbnailOfFirstHitAsync()
+        {
+            var state = await Agent.AskAsync(_client, "show me the soccer goal", Ct);
+            var url = Assert.Single(Agent.ToolCalls(state, "video-search"))["output"]![0]!["thumbnail_url"]!.GetValue<string>();
+            Assert.Equal([0xFF, 0xD8], (await _client.GetByteArrayAsync(url, Ct))[..2]);
+            return url;
+        }
+
+        var url = await ThumbnailOfFirstHitAsync();
+        var cached = new FileInfo(Path.Combine(agent.DataPath, "cache", "sample", Path.GetFileName(new Uri(url).LocalPath)));
+        Assert.True(cached.Exists, $"{cached.FullName} was not cached");
+        var (written, size) = (cached.LastWriteTimeUtc, cached.Length);
+
+        Assert.Equal(url, await ThumbnailOfFirstHitAsync());
+        cached.Refresh();
+        Assert.Equal((written, size), (cached.LastWriteTimeUtc, cached.Length)); // not extracted again
+    }
+
     private static async Task RunFFmpegAsync(string[] args)
     {
         var psi = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };

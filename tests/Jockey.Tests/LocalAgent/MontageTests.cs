@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -106,13 +109,57 @@ public sealed class MontageTests(LocalAgentFixture agent)
         Assert.False(response.Content.Headers.ContentType?.MediaType == "video/mp4");
     }
 
-    [Fact]
-    public async Task Path_traversal_outside_the_route_never_reaches_a_file()
+    /// <summary>
+    /// Sent as raw request lines over TCP: HttpClient's Uri would collapse the dot segments before sending, so the
+    /// server would never see them.
+    /// </summary>
+    [Theory]
+    [InlineData("/sample/../../../../etc/passwd")]
+    [InlineData("/sample/..%2f..%2f..%2f..%2fetc%2fpasswd")]
+    [InlineData("/../../../../etc/passwd")]
+    [InlineData("/sample/..\\..\\..\\..\\etc\\passwd")]
+    [InlineData("/sample/../../indexes/sample/sunset-beach.srt")]
+    public async Task Path_traversal_in_the_raw_request_line_never_reaches_a_file(string target)
     {
-        using var raw = new HttpClient(new SocketsHttpHandler()) { BaseAddress = agent.BaseAddress };
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "/sample/../../../../etc/passwd"));
-        var response = await raw.SendAsync(request, Ct);
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound);
-        Assert.DoesNotContain("root:", await response.Content.ReadAsStringAsync(Ct));
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(agent.BaseAddress.Host, agent.BaseAddress.Port, Ct);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: {agent.BaseAddress.Authority}\r\nConnection: close\r\n\r\n"), Ct);
+        var response = await new StreamReader(stream, Encoding.UTF8).ReadToEndAsync(Ct);
+
+        var status = int.Parse(response.Split(' ', 3)[1], CultureInfo.InvariantCulture);
+        Assert.True(status is 400 or 404, $"{target} → {response[..Math.Min(200, response.Length)]}");
+        Assert.DoesNotContain("root:", response);
+        Assert.DoesNotContain("-->", response); // no subtitle file either
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/ok", Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Make an 8-second montage of the sunrise, the ocean waves and the city at night", 8, true)]
+    [InlineData("Make a 20 second reel of the rocket launch, the snowman and the kitten", 20, false)]
+    public async Task Montage_asked_for_in_seconds_lasts_that_long(string prompt, double seconds, bool cutDown)
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        var state = Agent.LastValues(await Agent.TurnAsync(_client, thread, prompt, Ct, new JsonArray("values")))!;
+
+        var found = Assert.Single(Agent.ToolCalls(state, "video-search"))["output"]!.AsArray()
+            .Sum(c => c!["end"]!.GetValue<double>() - c["start"]!.GetValue<double>());
+        Assert.True(cutDown ? found > seconds + 1 : found < seconds - 1, $"the search found {found:0.#} s; this case needs the fit to {(cutDown ? "cut" : "extend")}");
+        var edit = Assert.Single(Agent.ToolCalls(state, "video-editing"));
+        Assert.InRange(Agent.Seconds(edit), seconds - 0.5, seconds + 0.5);
+        var probe = await FFprobe.ProbeAsync(edit["output"]!.GetValue<string>(), Ct);
+        Assert.InRange(probe.Duration, seconds - 1, seconds + 1);
+        Assert.DoesNotContain("second", edit["args"]!["output_filename"]!.GetValue<string>()); // "8-second" was not searched for
+    }
+
+    [Fact]
+    public async Task Make_it_a_given_number_of_seconds_refits_the_last_video()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        await Agent.TurnAsync(_client, thread, "combine the forest hike, the beach sunset and the soccer goal", Ct);
+        var frames = await Agent.TurnAsync(_client, thread, "make it 6 seconds", Ct);
+
+        var probe = await FFprobe.ProbeAsync(Agent.RenderedUrl(frames), Ct);
+        Assert.InRange(probe.Duration, 5, 7);
     }
 }

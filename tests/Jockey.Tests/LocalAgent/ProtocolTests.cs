@@ -137,6 +137,36 @@ public sealed class ProtocolTests(LocalAgentFixture agent)
     }
 
     [Fact]
+    public async Task Run_body_with_the_sdks_config_checkpoint_webhook_and_interrupt_fields_is_accepted()
+    {
+        var thread = await Agent.CreateThreadAsync(_client, Ct);
+        // What langgraph-sdk's runs.stream sends when a caller uses these options; none of them mean anything here.
+        var body = Agent.RunBody("find the snowman", new JsonArray("updates"));
+        body["config"] = new JsonObject { ["configurable"] = new JsonObject { ["index_id"] = "sample" }, ["tags"] = new JsonArray("sdk"), ["recursion_limit"] = 25 };
+        body["checkpoint"] = new JsonObject { ["thread_id"] = thread, ["checkpoint_ns"] = "", ["checkpoint_id"] = Guid.NewGuid().ToString() };
+        body["checkpoint_id"] = null;
+        body["webhook"] = "http://127.0.0.1:9/hooks/jockey";
+        body["interrupt_before"] = new JsonArray("video-editing");
+        body["interrupt_after"] = "*";
+        body["feedback_keys"] = new JsonArray("score");
+        body["stream_subgraphs"] = false;
+        body["after_seconds"] = 0;
+        body["metadata"] = new JsonObject { ["source"] = "sdk-test" };
+        body["on_completion"] = "keep";
+
+        using var response = await _client.SendAsync(Sse.Post($"/threads/{thread}/runs/stream", body), HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var frames = await Sse.ReadAllAsync(response, Ct);
+
+        Assert.DoesNotContain(frames, f => f.Event == "error");
+        Assert.Equal("end", frames.Last(f => f.Event is not null).Event);
+        var reflect = frames.Last(f => f.Event == "updates").Json!["reflect"]!["chat_history"]![0]!["content"]!.GetValue<string>();
+        Assert.Contains("Snowfall in the village", reflect);
+        var runs = await _client.GetFromJsonAsync<JsonArray>($"/threads/{thread}/runs", Ct);
+        Assert.Equal("sdk-test", runs![0]!["metadata"]!["source"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Stateless_run_accepts_the_seeds_body_with_the_index_prefix_in_the_message()
     {
         var body = new JsonObject

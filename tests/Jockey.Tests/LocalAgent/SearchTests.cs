@@ -63,6 +63,23 @@ public sealed class SearchTests(LocalAgentFixture agent)
     }
 
     [Fact]
+    public async Task Gist_gives_a_title_topics_hashtags_of_spoken_words_and_the_key_sentences()
+    {
+        var state = await Agent.AskAsync(agent.Client, "give me the gist of the rocket launch", Ct);
+        var gist = Assert.Single(Agent.ToolCalls(state, "video-text-generation"));
+        Assert.Equal("gist", gist["name"]!.GetValue<string>());
+        var lines = gist["output"]!.GetValue<string>().Split('\n');
+        Assert.Equal("Title: Rocket launch", lines[0]);
+        Assert.Equal("Topics: Rocket launch", lines[1]);
+        var hashtags = lines[2]["Hashtags: ".Length..].Split(' ');
+        Assert.Equal(4, hashtags.Length);
+        var transcript = "The rocket engines ignite as the countdown reaches zero. The spacecraft climbs into the sky on a column of fire.";
+        Assert.All(hashtags, h => Assert.Matches($@"(?i)\b{h.TrimStart('#')}\b", transcript)); // words as spoken, not stems
+        Assert.StartsWith("Gist: The rocket engines ignite", lines[3]);
+        Assert.Contains(lines[3], Agent.Reflect(state));
+    }
+
+    [Fact]
     public async Task Thumbnails_of_search_hits_are_jpeg_stills()
     {
         var state = await Agent.AskAsync(agent.Client, "show me the ocean", Ct);

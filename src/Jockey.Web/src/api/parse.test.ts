@@ -84,11 +84,12 @@ describe('event data', () => {
       query: 'q',
       clips: [
         { video_id: 'v1', video_title: 'Dawn', start: 1, end: 2, score: 0.5 },
-        { video_id: 'v2', title: 'Dusk', start: '3', end: '4.5', score: 80, thumbnail_url: '/api/t.jpg' },
+        { video_id: 'v2', title: 'Dusk', start: '3', end: '4.5', score: 80, confidence: 'high', thumbnail_url: '/api/t.jpg', video_url: '/api/jockey/files/sample/v2.mp4' },
         { video_id: 'v3', title: 'No times' },
       ],
     })
-    expect(clips.map((c) => [c.title, c.start, c.end, c.score])).toEqual([['Dawn', 1, 2, 0.5], ['Dusk', 3, 4.5, 80]])
+    expect(clips.map((c) => [c.title, c.start, c.end, c.score, c.confidence])).toEqual([['Dawn', 1, 2, 0.5, null], ['Dusk', 3, 4.5, 80, 'high']])
+    expect(clips.map((c) => c.video_url)).toEqual([null, '/api/jockey/files/sample/v2.mp4'])
   })
 
   it('needs a url for a video-ready', () => {

@@ -129,6 +129,7 @@ export function clipsOf(data: Json | null | undefined): Clip[] {
       start,
       end,
       score: num(c.score) ?? 0,
+      confidence: str(c.confidence) ?? null,
       thumbnail_url: str(c.thumbnail_url) ?? null,
       video_url: str(c.video_url) ?? null,
     }]

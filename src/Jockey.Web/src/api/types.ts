@@ -50,9 +50,12 @@ export interface Clip {
   title: string
   start: number
   end: number
+  /** On the agent's own scale (BM25 for the local agent, 0–100 for Twelve Labs): compare only within one result set. */
   score: number
+  /** The agent's own judgement: high, medium or low, when it sends one. */
+  confidence?: string | null
   thumbnail_url?: string | null
-  /** Not in the contract's table; used when the API passes the agent's source through (same origin). */
+  /** The segment's source video as an API path (a proxied or redirected route, never the agent's own address). */
   video_url?: string | null
 }
 

@@ -1,7 +1,7 @@
 import { Play } from 'lucide-react'
 import { useState } from 'react'
 import type { Clip } from '../api/types'
-import { clock, scoreLabel } from '../format'
+import { clock, matchOf, matchWords, type Match } from '../format'
 import './SearchResults.css'
 
 interface Props {
@@ -23,7 +23,7 @@ export function SearchResults({ query, clips, playing, onPlay }: Props) {
         <ul className="search__grid">
           {clips.map((clip, i) => (
             <li key={`${clip.video_id}-${clip.start}-${i}`}>
-              <ClipCard clip={clip} playing={playing === i} onPlay={() => onPlay(i, clip)} />
+              <ClipCard clip={clip} match={matchOf(clip, clips)} playing={playing === i} onPlay={() => onPlay(i, clip)} />
             </li>
           ))}
         </ul>
@@ -32,7 +32,7 @@ export function SearchResults({ query, clips, playing, onPlay }: Props) {
   )
 }
 
-function ClipCard({ clip, playing, onPlay }: { clip: Clip; playing: boolean; onPlay: () => void }) {
+function ClipCard({ clip, match, playing, onPlay }: { clip: Clip; match: Match | null; playing: boolean; onPlay: () => void }) {
   const [broken, setBroken] = useState(false)
   const range = `${clock(clip.start)}–${clock(clip.end)}`
   return (
@@ -41,9 +41,12 @@ function ClipCard({ clip, playing, onPlay }: { clip: Clip; playing: boolean; onP
       className={`clip${playing ? ' clip--playing' : ''}`}
       onClick={onPlay}
       aria-pressed={playing}
-      aria-label={`Play “${clip.title}” from ${clock(clip.start)} to ${clock(clip.end)}, score ${scoreLabel(clip.score)}`}
+      aria-label={`Play “${clip.title}” from ${clock(clip.start)} to ${clock(clip.end)}${match ? `, ${matchWords[match].toLowerCase()}` : ''}`}
       data-testid="search-result"
       data-video-id={clip.video_id}
+      data-start={clip.start}
+      data-end={clip.end}
+      data-match={match ?? undefined}
     >
       <span className="clip__thumb">
         {clip.thumbnail_url && !broken ? (
@@ -56,7 +59,7 @@ function ClipCard({ clip, playing, onPlay }: { clip: Clip; playing: boolean; onP
       </span>
       <span className="clip__meta">
         <span className="clip__title">{clip.title}</span>
-        <span className="clip__score">{scoreLabel(clip.score)}</span>
+        {match && <span className={`clip__match clip__match--${match}`}>{matchWords[match]}</span>}
       </span>
     </button>
   )

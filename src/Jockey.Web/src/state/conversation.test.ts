@@ -46,6 +46,15 @@ describe('conversation reducer', () => {
     })
   })
 
+  it('shows the API\'s status texts without a leading emoji, and what people and the agent wrote as written', () => {
+    const all = sampleRun('op-1', 1, '🌅 Sunrises please')
+    all.push({ seq: 99, operation_id: 'op-1', type: 'ai', name: 'reflect', text: ' 🎉 Enjoy!', data: { final: true } })
+    const [turn] = selectTurns(run(...events(all)))
+    expect(turn.items.find((i) => i.kind === 'video')).toMatchObject({ text: 'Your video is ready!' })
+    expect(turn.userText).toBe('🌅 Sunrises please')
+    expect(turn.items.find((i) => i.kind === 'reflect')?.text).toMatch(/ 🎉 Enjoy!$/)
+  })
+
   it('restores a reloaded thread from its operations and a replay from seq 0', () => {
     const all = sampleRun('op-1', 1)
     const state = run(

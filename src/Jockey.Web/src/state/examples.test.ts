@@ -8,9 +8,17 @@ describe('examplePrompts', () => {
       { video_id: 'b', title: 'City rooftops', tags: ['skyline'] },
     ])
     expect(prompts).toEqual([
-      'Find the best moments of “Harbour at dawn” and cut a 15-second highlight',
+      'Cut a 15-second highlight of “Harbour at dawn” and “City rooftops”',
       'Show me every shot with boats or sunrise and combine them',
-      'Combine the opening of “Harbour at dawn” with the ending of “City rooftops”',
+      'Summarize what happens in “City rooftops”',
+    ])
+  })
+
+  it('asks a one-video index for what one video can give', () => {
+    expect(examplePrompts([{ video_id: 'a', title: 'Harbour at dawn', tags: [] }])).toEqual([
+      'Cut a 10-second highlight of “Harbour at dawn”',
+      'Summarize what happens in “Harbour at dawn”',
+      fallbackPrompts[0],
     ])
   })
 

@@ -1,5 +1,4 @@
-// A realistic run as the API streams it (names and data as in CONTRACT.md), for tests and the
-// design preview page.
+// A realistic run as the API streams it (names and data as in CONTRACT.md), for the reducer's tests.
 import type { JockeyEvent, Operation } from '../api/types'
 
 export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make a 20-second montage of sunrises'): JockeyEvent[] {
@@ -29,7 +28,7 @@ export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make 
     e('system', 'status', 'Rendering your video…', { node: 'video-editing', tool: 'combine-clips' }),
     e('system', 'progress', 'Rendering 40%', { stage: 'render', percent: 40 }),
     e('system', 'progress', 'Rendering 100%', { stage: 'render', percent: 100 }),
-    e('system', 'video-ready', 'Your video is ready!', {
+    e('system', 'video-ready', '🎥 Your video is ready!', {
       video_url: 'https://blob.example/media/out.mp4?sig=x',
       media_url: `/api/media/${operationId}/out.mp4`,
       duration: 19.5,

@@ -1,6 +1,7 @@
 // Turns the sorted event log into what the timeline shows: one turn per operation (the user's
 // prompt and the agent's steps under it). Pure, so the reducer's tests can assert on what a user sees.
 import { clipsOf, dataNumber, dataString, videoReadyOf } from '../api/parse'
+import { withoutLeadingEmoji } from '../format'
 import type { Clip, JockeyEvent, OperationStatus, VideoReady } from '../api/types'
 import type { ConversationState } from './conversation'
 
@@ -71,7 +72,10 @@ export function selectTurns(state: ConversationState): Turn[] {
 }
 
 /** Applies one event to its turn; returns the terminal status the event announces, if any. */
-function apply(turn: Turn, e: JockeyEvent): OperationStatus | undefined {
+function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
+  // The API's own status texts may start with an emoji; each entry shows its own icon instead. What the user
+  // and the agent wrote is shown as written.
+  const e = event.type === 'system' || event.type === 'error' ? { ...event, text: withoutLeadingEmoji(event.text) } : event
   const d = e.data
   switch (e.name) {
     case 'user':

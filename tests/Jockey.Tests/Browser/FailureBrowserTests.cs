@@ -1,0 +1,101 @@
+using Microsoft.Playwright;
+using static Jockey.Tests.Browser.PageSteps;
+
+namespace Jockey.Tests.Browser;
+
+/// <summary>What a person sees when the API refuses a prompt, cannot be reached, or restarts under them.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FailureBrowserTests(BrowserAppFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// A second tab on the same conversation whose live connection is down (its hub requests are blocked) does not
+    /// know the first tab's run is going, so it can send — and the API refuses with 409.
+    /// </summary>
+    [Fact]
+    public async Task A_prompt_the_API_refuses_shows_its_reason_and_Retry_sends_it_once_the_thread_is_free()
+    {
+        var offline = await fixture.NewPageAsync();
+        await offline.RouteAsync("**/hubs/**", route => route.AbortAsync());
+        await offline.GotoAsync("/");
+        await Assertions.Expect(offline.GetByTestId("prompt-input")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        var busy = await fixture.NewPageAsync();
+        await busy.GotoAsync(offline.Url);
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, Ct);
+        await SubmitAsync(busy, "Make a montage of the snowman and the soccer goal");
+        await using var render = await pausing.WaitAsync(TimeSpan.FromMilliseconds(RunTimeout), Ct);
+
+        await SubmitAsync(offline, "show me the ocean");
+
+        var refused = offline.GetByTestId("pending-prompt");
+        await Assertions.Expect(refused).ToHaveAttributeAsync("data-status", "failed", new() { Timeout = 30_000 });
+        await Assertions.Expect(refused.GetByTestId("error-card")).ToContainTextAsync("Your prompt was not sent");
+        await Assertions.Expect(refused.GetByTestId("error-card")).ToContainTextAsync("already has a run in progress"); // the API's own words
+        await BrowserAppFixture.ScreenshotAsync(offline, "09-prompt-refused");
+
+        await render.ResumeAsync();
+        await AssertTurnStatusAsync(busy, "completed");
+        await offline.UnrouteAsync("**/hubs/**");
+        await refused.GetByTestId("retry").ClickAsync();
+
+        await Assertions.Expect(refused).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Assertions.Expect(offline.Locator("li[data-operation-id]")).ToHaveCountAsync(2, new() { Timeout = RunTimeout });
+        await AssertTurnStatusAsync(offline, "completed");
+        await Assertions.Expect(offline.Locator("li[data-operation-id]").Last).ToContainTextAsync("show me the ocean");
+        await Assertions.Expect(offline.GetByTestId("connection-live")).ToHaveAttributeAsync("data-state", "connected");
+    }
+
+    /// <summary>The production web server is up but nothing answers where it sends /api: the API is down.</summary>
+    [Fact]
+    public async Task When_the_API_cannot_be_reached_the_page_says_so_and_names_the_fix()
+    {
+        var closedPort = ProductionWebServer.FreePort();
+        await using var web = await ProductionWebServer.StartAsync(new Uri($"http://127.0.0.1:{closedPort}"), Ct);
+        var page = await fixture.NewPageAsync(web: web.Url);
+
+        await page.GotoAsync("/");
+
+        var status = page.GetByTestId("server-status");
+        await Assertions.Expect(status).ToHaveAttributeAsync("data-state", "unreachable", new() { Timeout = 30_000 });
+        await Assertions.Expect(status).ToContainTextAsync("Can't reach the Jockey server");
+        await Assertions.Expect(status).ToContainTextAsync($"could not reach the API at http://127.0.0.1:{closedPort}");
+        await Assertions.Expect(status).ToContainTextAsync("services__apiservice__http__0");
+        await Assertions.Expect(status.GetByRole(AriaRole.Button, new() { Name = "Try now" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("prompt-input")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByTestId("connection-live")).ToHaveAttributeAsync("data-state", "disconnected");
+        await BrowserAppFixture.ScreenshotAsync(page, "10-api-unreachable");
+    }
+
+    /// <summary>Both API replicas crash; the AppHost restarts them. The live channel shows the drop, comes back by itself, and carries the next run.</summary>
+    [Fact]
+    public async Task When_the_API_restarts_the_live_connection_recovers_by_itself_and_carries_the_next_run()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        var live = page.GetByTestId("connection-live");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        // Every state the indicator passes through, however briefly.
+        await live.EvaluateAsync("""
+            el => {
+              window.liveStates = []
+              new MutationObserver(() => window.liveStates.push(el.dataset.state)).observe(el, { attributes: true, attributeFilter: ['data-state'] })
+            }
+            """);
+
+        await fixture.App.KillAsync("apiservice", 0);
+        await fixture.App.KillAsync("apiservice", 1);
+
+        await page.WaitForFunctionAsync("() => window.liveStates.some(s => s !== 'connected')", null, new() { Timeout = 30_000 });
+        await fixture.App.WaitForResourceHealthyAsync("apiservice", Ct);
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = RunTimeout });
+        Assert.Contains(await page.EvaluateAsync<string[]>("() => window.liveStates"), s => s is "reconnecting" or "disconnected");
+        await Assertions.Expect(page.GetByTestId("connection-narration")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = RunTimeout });
+
+        await SubmitAsync(page, "show me the city at night");
+
+        await AssertTurnStatusAsync(page, "completed");
+        await Assertions.Expect(page.GetByTestId("search-result").First).ToHaveAttributeAsync("data-video-id", "city-night");
+        await AssertSeqsUniqueAndOrderedAsync(page);
+    }
+}

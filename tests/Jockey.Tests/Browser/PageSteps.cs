@@ -1,0 +1,32 @@
+using Microsoft.Playwright;
+
+namespace Jockey.Tests.Browser;
+
+/// <summary>What the browser tests do and check again and again, in a person's terms.</summary>
+public static class PageSteps
+{
+    /// <summary>A whole run on a loaded two-core machine: search, a render, narration.</summary>
+    public const float RunTimeout = 120_000;
+
+    public static async Task SubmitAsync(IPage page, string text)
+    {
+        var prompt = page.GetByTestId("prompt-input");
+        await Assertions.Expect(prompt).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await prompt.FillAsync(text);
+        await prompt.PressAsync("Enter");
+    }
+
+    /// <summary>The latest turn of the conversation reached <paramref name="status"/>.</summary>
+    public static Task AssertTurnStatusAsync(IPage page, string status) =>
+        Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToHaveAttributeAsync("data-status", status, new() { Timeout = RunTimeout });
+
+    /// <summary>Every event shows once, in the order the server numbered them.</summary>
+    public static async Task AssertSeqsUniqueAndOrderedAsync(IPage page)
+    {
+        var seqs = (await page.Locator("[data-testid=timeline-item][data-seq]").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.seq)"))
+            .Select(long.Parse).ToList();
+        Assert.NotEmpty(seqs);
+        Assert.Equal(seqs.Count, seqs.Distinct().Count());
+        Assert.Equal(seqs.Order(), seqs);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Jockey.AppHost.Orchestration;
+using Jockey.AppHost.Testing;
+
+namespace Jockey.Tests.Browser;
+
+/// <summary>
+/// Holds the local agent's render still: its ffmpeg process is stopped with SIGSTOP as soon as it starts, and continued
+/// with SIGCONT when the test says so — what a machine under heavy load does to a render, made certain. A test can then
+/// act "mid-run" without racing the render, and nothing in the product knows about it.
+/// </summary>
+public sealed class PausedRender : IAsyncDisposable
+{
+    private readonly int _pid;
+    private bool _resumed;
+
+    private PausedRender(int pid) => _pid = pid;
+
+    /// <summary>Waits for the agent to start a render (ffmpeg with <c>-progress</c>; thumbnails have none) and stops it.</summary>
+    public static async Task<PausedRender> WhenItStartsAsync(TestingApp app, CancellationToken ct)
+    {
+        var agent = app.GetResource("jockey").Pid ?? throw new InvalidOperationException("The agent is not running.");
+        while (true)
+        {
+            foreach (var pid in ProcessTree.Descendants(agent))
+            {
+                if (IsRender(pid))
+                {
+                    await SignalAsync(pid, "STOP");
+                    return new PausedRender(pid);
+                }
+            }
+            await Task.Delay(20, ct);
+        }
+    }
+
+    public async Task ResumeAsync()
+    {
+        if (_resumed) return;
+        _resumed = true;
+        await SignalAsync(_pid, "CONT");
+    }
+
+    private static bool IsRender(int pid)
+    {
+        try
+        {
+            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return Path.GetFileName(args[0]) == "ffmpeg" && args.Contains("-progress");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // it ended while we looked
+        }
+    }
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString()]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Never leaves a render stopped, whatever the test did.</summary>
+    public async ValueTask DisposeAsync() => await ResumeAsync();
+}
