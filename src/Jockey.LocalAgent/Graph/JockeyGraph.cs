@@ -30,14 +30,17 @@ public sealed class JockeyGraph(Workers workers, Reflector reflector, LlmAssista
     public async Task RunAsync(JockeyState state, RunContext ctx, CancellationToken ct)
     {
         ctx.GraphStart();
-        var (indexId, text, note) = await ResolveRequestAsync(state, ct);
         var lastVideo = ThreadMemory.FindLastVideo(state);
         PlanRequest? plan = null;
         IReadOnlyList<Step> steps = [];
+        string indexId = "", text = "";
+        string? note = null;
 
         await Supervisor(ctx, "planner");
-        await ctx.NodeAsync("planner", async _ =>
+        await ctx.NodeAsync("planner", async scope =>
         {
+            await WaitForLibraryAsync(scope, ct);
+            (indexId, text, note) = await ResolveRequestAsync(state, ct);
             var hasVideo = lastVideo is not null;
             plan = await llm.PlanAsync(text, hasVideo, ct) is { } fromLlm
                 ? fromLlm with { Seconds = RulePlanner.Duration(text).Seconds }
@@ -75,6 +78,26 @@ public sealed class JockeyGraph(Workers workers, Reflector reflector, LlmAssista
             };
         });
         ctx.GraphEnd();
+    }
+
+    /// <summary>
+    /// On a first start the agent serves while the sample index is still being generated: a run's planner waits for
+    /// the library and shows how far it is, as progress of its own stage, rather than hanging silently.
+    /// </summary>
+    private async Task WaitForLibraryAsync(NodeScope scope, CancellationToken ct)
+    {
+        if (library.IsReady) return;
+        while (!library.IsReady)
+        {
+            var (done, total) = library.SampleProgress;
+            Progress(scope, total == 0 ? 0 : done * 100.0 / total, $"Preparing the sample library (first start only): {done} of {(total == 0 ? "its" : total)} clips…");
+            await Task.WhenAny(library.WhenReady, Task.Delay(TimeSpan.FromSeconds(1), ct));
+            ct.ThrowIfCancellationRequested();
+        }
+        Progress(scope, 100, "The sample library is ready.");
+
+        static void Progress(NodeScope scope, double percent, string message) =>
+            scope.Custom("progress", new JsonObject { ["stage"] = "library", ["percent"] = Math.Round(percent), ["message"] = message });
     }
 
     private static Task Supervisor(RunContext ctx, string next) =>

@@ -53,10 +53,16 @@ public static class LibraryApi
     internal static VideoSummary ToSummary(VideoEntry v, string baseUrl) => new(v.VideoId, v.Title, v.Description, Math.Round(v.Media.Duration, 2), v.Tags,
         FileUrls.Thumbnail(baseUrl, v.IndexId, v.VideoId, v.Media.Duration / 2), FileUrls.File(baseUrl, v.IndexId, v.FileName), v.Cues.Count > 0);
 
-    /// <summary>Unhealthy until the sample index exists, so whoever waits for /health can search at once.</summary>
+    /// <summary>
+    /// Degraded, not unhealthy, while the sample index is generated on a first start: the agent already serves (a
+    /// run waits for the library and reports its progress), so whoever waits for it to be healthy — the API, the
+    /// web app — can start meanwhile. /health says which.
+    /// </summary>
+    private const string GeneratingSample = "Generating the sample index (first start); runs wait for it.";
+
     private sealed class LibraryReadyCheck(MediaLibrary library) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(library.IsReady ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Generating the sample index…"));
+            Task.FromResult(library.IsReady ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded(GeneratingSample));
     }
 }

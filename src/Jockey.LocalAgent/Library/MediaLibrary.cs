@@ -32,10 +32,19 @@ public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, MediaTools
     private readonly ConcurrentDictionary<string, (string Stamp, VideoEntry Entry)> _entries = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _sampleClipsDone, _sampleClipsTotal;
+
     /// <summary>Completes once the built-in sample index exists (or failed to generate, which is logged).</summary>
     public Task WhenReady => _ready.Task;
     public bool IsReady => _ready.Task.IsCompleted;
     internal void MarkReady() => _ready.TrySetResult();
+
+    /// <summary>How far the sample index's generation is, for whoever waits on <see cref="WhenReady"/>.</summary>
+    public (int Done, int Total) SampleProgress => (Volatile.Read(ref _sampleClipsDone), Volatile.Read(ref _sampleClipsTotal));
+
+    internal void StartSample(int total) => Volatile.Write(ref _sampleClipsTotal, total);
+
+    internal void SampleClipDone() => Interlocked.Increment(ref _sampleClipsDone);
 
     public string IndexPath(string indexId) => Path.Combine(_options.IndexesPath, indexId);
 

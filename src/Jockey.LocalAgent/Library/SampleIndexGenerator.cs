@@ -50,8 +50,13 @@ public sealed class SampleIndexGenerator(
         var work = Path.Combine(_options.CachePath, "sample-work");
         Directory.CreateDirectory(work);
         var hasEspeak = await HasEspeakAsync(ct);
+        library.StartSample(SampleClips.All.Count);
         await Parallel.ForEachAsync(SampleClips.All, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = ct },
-            async (clip, token) => await GenerateClipAsync(clip, dir, work, hasEspeak, token));
+            async (clip, token) =>
+            {
+                await GenerateClipAsync(clip, dir, work, hasEspeak, token);
+                library.SampleClipDone();
+            });
         await File.WriteAllTextAsync(Path.Combine(dir, Marker), DateTimeOffset.UtcNow.ToString("O"), ct);
         Directory.Delete(work, recursive: true);
         logger.LogInformation("Generated the sample index ({Count} clips) in {Seconds:F1} s at {Path}",

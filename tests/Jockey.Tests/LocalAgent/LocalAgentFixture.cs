@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Jockey.AppHost.Testing;
 
 namespace Jockey.Tests.LocalAgent;
@@ -15,7 +16,7 @@ public sealed class LocalAgentCollection : ICollectionFixture<LocalAgentFixture>
 /// <summary>
 /// One local agent for the local-agent test collection, started through the AppHost's testing builder with only the
 /// <c>jockey</c> resource: a free 127.0.0.1 port and a fresh LocalAgent__DataPath, exactly as in dev. Ready when
-/// its /health is healthy, i.e. when the sample index has been generated.
+/// its /health says Healthy, i.e. when the sample index has been generated (it serves, Degraded, before that).
 /// </summary>
 public sealed class LocalAgentFixture : IAsyncLifetime
 {
@@ -38,8 +39,17 @@ public sealed class LocalAgentFixture : IAsyncLifetime
         Client = _app.CreateHttpClient("jockey");
     }
 
-    /// <summary>Another agent (only the <c>jockey</c> resource) on <paramref name="dataPath"/>, healthy when this returns.</summary>
+    /// <summary>Another agent (only the <c>jockey</c> resource) on <paramref name="dataPath"/>, its sample index ready when this returns.</summary>
     public static async Task<TestingApp> StartAgentAsync(string dataPath, CancellationToken ct, params (string Name, string Value)[] environment)
+    {
+        var app = await StartServingAsync(dataPath, ct, environment);
+        using var client = app.CreateHttpClient("jockey");
+        while (await HealthAsync(client, ct) != "Healthy") await Task.Delay(100, ct);
+        return app;
+    }
+
+    /// <summary>An agent as soon as it serves: on an empty data path its sample index is still being generated.</summary>
+    public static async Task<TestingApp> StartServingAsync(string dataPath, CancellationToken ct, params (string Name, string Value)[] environment)
     {
         var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
         {
@@ -50,6 +60,10 @@ public sealed class LocalAgentFixture : IAsyncLifetime
         await app.WaitForResourceHealthyAsync("jockey", ct);
         return app;
     }
+
+    /// <summary>The overall status /health reports: Healthy, Degraded or Unhealthy.</summary>
+    public static async Task<string?> HealthAsync(HttpClient client, CancellationToken ct) =>
+        (await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/health", ct))?["status"]?.GetValue<string>();
 
     public async ValueTask DisposeAsync()
     {
