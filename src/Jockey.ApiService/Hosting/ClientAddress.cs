@@ -21,7 +21,8 @@ public sealed class ForwardedHeadersSettings : IValidatableObject
     public string[]? KnownNetworks { get; set; }
 
     /// <summary>With neither list set, only loopback is trusted: the web app's server on the same machine.</summary>
-    public IEnumerable<IPNetwork> TrustedNetworks =>
+    /// <remarks>A method, not a property: validation reads every property, and this throws on the values it reports.</remarks>
+    public IEnumerable<IPNetwork> GetTrustedNetworks() =>
         KnownProxies is null && KnownNetworks is null
             ? [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")]
             : [.. (KnownProxies ?? []).Select(IPAddress.Parse).Select(address => new IPNetwork(address, address.GetAddressBytes().Length * 8)),
@@ -57,7 +58,7 @@ public static class ClientAddressExtensions
             forwarded.ForwardLimit = null;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
-            foreach (var network in settings.Value.TrustedNetworks) forwarded.KnownIPNetworks.Add(network);
+            foreach (var network in settings.Value.GetTrustedNetworks()) forwarded.KnownIPNetworks.Add(network);
         });
         return builder;
     }
