@@ -111,15 +111,10 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         var text = string.Concat(Enumerable.Repeat("The camera follows the waves as the sun climbs over the quiet harbour. ", 55));
 
         var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), text, ct);
+        var draining = DrainOnceGivenUpAsync(stalled, threadId, ct);
         var heard = await reader.ReceiveNarrationAsync(ct);
         var result = await narrating;
-        // The API gives up on the stalled socket once its buffer has been full for SlowClientTimeout, and logs it;
-        // from then on the socket holds only what was already queued, then the close frame.
-        while (!fixture.App.LogTail("apiservice", 2000).Contains($"Narration socket on thread {threadId} is not reading", StringComparison.Ordinal))
-        {
-            await Task.Delay(100, ct);
-        }
-        var received = await DrainAsync(stalled, ct);
+        var received = await draining;
 
         Assert.Null(result.Error);
         Assert.Equal(result.TotalBytes, heard.Pcm.Length);
@@ -130,9 +125,16 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         await AssertServingAsync(reader, ct);
     }
 
-    /// <summary>Reads whatever the server still delivers, up to its close frame; the PCM bytes received.</summary>
-    private static async Task<long> DrainAsync(AudioClient client, CancellationToken ct)
+    /// <summary>
+    /// Waits until the API gives up on the stalled socket (its buffer full for SlowClientTimeout; it logs that), then
+    /// reads what was already queued and the close frame — the API allows SlowClientTimeout for taking it.
+    /// </summary>
+    private async Task<long> DrainOnceGivenUpAsync(AudioClient client, string threadId, CancellationToken ct)
     {
+        while (!fixture.App.LogTail("apiservice", 2000).Contains($"Narration socket on thread {threadId} is not reading", StringComparison.Ordinal))
+        {
+            await Task.Delay(100, ct);
+        }
         long bytes = 0;
         while (await client.ReceiveAsync(ct) is { } frame) bytes += frame.Pcm?.Length ?? 0;
         return bytes;
