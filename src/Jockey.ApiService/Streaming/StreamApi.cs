@@ -4,6 +4,7 @@ using Jockey.ApiService.Events;
 using Jockey.ApiService.Threads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
 
@@ -70,7 +71,8 @@ public static partial class StreamApi
             }
             if (redisBroken.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                throw new TimeoutException("The connection to Redis broke; live events may have been lost.");
+                throw new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None,
+                    "The connection to Redis broke; live events may have been lost.", null, CommandStatus.Unknown);
             }
             if (next is null)
             {

@@ -119,13 +119,15 @@ public sealed class RunEventMapperTests
     }
 
     [Fact]
-    public void Reflect_tokens_waiting_past_the_interval_are_flushed_by_the_next_part()
+    public void Reflect_tokens_wait_within_the_interval_and_are_flushed_by_the_next_part_after_it()
     {
         var time = new FakeTimeProvider();
         var mapper = Mapper(chunkChars: 1000, time);
-        Assert.Empty(mapper.Map(Part("events", Token("Hello"))));
+        Assert.Empty(mapper.Map(Part("events", Token("Hel"))));
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Empty(mapper.Map(Part("events", Token("lo"))));
 
-        time.Advance(TimeSpan.FromSeconds(6));
+        time.Advance(TimeSpan.FromSeconds(2));
         var flushed = Events(mapper.Map(Part("events", new JsonObject { ["event"] = "on_chain_stream", ["name"] = "x" })));
 
         Assert.Equal(("Hello", false), (flushed.Single().Text, ((ReflectData)flushed.Single().Data!).Final));
@@ -186,17 +188,5 @@ public sealed class RunEventMapperTests
 
         var clip = Assert.Single(Assert.IsType<SearchResultsData>(Assert.Single(events).Data).Clips);
         Assert.Equal((expected, expected), (clip.VideoUrl, clip.ThumbnailUrl));
-    }
-
-    [Fact]
-    public void Reflect_tokens_arriving_within_the_interval_wait_for_more()
-    {
-        var time = new FakeTimeProvider();
-        var mapper = Mapper(chunkChars: 1000, time);
-        Assert.Empty(mapper.Map(Part("events", Token("Hello"))));
-
-        time.Advance(TimeSpan.FromSeconds(4));
-
-        Assert.Empty(mapper.Map(Part("events", Token(" there"))));
     }
 }

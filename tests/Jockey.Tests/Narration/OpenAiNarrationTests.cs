@@ -88,10 +88,8 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
     public async Task Speech_server_refusal_fails_the_narration_naming_the_settings_to_check()
     {
         _openAi.SpeechStatus = HttpStatusCode.Unauthorized;
-        using var host = fixture.BuildNarratorHost(("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()));
 
-        var ct = Timeout();
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
+        var result = await NarrateWithOpenAiSpeechAsync();
 
         Assert.Equal("synthesis_failed", result.ErrorCode);
         Assert.Contains("401", result.Error);
@@ -103,10 +101,8 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
     public async Task A_speech_server_error_is_not_retried_so_the_text_is_synthesized_and_billed_once()
     {
         _openAi.SpeechStatus = HttpStatusCode.ServiceUnavailable;
-        using var host = fixture.BuildNarratorHost(("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()));
-        var ct = Timeout();
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
+        var result = await NarrateWithOpenAiSpeechAsync();
 
         Assert.Equal("synthesis_failed", result.ErrorCode);
         Assert.Contains("503", result.Error);
@@ -117,14 +113,19 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
     public async Task A_speech_server_that_does_not_answer_in_time_fails_the_narration_without_throwing()
     {
         _openAi.SpeechDelay = TimeSpan.FromSeconds(30);
-        using var host = fixture.BuildNarratorHost(("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()),
-            ("Narration:OpenAi:Timeout", "00:00:01"));
-        var ct = Timeout();
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
+        var result = await NarrateWithOpenAiSpeechAsync(("Narration:OpenAi:Timeout", "00:00:01"));
 
         Assert.Equal("synthesis_failed", result.ErrorCode);
         Assert.Contains("did not start answering within 1 s (Narration:OpenAi:Timeout)", result.Error);
+    }
+
+    /// <summary>Narrates "Hello." on a new thread with the OpenAI speech engine pointed at the fake.</summary>
+    private async Task<NarrationResult> NarrateWithOpenAiSpeechAsync(params (string Key, string Value)[] settings)
+    {
+        var ct = Timeout();
+        using var host = fixture.BuildNarratorHost([("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()), .. settings]);
+        return await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
     }
 
     public ValueTask DisposeAsync() => _openAi.DisposeAsync();
