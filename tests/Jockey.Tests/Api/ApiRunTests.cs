@@ -77,7 +77,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         Assert.Equal(fixture.Jockey.Video, await anonymous.GetByteArrayAsync(redirect.Headers.Location, ct));
 
         var hubEvents = await hubUpdates.WaitForAsync(EndOf(operationId), ct);
-        Assert.Equal(events.Select(e => e.GetRawText()), hubEvents.Select(e => e.GetRawText()));
+        AssertHubReceivedWhatSseDid(events, hubEvents);
 
         var thread = await api.GetFromJsonAsync<JsonElement>($"/api/threads/{threadId}", ct);
         Assert.Equal(events.Count, thread.GetProperty("last_seq").GetInt64());
