@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Narration;
 using Jockey.ApiService.Processing;
@@ -9,9 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace Jockey.ApiService.Config;
 
-public sealed record Features(bool Narration, bool LocalAgent);
+/// <summary>Optional parts that are switched on: narration, its LLM script rewrite, and the embedded local agent (no real Jockey server).</summary>
+public sealed record Features(bool Narration, bool NarrationLlm, bool LocalAgent);
 
-public sealed record ConfigResponse(string DefaultIndexId, int MaxTextLength, Features Features);
+/// <summary>How many runs one client may start per window (HTTP and hub together).</summary>
+public sealed record RateLimit(int Permits, double WindowSeconds);
+
+public sealed record ConfigResponse(string DefaultIndexId, int MaxTextLength, long MaxBodyBytes, RateLimit RateLimit, Features Features);
 
 public sealed record IndexIdResponse(string IndexId);
 
@@ -31,9 +34,14 @@ public static class ConfigApi
         return app;
     }
 
-    private static Ok<ConfigResponse> GetConfig(IOptions<JockeyOptions> jockey, IOptions<LimitsOptions> limits, JockeyEndpoint endpoint, IOptions<NarrationOptions> narration) =>
-        TypedResults.Ok(new ConfigResponse(jockey.Value.IndexId, limits.Value.MaxTextLength,
-            new Features(narration.Value.Enabled, endpoint.IsLocalAgent)));
+    private static Ok<ConfigResponse> GetConfig(IOptions<JockeyOptions> jockey, IOptions<LimitsOptions> limits, JockeyEndpoint endpoint, IOptions<NarrationOptions> narration)
+    {
+        var l = limits.Value;
+        var n = narration.Value;
+        return TypedResults.Ok(new ConfigResponse(jockey.Value.IndexId, l.MaxTextLength, l.MaxBodyBytes,
+            new RateLimit(l.ProcessPermits, l.ProcessWindow.TotalSeconds),
+            new Features(n.Enabled, n.Enabled && n.Llm.Enabled, endpoint.IsLocalAgent)));
+    }
 
     private static Ok<IndexIdResponse> GetIndexId(IOptions<JockeyOptions> jockey) => TypedResults.Ok(new IndexIdResponse(jockey.Value.IndexId));
 
@@ -48,11 +56,11 @@ public static class ConfigApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<VideoSummary>>, ProblemHttpResult>> GetVideosAsync(
-        string index_id, JockeyClient jockey, JockeyEndpoint endpoint, IOptions<LimitsOptions> limits, CancellationToken ct)
+        string index_id, JockeyClient jockey, JockeyEndpoint endpoint, IndexIdRule indexIds, CancellationToken ct)
     {
-        if (!Regex.IsMatch(index_id, limits.Value.IndexIdPattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
+        if (!indexIds.IsValid(index_id))
         {
-            return TypedResults.Problem($"'{index_id}' is not a valid index id.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid index id");
+            return TypedResults.Problem(IndexIdRule.Refusal(index_id), statusCode: StatusCodes.Status400BadRequest, title: "Invalid index id");
         }
         var listed = await jockey.GetOptionalJsonAsync($"indexes/{index_id}/videos", ct) as JsonArray;
         IReadOnlyList<VideoSummary> videos = listed?

@@ -17,6 +17,7 @@ public static class EventLogExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<RunRegistry>());
         builder.Services.AddSingleton<OperationRunner>();
         builder.Services.AddSingleton<OperationNarration>();
+        builder.Services.AddSingleton<IndexIdRule>();
         builder.Services.AddSingleton<ProcessingService>();
         return builder;
     }

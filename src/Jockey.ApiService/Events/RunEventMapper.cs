@@ -190,8 +190,20 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     };
 
     private Clip? ToClip(JsonElement clip) => clip.Str("video_id") is { } videoId
-        ? new Clip(videoId, clip.Str("video_title") ?? clip.Str("title"), clip.Num("start") ?? 0, clip.Num("end") ?? 0, clip.Num("score"), rewriteUrl(clip.Str("thumbnail_url")))
+        ? new Clip(videoId, clip.Str("video_title") ?? clip.Str("title"), clip.Num("start") ?? 0, clip.Num("end") ?? 0, clip.Num("score"),
+            BrowserUrl(clip.Str("thumbnail_url")), BrowserUrl(clip.Str("video_url")))
         : null;
+
+    /// <summary>
+    /// A URL the browser may follow: the agent's files rewritten to the API's proxy, other http(s) URLs as they are.
+    /// Anything else (a path inside the agent's container, another scheme) would point the browser at nothing useful.
+    /// </summary>
+    private string? BrowserUrl(string? url) => rewriteUrl(url) switch
+    {
+        { } proxied when proxied.StartsWith("/api/", StringComparison.Ordinal) => proxied,
+        { } absolute when Uri.TryCreate(absolute, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" => absolute,
+        _ => null,
+    };
 
     private void FlushReflect(bool final, List<RunOutput> output)
     {

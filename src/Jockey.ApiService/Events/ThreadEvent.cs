@@ -38,7 +38,12 @@ public static class EventNames
 
 public sealed record StatusData(string? Node, string? Tool, string? Query);
 
-public sealed record Clip(string VideoId, string? Title, double Start, double End, double? Score, string? ThumbnailUrl);
+/// <summary>
+/// One search hit: the segment <see cref="Start"/>–<see cref="End"/> (seconds) of a source video. <see cref="ThumbnailUrl"/>
+/// and <see cref="VideoUrl"/> are browser-usable: the agent's files go through <c>/api/jockey/files/…</c> (Range works, so
+/// a player can seek to the segment), other http(s) URLs (a CDN) pass unchanged, anything else is null.
+/// </summary>
+public sealed record Clip(string VideoId, string? Title, double Start, double End, double? Score, string? ThumbnailUrl, string? VideoUrl);
 
 public sealed record SearchResultsData(string? Query, IReadOnlyList<Clip> Clips);
 

@@ -6,12 +6,13 @@ using Microsoft.Extensions.Options;
 
 namespace Jockey.ApiService.Hosting;
 
-/// <summary>What every request goes through: size limit, ProblemDetails for every error, CORS; and the run budget.</summary>
+/// <summary>What every request goes through: the client's real address, size limit, ProblemDetails for every error, CORS; and the run budget.</summary>
 public static class HttpHardeningExtensions
 {
     public static IHostApplicationBuilder AddHttpHardening(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateDataAnnotations().ValidateOnStart();
+        builder.AddClientAddress();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -27,6 +28,7 @@ public static class HttpHardeningExtensions
             };
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
         // Binding failures (bad JSON, too large) throw, so the handler above can explain them instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
@@ -43,6 +45,7 @@ public static class HttpHardeningExtensions
 
     public static WebApplication UseHttpHardening(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
@@ -64,6 +67,28 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         {
             HttpContext = context,
             ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = detail },
+            Exception = exception,
+        });
+    }
+}
+
+/// <summary>Redis down is a 503 that says so, not a 500: the request can simply be tried again once it is back.</summary>
+internal sealed class RedisUnavailableExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is not (StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException)) return false;
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The event store is unavailable.",
+                Detail = "The event store (Redis) is not reachable right now; try again in a moment. If it persists, check that Redis runs and ConnectionStrings:redis points at it.",
+            },
             Exception = exception,
         });
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
@@ -14,10 +13,8 @@ namespace Jockey.ApiService.Jockey;
 /// The LangGraph HTTP API as Jockey serves it. Every failure surfaces as a <see cref="JockeyException"/> whose
 /// message names the server, so a failed run tells the user what to fix.
 /// </summary>
-public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions> options, JockeyEndpoint endpoint, ILogger<JockeyClient> logger)
+public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions> options, JockeyEndpoint endpoint, AssistantIdCache assistants, ILogger<JockeyClient> logger)
 {
-    // Typed clients are transient; the assistant a server has does not change while it runs.
-    private static readonly ConcurrentDictionary<string, string> s_assistantIds = new();
     private readonly JockeyOptions _options = options.Value;
 
     public string ServerName => endpoint.DisplayUrl;
@@ -27,7 +24,8 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     {
         try
         {
-            using var response = await http.GetAsync("ok", ct);
+            using var request = Request(HttpMethod.Get, "ok");
+            using var response = await http.SendAsync(request, ct);
             return response.IsSuccessStatusCode ? null : $"Jockey server at {ServerName} answered {(int)response.StatusCode} to GET /ok.";
         }
         catch (HttpRequestException ex)
@@ -40,20 +38,16 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         }
     }
 
-    /// <summary>The configured assistant, else the first one found for the graph (cached), else the graph name itself.</summary>
+    /// <summary>The configured assistant, else the first one found for the graph, else the graph name itself; found once, then cached.</summary>
     public async Task<string> GetAssistantIdAsync(CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(_options.AssistantId)) return _options.AssistantId;
-        if (s_assistantIds.TryGetValue(ServerName, out var cached)) return cached;
+        if (assistants.Id is { } cached) return cached;
 
         var found = await SendJsonAsync<JsonArray>(HttpMethod.Post, "assistants/search", new { graph_id = _options.GraphId, limit = 1 }, ct);
         var id = found?.FirstOrDefault()?["assistant_id"]?.GetValue<string>();
-        if (id is null)
-        {
-            LogNoAssistant(_options.GraphId);
-            return _options.GraphId;
-        }
-        return s_assistantIds[ServerName] = id;
+        if (id is null) LogNoAssistant(_options.GraphId);
+        return assistants.Id = id ?? _options.GraphId;
     }
 
     public async Task<string> CreateThreadAsync(CancellationToken ct)
@@ -135,7 +129,8 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            using var response = await http.GetAsync(path, timeout.Token);
+            using var request = Request(HttpMethod.Get, path);
+            using var response = await http.SendAsync(request, timeout.Token);
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>(timeout.Token) : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
@@ -149,7 +144,8 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     public async Task<HttpResponseMessage> GetFileAsync(string indexId, string file, string? range, CancellationToken ct)
     {
         var uri = new Uri(endpoint.FilesBaseUri, $"{Uri.EscapeDataString(indexId)}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        // The key is the LangGraph server's; a file server elsewhere (Jockey:FilesUrl) never sees it.
+        using var request = endpoint.FilesBaseUri == _options.GetBaseUri() ? Request(HttpMethod.Get, uri.ToString()) : new HttpRequestMessage(HttpMethod.Get, uri);
         if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
         try
         {
@@ -176,7 +172,8 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body, CancellationToken ct, bool streaming = false)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var request = Request(method, path);
+        request.Content = JsonContent.Create(body);
         if (streaming) request.Headers.Accept.ParseAdd("text/event-stream");
         HttpResponseMessage response;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -203,6 +200,14 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
             throw new JockeyException(
                 $"Jockey server at {ServerName} answered {(int)response.StatusCode} {response.ReasonPhrase} to {method} /{path}{(detail.Length > 0 ? ": " + detail : "")}");
         }
+    }
+
+    /// <summary>A request to the LangGraph server, with <c>x-api-key</c> when <c>Jockey:ApiKey</c> is set.</summary>
+    private HttpRequestMessage Request(HttpMethod method, string pathOrUri)
+    {
+        var request = new HttpRequestMessage(method, pathOrUri);
+        if (!string.IsNullOrWhiteSpace(_options.ApiKey)) request.Headers.Add("x-api-key", _options.ApiKey);
+        return request;
     }
 
     private static JockeyException Unreachable(HttpRequestException ex, string server) =>

@@ -16,6 +16,7 @@ public static class JockeyExtensions
     {
         builder.Services.AddOptions<JockeyOptions>().BindConfiguration("Jockey").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<JockeyEndpoint>();
+        builder.Services.AddSingleton<AssistantIdCache>();
 
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is exactly what is needed.
         builder.Services.AddHttpClient<JockeyClient>((services, http) =>
@@ -23,7 +24,6 @@ public static class JockeyExtensions
                 var options = services.GetRequiredService<IOptions<JockeyOptions>>().Value;
                 http.BaseAddress = options.GetBaseUri();
                 http.Timeout = Timeout.InfiniteTimeSpan;
-                if (!string.IsNullOrWhiteSpace(options.ApiKey)) http.DefaultRequestHeaders.Add("x-api-key", options.ApiKey);
             })
             .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
             {

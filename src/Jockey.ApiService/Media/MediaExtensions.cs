@@ -5,6 +5,7 @@ public static class MediaExtensions
     public static IHostApplicationBuilder AddMedia(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MediaOptions>().BindConfiguration("Media").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MediaContainer>();
         builder.Services.AddSingleton<MediaStore>();
         return builder;
     }

@@ -11,14 +11,13 @@ namespace Jockey.ApiService.Media;
 /// <summary>
 /// Rendered videos in Blob Storage at <c>media/{thread_id}/{operation_id}/{file}</c>, handed out as read-only SAS URLs.
 /// </summary>
-public sealed class MediaStore(BlobServiceClient blobs, JockeyClient jockey, JockeyEndpoint endpoint, IOptions<MediaOptions> options, TimeProvider time)
+public sealed class MediaStore(BlobServiceClient blobs, MediaContainer container, JockeyClient jockey, JockeyEndpoint endpoint, IOptions<MediaOptions> options, TimeProvider time)
 {
     private readonly MediaOptions _options = options.Value;
     private readonly SemaphoreSlim _delegationKeyGate = new(1, 1);
     private (UserDelegationKey Key, DateTimeOffset Until)? _delegationKey;
-    private bool _containerReady;
 
-    private BlobContainerClient Container => blobs.GetBlobContainerClient(_options.Container);
+    private BlobContainerClient Container => container.Client;
 
     /// <summary>Copies a file from the agent's file server into the blob, streaming (never the whole file in memory).</summary>
     public async Task<string> CopyFromAgentAsync(string threadId, string operationId, string indexId, string fileName, CancellationToken ct)
@@ -32,11 +31,7 @@ public sealed class MediaStore(BlobServiceClient blobs, JockeyClient jockey, Joc
         {
             throw new JockeyException($"The rendered video {fileName} could not be fetched from {endpoint.FilesDisplayUrl}/{indexId}/{fileName}: {(int)response.StatusCode} {response.ReasonPhrase}.");
         }
-        if (!_containerReady)
-        {
-            await Container.CreateIfNotExistsAsync(cancellationToken: ct);
-            _containerReady = true;
-        }
+        await container.EnsureExistsAsync(ct);
         await using var source = await response.Content.ReadAsStreamAsync(ct);
         var contentType = response.Content.Headers.ContentType?.MediaType ?? "video/mp4";
         await Container.GetBlobClient(path).UploadAsync(source, new BlobUploadOptions
@@ -77,6 +72,9 @@ public sealed class MediaStore(BlobServiceClient blobs, JockeyClient jockey, Joc
     }
 
     public BlobClient GetBlob(string path) => Container.GetBlobClient(path);
+
+    /// <summary>Completes once the container exists (created on first use; a failed creation is retried next time).</summary>
+    public Task EnsureContainerAsync(CancellationToken ct) => container.EnsureExistsAsync(ct);
 
     private async Task<UserDelegationKey> GetDelegationKeyAsync(DateTimeOffset neededUntil, CancellationToken ct)
     {

@@ -53,8 +53,8 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
     /// <summary>How many chunks reached at least one live socket so far.</summary>
     public async Task<int> CountDeliveredAsync(string operationId) => (int)await Db.StringBitCountAsync(RedisKeys.NarrationDelivered(operationId));
 
-    public void MarkDelivered(string operationId, int index) =>
-        Db.StringSetBit(RedisKeys.NarrationDelivered(operationId), index, true, CommandFlags.FireAndForget);
+    public Task MarkDeliveredAsync(string operationId, int index) =>
+        Db.StringSetBitAsync(RedisKeys.NarrationDelivered(operationId), index, true);
 
     /// <summary>The thread's latest narration if it started within <see cref="NarrationOptions.ReplayWindow"/>.</summary>
     public async Task<string?> ReplayableAsync(string threadId)

@@ -9,23 +9,21 @@ namespace Jockey.ApiService.Narration;
 /// <summary>
 /// One client on <c>/api/ws/audio/{thread_id}</c>. Three loops: the pump reads the thread's operations from Redis
 /// into a bounded queue, the sender is the only one writing to the socket, the receiver answers control frames.
-/// A client that stops reading fills only its own queue; the pump then waits, and past
-/// <see cref="NarrationOptions.SlowClientTimeout"/> the socket is closed with 1008.
+/// A client that stops reading fills only its own queue (<see cref="NarrationOptions.SocketBufferBytes"/>); the pump
+/// then waits, and past <see cref="NarrationOptions.SlowClientTimeout"/> the socket is closed with 1008.
 /// </summary>
 public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay relay, AudioListeners listeners, NarrationOptions options, ILogger logger)
 {
     private const int MaxControlFrameBytes = 4096;
     private const int ReadBatch = 64;
+    private const int MaxMarksInFlight = 64;
 
-    private readonly Channel<Outgoing> _queue = Channel.CreateBounded<Outgoing>(
-        new BoundedChannelOptions(Math.Max(4, options.SocketBufferBytes / options.MaxChunkBytes)) { SingleReader = true });
+    private readonly SendQueue _queue = new(options.SocketBufferBytes);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly HashSet<string> _pending = [];
     private readonly HashSet<string> _cancelled = [];
     private (WebSocketCloseStatus Status, string Reason)? _close;
-
-    private sealed record Outgoing(string? Text, ReadOnlyMemory<byte> Pcm, string? OperationId, int ChunkIndex);
 
     public async Task RunAsync(CancellationToken aborted)
     {
@@ -100,19 +98,19 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         }
     }
 
-    private static Outgoing ToOutgoing(string op, AudioEntry entry) => entry.Kind == AudioEntry.Chunk
-        ? new Outgoing(null, (byte[])entry.Data!, op, entry.ChunkIndex)
-        : new Outgoing(entry.Data.ToString(), default, op, -1);
+    private static OutgoingFrame ToOutgoing(string op, AudioEntry entry) => entry.Kind == AudioEntry.Chunk
+        ? new OutgoingFrame(null, (byte[])entry.Data!, op, entry.ChunkIndex)
+        : new OutgoingFrame(entry.Data.ToString(), default, op, -1);
 
     /// <summary>Queues a frame, waiting while the client catches up; false once it has been closed as too slow.</summary>
-    private async ValueTask<bool> OfferAsync(Outgoing frame)
+    private async ValueTask<bool> OfferAsync(OutgoingFrame frame)
     {
-        if (_queue.Writer.TryWrite(frame)) return true;
+        if (_queue.TryWrite(frame)) return true;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(options.SlowClientTimeout);
         try
         {
-            await _queue.Writer.WriteAsync(frame, timeout.Token);
+            await _queue.WriteAsync(frame, timeout.Token);
             return true;
         }
         catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
@@ -126,7 +124,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
     }
 
     /// <summary>Control replies never wait: a client that is not reading has no use for a pong.</summary>
-    private void Enqueue(string text) => _queue.Writer.TryWrite(new Outgoing(text, default, null, -1));
+    private void Enqueue(string text) => _queue.TryWrite(new OutgoingFrame(text, default, null, -1));
 
     private void RequestClose(WebSocketCloseStatus status, string reason)
     {
@@ -135,7 +133,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
             if (_close is not null) return;
             _close = (status, reason);
         }
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         // A client stuck mid-frame gets this long to take the close frame; then the connection is dropped.
         _stop.CancelAfter(options.SlowClientTimeout);
     }
@@ -145,21 +143,29 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         lock (_cancelled) return _cancelled.Contains(op);
     }
 
+    /// <summary>
+    /// The only writer to the socket. Each chunk sent is recorded as delivered (<c>chunks_streamed</c>); those records
+    /// are written before the operation's next status frame goes out, so a client holding <c>completed</c> knows
+    /// every chunk it got is counted.
+    /// </summary>
     private async Task SendLoopAsync()
     {
+        var marks = new List<Task>();
         try
         {
-            await foreach (var frame in _queue.Reader.ReadAllAsync(_stop.Token))
+            await foreach (var frame in _queue.ReadAllAsync(_stop.Token))
             {
                 if (_close is not null) break;
                 if (frame.Text is null && IsCancelled(frame.OperationId!)) continue;
                 if (frame.Text is { } text)
                 {
+                    if (frame.OperationId is not null) await AwaitMarksAsync(marks);
                     await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, _stop.Token);
                     continue;
                 }
                 await socket.SendAsync(frame.Pcm, WebSocketMessageType.Binary, true, _stop.Token);
-                relay.MarkDelivered(frame.OperationId!, frame.ChunkIndex);
+                marks.Add(relay.MarkDeliveredAsync(frame.OperationId!, frame.ChunkIndex));
+                if (marks.Count >= MaxMarksInFlight) await AwaitMarksAsync(marks);
             }
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -171,6 +177,20 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         {
             socket.Abort();
         }
+    }
+
+    /// <summary>Delivery records are bookkeeping: losing Redis loses a count, never the audio.</summary>
+    private async Task AwaitMarksAsync(List<Task> marks)
+    {
+        try
+        {
+            await Task.WhenAll(marks);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Narration socket on thread {ThreadId} could not record delivered chunks", threadId);
+        }
+        marks.Clear();
     }
 
     private async Task ReceiveLoopAsync()

@@ -41,7 +41,7 @@ public static class NarrationApi
         try
         {
             var refusal = !ThreadStore.IsWellFormedId(threadId) ? "not a valid thread id; call POST /api/process/init for one"
-                : await services.GetRequiredService<ThreadStore>().GetAsync(threadId) is null ? $"unknown thread '{threadId}': it does not exist or has expired; call POST /api/process/init"
+                : await services.GetRequiredService<ThreadStore>().GetAsync(threadId) is null ? UnknownThread.Message(threadId)
                 : !options.Enabled ? "narration is turned off on this server (Narration:Enabled)"
                 : null;
             if (refusal is not null)

@@ -96,4 +96,7 @@ public sealed class OpenAiSpeechOptions
     public double Speed { get; set; } = 1.0;
 
     public string? ApiKey { get; set; }
+
+    /// <summary>How long the speech server may take to start answering; the audio itself then streams for as long as it lasts.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -18,15 +18,20 @@ namespace Jockey.ApiService.Narration;
 /// </summary>
 public sealed class NarrationStorage(MediaStore media, IOptions<NarrationOptions> options)
 {
-    private Task? _containerReady;
-
     public static string BlobName(string threadId, string operationId, string format) => $"{threadId}/{operationId}/narration.{format}";
 
     public async Task<StoredNarration> BeginAsync(string threadId, string operationId, AudioFormat format, CancellationToken ct)
     {
         var o = options.Value;
         var blob = media.GetBlob(BlobName(threadId, operationId, o.StoredFormat));
-        await (_containerReady ??= blob.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
+        try
+        {
+            await media.EnsureContainerAsync(ct);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw StorageFailure(ex);
+        }
 
         var start = new ProcessStartInfo(o.FfmpegPath)
         {
@@ -63,6 +68,9 @@ public sealed class NarrationStorage(MediaStore media, IOptions<NarrationOptions
             : ["-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-compression_level", "5", "-f", "ogg", "pipe:1"];
         return [.. input, .. output];
     }
+
+    internal static NarrationStorageException StorageFailure(RequestFailedException ex) => new("storage_failed",
+        $"Storing the narration in Blob Storage failed ({ex.Status} {ex.ErrorCode}) — check ConnectionStrings:blobs and that the storage account is reachable.", ex);
 
     /// <summary>The same read-only SAS URLs videos get (Media:SasExpiry).</summary>
     internal Task<Uri> ReadUrlAsync(BlobClient blob, CancellationToken ct) => media.CreateReadUrlAsync(blob, ct);
@@ -118,22 +126,19 @@ public sealed class StoredNarration : IAsyncDisposable
         }
         catch (RequestFailedException ex)
         {
-            throw UploadFailure(ex);
+            throw NarrationStorage.StorageFailure(ex);
         }
         return await _storage.ReadUrlAsync(_blob, ct);
     }
 
     private async Task<NarrationStorageException> FailureAsync(Exception? inner)
     {
-        if (_upload is { IsFaulted: true, Exception.InnerException: RequestFailedException failed }) return UploadFailure(failed);
+        if (_upload is { IsFaulted: true, Exception.InnerException: RequestFailedException failed }) return NarrationStorage.StorageFailure(failed);
         await ((Task)_stderr).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var message = _stderr.IsCompletedSuccessfully ? _stderr.Result.Trim() : inner?.Message ?? "";
         return new NarrationStorageException("encoding_failed",
             $"ffmpeg could not compress the narration ({message}) — run ./scripts/dev.sh to install an ffmpeg with libopus and libmp3lame.", inner);
     }
-
-    private static NarrationStorageException UploadFailure(RequestFailedException ex) => new("storage_failed",
-        $"Storing the narration in Blob Storage failed ({ex.Status} {ex.ErrorCode}) — check ConnectionStrings:blobs and that the storage account is reachable.", ex);
 
     private void Stop()
     {

@@ -18,14 +18,8 @@ public sealed record NarrationResult(
     bool StreamingEnabled,
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
-    TimeSpan AudioDuration,
-    TimeSpan? FirstChunkAfter,
-    TimeSpan? SynthesisTime,
     string? ErrorCode = null,
-    string? Error = null)
-{
-    public bool Succeeded => Error is null;
-}
+    string? Error = null);
 
 /// <summary>Speaks a request's narration to the thread's audio sockets and stores it; never throws for a failed narration.</summary>
 public interface INarrator
@@ -49,7 +43,6 @@ public sealed class Narrator(
         var run = new Run(startedAt);
         try
         {
-            if (!options.Value.Enabled) return Fail(run, "disabled", "Narration is turned off (Narration:Enabled is false).");
             run.Script = await writer.WriteAsync(text, ct);
             if (run.Script.Length == 0) return await FailAsync(threadId, operationId, run, "nothing_to_say", "The request has no words to narrate.");
 
@@ -74,14 +67,14 @@ public sealed class Narrator(
             }
             if (filled > 0) await EmitAsync(buffer[..filled]);
             await Task.WhenAll(publishing);
-            run.SynthesisTime = clock.Elapsed;
+            var synthesisTime = clock.Elapsed;
 
             run.AudioUrl = (await stored.CompleteAsync(ct)).ToString();
             await relay.FinishAsync(threadId, operationId, AudioEntry.Completed, AudioFrames.Completed(operationId, run.Chunks, run.Bytes, run.AudioUrl));
             var duration = audio.Format.Duration(run.Bytes);
             logger.LogInformation(
                 "Narration {OperationId}: {AudioSeconds:0.00} s of audio synthesized in {SynthesisSeconds:0.000} s ({Speed:0.0}x real time), first chunk after {FirstChunkMs:0} ms, stored at {Elapsed:0} ms",
-                operationId, duration.TotalSeconds, run.SynthesisTime.Value.TotalSeconds, duration / run.SynthesisTime.Value, run.FirstChunkAfter?.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
+                operationId, duration.TotalSeconds, synthesisTime.TotalSeconds, duration / synthesisTime, run.FirstChunkAfter?.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
             return Result(run, await relay.CountDeliveredAsync(operationId));
 
             async Task EmitAsync(byte[] chunk)
@@ -119,7 +112,7 @@ public sealed class Narrator(
         {
             return await FailAsync(threadId, operationId, run, "storage_failed", $"The stored narration's link could not be signed ({ex.Status} {ex.ErrorCode}) — check the API's access to the storage account.");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // The run must go on whatever narration does; this is a bug to fix, so it is logged in full.
             logger.LogError(ex, "Narration {OperationId} failed unexpectedly", operationId);
@@ -145,7 +138,7 @@ public sealed class Narrator(
             await relay.FinishAsync(threadId, operationId, AudioEntry.Failed, AudioFrames.Error(code, message, operationId));
             if (run.Chunks > 0) streamed = await relay.CountDeliveredAsync(operationId);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Narration {OperationId} could not report its failure to listeners", operationId);
         }
@@ -158,9 +151,8 @@ public sealed class Narrator(
         return Result(run, streamed) with { AudioUrl = null, ErrorCode = code, Error = message };
     }
 
-    private NarrationResult Result(Run run, int streamed) => new(
-        run.Script, run.AudioUrl, run.Chunks, run.Bytes, streamed, run.Streaming, run.StartedAt, time.GetUtcNow(),
-        run.Format?.Duration(run.Bytes) ?? TimeSpan.Zero, run.FirstChunkAfter, run.SynthesisTime);
+    private NarrationResult Result(Run run, int streamed) =>
+        new(run.Script, run.AudioUrl, run.Chunks, run.Bytes, streamed, run.Streaming, run.StartedAt, time.GetUtcNow());
 
     /// <summary>What a narration has done so far, so a failure still reports it.</summary>
     private sealed class Run(DateTimeOffset startedAt)
@@ -173,6 +165,5 @@ public sealed class Narrator(
         public int Chunks { get; set; }
         public long Bytes { get; set; }
         public TimeSpan? FirstChunkAfter { get; set; }
-        public TimeSpan? SynthesisTime { get; set; }
     }
 }

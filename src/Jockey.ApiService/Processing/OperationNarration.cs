@@ -1,16 +1,39 @@
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Narration;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Processing;
 
 /// <summary>Narrates an operation's request and records the outcome: the operation's narration fields and the <c>narration</c> event.</summary>
-public sealed partial class OperationNarration(INarrator narrator, OperationStore operations, ThreadEventLog log, ILogger<OperationNarration> logger)
+public sealed partial class OperationNarration(
+    INarrator narrator,
+    AudioRelay relay,
+    OperationStore operations,
+    ThreadEventLog log,
+    IOptions<NarrationOptions> options,
+    ILogger<OperationNarration> logger)
 {
-    /// <summary>The operation with its narration filled in; never throws, so the run waiting on it always ends.</summary>
+    /// <summary>
+    /// The operation with its narration filled in. Never throws, so the run waiting on it always ends: a narration
+    /// that fails (or breaks unexpectedly) is recorded as failed. With narration turned off the operation comes back
+    /// unchanged and nothing is recorded.
+    /// </summary>
     public async Task<Operation> NarrateAsync(Operation operation)
     {
-        var result = await narrator.NarrateAsync(operation.ThreadId, operation.OperationId, operation.Response.OriginalText, CancellationToken.None);
+        if (!options.Value.Enabled) return operation;
+        NarrationResult result;
+        try
+        {
+            result = await narrator.NarrateAsync(operation.ThreadId, operation.OperationId, operation.Response.OriginalText, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The narrator turns its failures into results; this guards the run against one that slips through (a bug).
+            LogNarratorThrew(ex, operation.OperationId);
+            result = new NarrationResult("", null, 0, 0, 0, false, operation.Timeline.StartTime, operation.Timeline.StartTime,
+                "narration_failed", $"Narration failed unexpectedly: {ex.Message}");
+        }
         var narrated = operation.WithNarration(result);
         try
         {
@@ -20,15 +43,30 @@ public sealed partial class OperationNarration(INarrator narrator, OperationStor
             await log.AppendAsync(operation.ThreadId, operation.OperationId, ev, CancellationToken.None);
             await operations.UpdateAsync(narrated);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogNotRecorded(ex, operation.OperationId);
         }
         return narrated;
     }
 
+    /// <summary>
+    /// The operation with <c>stats.chunks_streamed</c> brought up to date: sockets may still be delivering the last
+    /// chunks when the narration is stored, and late joiners count too. The count never goes down (the delivery
+    /// record expires after <c>Narration:Retention</c>).
+    /// </summary>
+    public async Task<Operation> WithCurrentDeliveryAsync(Operation operation)
+    {
+        if (operation.Stats.ChunkCount == 0 || operation.Stats.ChunksStreamed == operation.Stats.ChunkCount) return operation;
+        var delivered = await relay.CountDeliveredAsync(operation.OperationId);
+        return delivered > operation.Stats.ChunksStreamed ? operation with { Stats = operation.Stats with { ChunksStreamed = delivered } } : operation;
+    }
+
     [LoggerMessage(LogLevel.Warning, "Narration of {OperationId} could not be recorded in Redis")]
     private partial void LogNotRecorded(Exception ex, string operationId);
+
+    [LoggerMessage(LogLevel.Error, "Narration of {OperationId} threw instead of reporting its failure")]
+    private partial void LogNarratorThrew(Exception ex, string operationId);
 }
 
 /// <summary>Data of the <c>narration</c> event; <see cref="Error"/> only when the narration failed.</summary>

@@ -9,7 +9,7 @@ namespace Jockey.ApiService.Processing;
 
 public abstract record StartResult
 {
-    public sealed record Started(Operation Operation) : StartResult;
+    public sealed record Started : StartResult;
     public sealed record UnknownThread : StartResult;
     public sealed record Busy(string ActiveOperationId) : StartResult;
 }
@@ -43,7 +43,7 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         var result = (string)(await Db.ScriptEvaluateAsync(StartScript, keys, args))!;
         return result switch
         {
-            "!started" => new StartResult.Started(operation),
+            "!started" => new StartResult.Started(),
             "!unknown" => new StartResult.UnknownThread(),
             _ => new StartResult.Busy(result),
         };

@@ -43,11 +43,8 @@ public sealed class ProcessRateLimiter : IDisposable
         return TypedResults.Problem(Describe(wait), statusCode: StatusCodes.Status429TooManyRequests, title: "Too many runs");
     }
 
-    /// <summary>The caller's address; behind the Container Apps ingress or the dev proxy that is the first X-Forwarded-For entry.</summary>
-    private static string ClientKey(HttpContext context) =>
-        context.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim() is { Length: > 0 } forwarded
-            ? forwarded
-            : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The caller's address, as the forwarded-headers middleware left it: trusted proxies peeled off, nothing the client wrote.</summary>
+    internal static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     public void Dispose() => _limiter.Dispose();
 }

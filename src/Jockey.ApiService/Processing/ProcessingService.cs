@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Jockey;
@@ -26,12 +25,11 @@ public sealed class ProcessingService(
     OperationRunner runner,
     OperationNarration narration,
     ThreadNotifier notifier,
+    IndexIdRule indexIds,
     IOptions<LimitsOptions> limits,
     IOptions<JockeyOptions> jockey,
     TimeProvider time)
 {
-    private readonly Regex _indexPattern = new(limits.Value.IndexIdPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
     public IDictionary<string, string[]> Validate(ProcessRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -39,7 +37,7 @@ public sealed class ProcessingService(
         if (string.IsNullOrWhiteSpace(request.Text)) errors["text"] = ["Text is required: say what video you want."];
         else if (request.Text.Length > max) errors["text"] = [$"Text is {request.Text.Length} characters; the limit is {max} (Limits:MaxTextLength)."];
         if (string.IsNullOrWhiteSpace(request.ThreadId)) errors["thread_id"] = ["thread_id is required: call POST /api/process/init first."];
-        if (request.IndexId is { } index && !_indexPattern.IsMatch(index)) errors["index_id"] = [$"index_id '{Shorten(index)}' is not a valid index id (letters, digits, '-' and '_', at most 64)."];
+        if (request.IndexId is { } index && !indexIds.IsValid(index)) errors["index_id"] = [IndexIdRule.Refusal(index)];
         return errors;
     }
 
@@ -55,7 +53,7 @@ public sealed class ProcessingService(
         switch (await operations.StartAsync(operation, jockey.Value.RunLease))
         {
             case StartResult.UnknownThread:
-                return new ProcessOutcome.NotFound($"Thread '{Shorten(request.ThreadId!)}' does not exist or has expired; call POST /api/process/init for a new one.");
+                return new ProcessOutcome.NotFound(UnknownThread.Message(request.ThreadId!));
             case StartResult.Busy busy:
                 return new ProcessOutcome.Conflict($"Thread already has a run in progress: operation {busy.ActiveOperationId}. Wait for it or cancel it first.", busy.ActiveOperationId);
         }
@@ -72,10 +70,12 @@ public sealed class ProcessingService(
     /// a scale-in): it is ended as failed here, so nobody waits for it forever.
     /// </summary>
     public async Task<Operation?> GetAsync(string operationId) =>
-        await operations.GetAsync(operationId) is { } operation ? await SettleOrphanAsync(operation) : null;
+        await operations.GetAsync(operationId) is { } operation ? await CurrentAsync(operation) : null;
 
     public async Task<IReadOnlyList<Operation>> ListAsync(string threadId) =>
-        await Task.WhenAll((await operations.ListAsync(threadId)).Select(SettleOrphanAsync));
+        await Task.WhenAll((await operations.ListAsync(threadId)).Select(CurrentAsync));
+
+    private async Task<Operation> CurrentAsync(Operation operation) => await narration.WithCurrentDeliveryAsync(await SettleOrphanAsync(operation));
 
     private async Task<Operation> SettleOrphanAsync(Operation operation)
     {
@@ -94,6 +94,4 @@ public sealed class ProcessingService(
         if (operation.Status != OperationStatus.Processing) return operation;
         return await runner.CancelAsync(operation) ?? await operations.GetAsync(operationId);
     }
-
-    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

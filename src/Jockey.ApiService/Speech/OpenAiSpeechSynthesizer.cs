@@ -9,8 +9,11 @@ namespace Jockey.ApiService.Speech;
 /// An OpenAI-compatible <c>POST /v1/audio/speech</c> with <c>response_format: "pcm"</c> (raw s16le mono, 24 kHz) under the configured API base (…/v1),
 /// read from the response body as it arrives.
 /// </summary>
-public sealed class OpenAiSpeechSynthesizer(HttpClient http, IOptions<NarrationOptions> options) : ISpeechSynthesizer
+public sealed class OpenAiSpeechSynthesizer(IHttpClientFactory clients, IOptions<NarrationOptions> options) : ISpeechSynthesizer
 {
+    /// <summary>The named HttpClient (see <see cref="NarrationExtensions.AddNarration"/>): no retries, a deadline for the headers only.</summary>
+    public const string HttpClientName = "openai-speech";
+
     /// <summary>The rate OpenAI's <c>pcm</c> format is defined to have.</summary>
     public const int SampleRate = 24000;
 
@@ -26,11 +29,16 @@ public sealed class OpenAiSpeechSynthesizer(HttpClient http, IOptions<NarrationO
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (HttpRequestException ex)
         {
             throw new SpeechException("engine_not_found", $"The speech server at {o.Endpoint} is not reachable ({ex.Message}) — check Narration:OpenAi:Endpoint.", ex);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new SpeechException("synthesis_failed",
+                $"The speech server at {o.Endpoint} did not start answering within {o.Timeout.TotalSeconds:0.#} s (Narration:OpenAi:Timeout) — check the server, or raise the limit.", ex);
         }
         if (!response.IsSuccessStatusCode)
         {

@@ -15,7 +15,7 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
 {
     public async Task Subscribe(string threadId, long afterSeq)
     {
-        if (await threads.GetAsync(threadId) is null) throw new HubException($"Thread '{threadId}' does not exist or has expired; call POST /api/process/init for a new one.");
+        if (await threads.GetAsync(threadId) is null) throw new HubException(UnknownThread.Message(threadId));
         await Groups.AddToGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
         await foreach (var stored in log.ReadAfterAsync(threadId, Math.Max(0, afterSeq), Context.ConnectionAborted))
         {

@@ -4,6 +4,7 @@ using Jockey.ApiService.Events;
 using Jockey.ApiService.Threads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
 
@@ -18,7 +19,7 @@ public static partial class StreamApi
 
     private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
         HttpContext context, string? thread_id, string? last_event_id, ThreadStore threads, ThreadEventLog log, LiveFeed feed,
-        IOptions<EventLogOptions> options, ILoggerFactory loggers)
+        RedisConnectionWatch redis, IOptions<EventLogOptions> options, ILoggerFactory loggers)
     {
         if (string.IsNullOrWhiteSpace(thread_id))
         {
@@ -30,19 +31,22 @@ public static partial class StreamApi
         {
             return TypedResults.Problem($"Last-Event-ID '{resumeFrom}' is not an event id; send the id: of the last event received.", statusCode: StatusCodes.Status400BadRequest, title: "Bad Last-Event-ID");
         }
-        if (await threads.GetAsync(thread_id) is null) return ThreadsApi.UnknownThread(thread_id);
+        if (await threads.GetAsync(thread_id) is null) return ThreadsApi.UnknownThreadProblem(thread_id);
 
         // Proxies (nginx, Container Apps) must not hold events back.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(WithErrorEvent(EventsAsync(thread_id, afterSeq, log, feed, options.Value.PingInterval, context.RequestAborted), thread_id, loggers.CreateLogger(typeof(StreamApi))));
+        var events = EventsAsync(thread_id, afterSeq, log, feed, redis.Broken, options.Value.PingInterval, context.RequestAborted);
+        return TypedResults.ServerSentEvents(WithErrorEvent(events, thread_id, loggers.CreateLogger(typeof(StreamApi))));
     }
 
     /// <summary>
     /// Replay, then live, with neither gap nor duplicate: the live watch starts before the log is read, so an event
-    /// appended meanwhile is in the watch, the log, or both — and seq filters the overlap.
+    /// appended meanwhile is in the watch, the log, or both — and seq filters the overlap. A broken Redis connection
+    /// (<paramref name="redisBroken"/>) ends the stream with an error, so the client resumes from the log.
     /// </summary>
     private static async IAsyncEnumerable<SseItem<string>> EventsAsync(
-        string threadId, long afterSeq, ThreadEventLog log, LiveFeed feed, TimeSpan pingInterval, [EnumeratorCancellation] CancellationToken ct)
+        string threadId, long afterSeq, ThreadEventLog log, LiveFeed feed, CancellationToken redisBroken, TimeSpan pingInterval,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         using var watch = feed.Watch(threadId);
         var last = afterSeq;
@@ -54,7 +58,7 @@ public static partial class StreamApi
         while (!ct.IsCancellationRequested)
         {
             StoredEvent? next = null;
-            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct, redisBroken))
             {
                 idle.CancelAfter(pingInterval);
                 try
@@ -64,6 +68,11 @@ public static partial class StreamApi
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                 }
+            }
+            if (redisBroken.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None,
+                    "The connection to Redis broke; live events may have been lost.", null, CommandStatus.Unknown);
             }
             if (next is null)
             {

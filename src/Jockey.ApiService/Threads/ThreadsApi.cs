@@ -16,14 +16,13 @@ public static class ThreadsApi
 
     private static async Task<Results<Ok<ThreadResponse>, ProblemHttpResult>> GetAsync(string thread_id, ThreadStore threads, ProcessingService processing)
     {
-        if (await threads.GetAsync(thread_id) is not { } thread) return UnknownThread(thread_id);
+        // Operations first: settling an orphaned one appends its failed event, which last_seq must include.
         var operations = await processing.ListAsync(thread_id);
+        if (await threads.GetAsync(thread_id) is not { } thread) return UnknownThreadProblem(thread_id);
         var active = await threads.GetActiveOperationAsync(thread_id);
-        var lastSeq = (await threads.GetAsync(thread_id))?.LastSeq ?? thread.LastSeq;
-        return TypedResults.Ok(new ThreadResponse(thread.ThreadId, thread.CreatedAt, active, lastSeq, operations));
+        return TypedResults.Ok(new ThreadResponse(thread.ThreadId, thread.CreatedAt, active, thread.LastSeq, operations));
     }
 
-    public static ProblemHttpResult UnknownThread(string threadId) =>
-        TypedResults.Problem($"Thread '{threadId}' does not exist or has expired; call POST /api/process/init for a new one.",
-            statusCode: StatusCodes.Status404NotFound, title: "Unknown thread");
+    public static ProblemHttpResult UnknownThreadProblem(string threadId) =>
+        TypedResults.Problem(UnknownThread.Message(threadId), statusCode: StatusCodes.Status404NotFound, title: "Unknown thread");
 }

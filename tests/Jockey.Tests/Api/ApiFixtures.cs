@@ -11,8 +11,12 @@ namespace Jockey.Tests.Api;
 public class ApiAppFixture : IAsyncLifetime
 {
     public const string WebOrigin = "http://web.example:5173";
+    public const string JockeyApiKey = "lgk-test-0123456789";
 
     public FakeJockeyServer Jockey { get; private set; } = null!;
+
+    /// <summary>Where the API exports its traces.</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
 
     public TestingApp App { get; private set; } = null!;
 
@@ -22,17 +26,26 @@ public class ApiAppFixture : IAsyncLifetime
 
     protected virtual void Configure(TestingOptions options)
     {
-        // Short enough for the hang scenario to fail quickly, long enough for every scripted pause.
+        // Short, so the silent (hang) scenario fails quickly; runs that must stay open use the busy scenario, whose
+        // heartbeats keep them alive however long a test takes.
         options.Environment("apiservice", "Jockey__IdleTimeout", "00:00:04");
+        // The longest allowed: reflect chunks then go out by size or at the end of the message, never by the clock.
+        options.Environment("apiservice", "Jockey__ReflectChunkInterval", "00:00:10");
+        options.Environment("apiservice", "Jockey__ApiKey", JockeyApiKey);
         options.Environment("apiservice", "Limits__ProcessPermits", "1000");
         options.Environment("apiservice", "EventLog__PingInterval", "00:00:01");
         options.Environment("apiservice", "Limits__CorsOrigins__0", WebOrigin);
+        options.Environment("apiservice", "OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.BaseAddress.ToString().TrimEnd('/'));
+        options.Environment("apiservice", "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        options.Environment("apiservice", "OTEL_BSP_SCHEDULE_DELAY", "200");
     }
 
     public async ValueTask InitializeAsync()
     {
-        var ct = new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = timeout.Token;
         Jockey = await FakeJockeyServer.StartAsync();
+        Telemetry = await OtlpReceiver.StartAsync();
         App = await DistributedApplicationTestingBuilder.StartAsync(options =>
         {
             options.ApiReplicas = Replicas;
@@ -49,6 +62,7 @@ public class ApiAppFixture : IAsyncLifetime
     {
         if (App is not null) await App.DisposeAsync();
         if (Jockey is not null) await Jockey.DisposeAsync();
+        if (Telemetry is not null) await Telemetry.DisposeAsync();
     }
 }
 
@@ -71,7 +85,8 @@ public static class ApiSteps
         return new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
     }
 
-    public static CancellationToken Timeout(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+    /// <summary>The test's overall deadline (disposed when the test ends).</summary>
+    public static CancellationToken Timeout(int seconds = 60) => TestDeadlines.Start(seconds);
 
     public static async Task<string> InitAsync(HttpClient api, CancellationToken ct)
     {
@@ -139,33 +154,50 @@ public static class ApiSteps
 
     public static long Seq(JsonElement ev) => ev.GetProperty("seq").GetInt64();
 
-    /// <summary>A hub connection that collects <c>update</c>s (deduplicated by seq, as clients must) after subscribing.</summary>
-    public static async Task<(HubConnection Hub, HubUpdates Updates)> SubscribeHubAsync(HttpClient api, string threadId, CancellationToken ct)
+    /// <summary>
+    /// What docs/api.md promises a hub client that subscribed before the run: every event once, in seq order — except
+    /// the <c>narration</c> event, which the narration appends while the run appends the rest, so it may reach the hub
+    /// before or after a neighbour.
+    /// </summary>
+    public static void AssertHubReceivedWhatSseDid(List<JsonElement> sse, List<JsonElement> hub)
+    {
+        Assert.Equal(sse.Select(Seq).Order(), hub.Select(Seq).Order());
+        Assert.Equal(sse.Select(e => e.GetRawText()).Order(), hub.Select(e => e.GetRawText()).Order());
+        Assert.Equal(sse.Where(e => Name(e) != "narration").Select(e => e.GetRawText()), hub.Where(e => Name(e) != "narration").Select(e => e.GetRawText()));
+    }
+
+    /// <summary>A hub connection that records every <c>update</c> as it arrives, subscribed to the thread after <paramref name="afterSeq"/>.</summary>
+    public static async Task<(HubConnection Hub, HubUpdates Updates)> SubscribeHubAsync(HttpClient api, string threadId, CancellationToken ct, long afterSeq = 0)
     {
         var hub = new HubConnectionBuilder().WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey")).Build();
         var updates = new HubUpdates();
         hub.On<JsonElement>("update", updates.Add);
         await hub.StartAsync(ct);
-        await hub.InvokeAsync("Subscribe", threadId, 0L, ct);
+        await hub.InvokeAsync("Subscribe", threadId, afterSeq, ct);
         return (hub, updates);
     }
 }
 
+/// <summary>
+/// The <c>update</c>s a hub client received, raw: in arrival order, repeats kept. docs/api.md allows a repeat only where
+/// <c>Subscribe</c>'s replay overlaps live events; the tests subscribe before a run (nothing to replay) or after it
+/// (nothing live), so what arrives must be every event once, in seq order.
+/// </summary>
 public sealed class HubUpdates
 {
-    private readonly SortedDictionary<long, JsonElement> _bySeq = [];
+    private readonly List<JsonElement> _received = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
     public void Add(JsonElement update)
     {
-        lock (_gate) _bySeq.TryAdd(update.GetProperty("seq").GetInt64(), update.Clone());
+        lock (_gate) _received.Add(update.Clone());
         _arrived.Release();
     }
 
     public List<JsonElement> Snapshot()
     {
-        lock (_gate) return [.. _bySeq.Values];
+        lock (_gate) return [.. _received];
     }
 
     public async Task<List<JsonElement>> WaitForAsync(Func<JsonElement, bool> last, CancellationToken ct)

@@ -100,17 +100,33 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "too large");
     }
 
+    /// <summary>
+    /// Escaped separators survive the server's path normalization into the route value, so only the path check stands
+    /// between them and the blob store or the agent's file server.
+    /// </summary>
     [Theory]
-    [InlineData("/api/media/a/%2E%2E/%2E%2E/etc/passwd")]
-    [InlineData("/api/media/..%2F..%2Fsecret")]
-    [InlineData("/api/media/thread/op/..%5C..%5Cwin.ini")]
-    [InlineData("/api/jockey/files/sample/..%2F..%2Fetc%2Fpasswd")]
-    public async Task Path_traversal_in_media_paths_is_refused(string path)
+    [InlineData("/api/media/..%2F..%2Fsecret/x/y", "..%2F..%2Fsecret/x/y")]
+    [InlineData("/api/media/thread/op/..%5C..%5Cwin.ini", "thread/op/..\\..\\win.ini")]
+    [InlineData("/api/media/thread/%2E%2E%2F%2E%2E%2Fetc/passwd", "thread/..%2F..%2Fetc/passwd")]
+    [InlineData("/api/jockey/files/sample/..%2F..%2Fetc%2Fpasswd", "sample/..%2F..%2Fetc%2Fpasswd")]
+    public async Task Path_traversal_that_reaches_a_media_route_is_a_400(string path, string echoed)
     {
         using var api = fixture.Api();
         using var response = await api.GetAsync(path, Timeout());
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{path} → {(int)response.StatusCode}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "is not a valid media path");
+        Assert.Equal("Invalid media path", problem.GetProperty("title").GetString());
+        Assert.Contains($"'{echoed}'", problem.GetProperty("detail").GetString());
+    }
+
+    /// <summary>Plain dot segments never reach a media route: they are resolved before routing, leaving a path with no endpoint.</summary>
+    [Theory]
+    [InlineData("/api/media/a/%2E%2E/%2E%2E/%2E%2E/etc/passwd")]
+    [InlineData("/api/jockey/files/%2E%2E/%2E%2E/%2E%2E/etc/passwd")]
+    public async Task Dot_segments_are_resolved_before_routing_and_find_no_endpoint(string path)
+    {
+        using var api = fixture.Api();
+        using var response = await api.GetAsync(path, Timeout());
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "There is no endpoint at /etc/passwd");
     }
 
     [Fact]
@@ -127,7 +143,11 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
         var config = await api.GetFromJsonAsync<JsonElement>("/api/config", Timeout());
         Assert.Equal("sample", config.GetProperty("default_index_id").GetString());
         Assert.Equal(4000, config.GetProperty("max_text_length").GetInt32());
-        Assert.True(config.GetProperty("features").GetProperty("narration").GetBoolean());
+        Assert.Equal(65536, config.GetProperty("max_body_bytes").GetInt64());
+        Assert.Equal((1000, 60.0), (config.GetProperty("rate_limit").GetProperty("permits").GetInt32(), config.GetProperty("rate_limit").GetProperty("window_seconds").GetDouble()));
+        // The fake answers at the agent's service-discovery address, as the local agent would; no Jockey:Url is set.
+        var features = config.GetProperty("features");
+        Assert.Equal((true, false, true), (features.GetProperty("narration").GetBoolean(), features.GetProperty("narration_llm").GetBoolean(), features.GetProperty("local_agent").GetBoolean()));
         Assert.Equal("sample", (await api.GetFromJsonAsync<JsonElement>("/api/config/index-id", Timeout())).GetProperty("index_id").GetString());
         var indexes = await api.GetFromJsonAsync<JsonElement>("/api/indexes", Timeout());
         Assert.Equal(("sample", 3), (indexes[0].GetProperty("index_id").GetString(), indexes[0].GetProperty("video_count").GetInt32()));

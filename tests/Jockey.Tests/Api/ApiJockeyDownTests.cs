@@ -6,15 +6,21 @@ using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>The configured Jockey server is not running; starting runs is limited to 3 a minute per client.</summary>
+/// <summary>
+/// The configured Jockey server is not running; starting runs is limited to 3 a minute per client; and the only
+/// trusted proxy is elsewhere, so the tests' own loopback connections count as clients, not as the web app's proxy.
+/// </summary>
 public sealed class JockeyDownFixture : ApiAppFixture
 {
     public Uri DeadUrl { get; } = DeadLoopbackUrl();
 
     protected override Uri JockeyUrl => DeadUrl;
 
-    protected override void Configure(TestingOptions options) =>
+    protected override void Configure(TestingOptions options)
+    {
         options.Environment("apiservice", "Limits__ProcessPermits", "3");
+        options.Environment("apiservice", "ForwardedHeaders__KnownProxies__0", "192.0.2.1");
+    }
 }
 
 public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixture<JockeyDownFixture>
@@ -46,6 +52,11 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is set");
+        // Claiming to be someone else does not buy a fresh budget: the caller is no trusted proxy.
+        using var spoofed = new HttpRequestMessage(HttpMethod.Post, "/api/process") { Content = JsonContent.Create(new { text = "a new me", thread_id = threadId }) };
+        spoofed.Headers.Add("X-Forwarded-For", "198.51.100.23");
+        using var stillLimited = await api.SendAsync(spoofed, ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillLimited.StatusCode);
         // The hub draws on the same budget.
         var (hub, _) = await SubscribeHubAsync(api, threadId, ct);
         await using var __ = hub;

@@ -12,7 +12,8 @@ public sealed class LocalAgentAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var ct = Timeout(180);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        var ct = timeout.Token;
         App = await DistributedApplicationTestingBuilder.StartAsync(options => options.Only("apiservice"), ct);
         await App.WaitForResourceHealthyAsync("apiservice", ct);
     }

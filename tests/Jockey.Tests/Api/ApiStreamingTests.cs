@@ -18,11 +18,14 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
 
+        var received = new List<string>();
         await foreach (var item in StreamAsync(api, threadId, null, ct))
         {
-            Assert.Equal("ping", item.EventType);
-            break;
+            received.Add(item.EventType);
+            if (received.Count == 2) break;
         }
+
+        Assert.Equal(["ping", "ping"], received);
     }
 
     [Fact]
@@ -36,7 +39,7 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         var states = new System.Collections.Concurrent.ConcurrentQueue<string>();
         hub.On<JsonElement>("operation", operation => states.Enqueue(operation.GetProperty("status").GetString()!));
 
-        var started = await hub.InvokeAsync<JsonElement>("Process", new { text = "hang: via the hub", thread_id = threadId }, ct);
+        var started = await hub.InvokeAsync<JsonElement>("Process", new { text = "busy: via the hub", thread_id = threadId }, ct);
         var operationId = started.GetProperty("operation_id").GetString()!;
         await updates.WaitForAsync(e => Name(e) == "planner", ct);
         var cancelled = await hub.InvokeAsync<JsonElement>("Cancel", operationId, ct);
@@ -68,7 +71,7 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
     }
 
     [Fact]
-    public async Task The_run_continues_the_trace_of_the_post_into_the_jockey_request()
+    public async Task The_run_continues_the_trace_of_the_post_into_the_jockey_request_and_the_blob_upload()
     {
         var ct = Timeout();
         using var api = fixture.Api();
@@ -80,8 +83,29 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         using var response = await api.SendAsync(request, ct);
         var operationId = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("operation_id").GetString()!;
-        await WaitForEndAsync(api, operationId, ct);
+        Assert.Equal("completed", (await WaitForEndAsync(api, operationId, ct)).GetProperty("status").GetString());
 
         Assert.StartsWith($"00-{traceId}-", fixture.Jockey.TraceParents[text]);
+        var run = await fixture.Telemetry.WaitForSpanAsync(s => s.Name == "jockey.run" && s.Attributes.GetValueOrDefault("operation.id") == operationId, ct);
+        var upload = await fixture.Telemetry.WaitForSpanAsync(s => s.Name == "blob.upload" && s.TraceId == run.TraceId, ct);
+        Assert.Equal(traceId.ToHexString(), run.TraceId);
+        Assert.Equal(threadId, run.Attributes["thread.id"]);
+        Assert.Equal($"media/{threadId}/{operationId}/{FakeJockeyServer.RenderedFile}", upload.Attributes["blob.path"]);
+    }
+
+    [Fact]
+    public async Task Hub_subscribe_after_a_seq_replays_only_the_later_events_in_order()
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var operationId = (await ProcessAsync(api, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var everything = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
+
+        var (hub, updates) = await SubscribeHubAsync(api, threadId, ct, afterSeq: 3);
+        await using var _ = hub;
+        var replayed = await updates.WaitForAsync(EndOf(operationId), ct);
+
+        Assert.Equal(everything.Skip(3).Select(e => e.GetRawText()), replayed.Select(e => e.GetRawText()));
     }
 }

@@ -15,13 +15,15 @@ namespace Jockey.Tests.Api;
 
 /// <summary>
 /// A stand-in Jockey (LangGraph API) server over real HTTP on 127.0.0.1: assistants, threads, streamed runs and
-/// cancel, plus the agent's file server. The user's text picks the scripted run (see <see cref="Scenario"/>).
+/// cancel, plus the agent's file server. The user's text picks the scripted run (see <see cref="Scenario"/>). It has
+/// one assistant, for the graph <c>jockey</c>; a search for any other graph finds none.
 /// </summary>
 public sealed class FakeJockeyServer : IAsyncDisposable
 {
     public const string IndexId = "sample";
     public const string RenderedFile = "sunrise_3f2a9c.mp4";
     public const string ReflectText = "Here is your sunrise video: three clips, golden light, about nine seconds in all.";
+    public const string AssistantId = "0c5b3aef-e0a6-57a4-9f29-29466c9b8f8c";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _runs = new();
@@ -41,6 +43,11 @@ public sealed class FakeJockeyServer : IAsyncDisposable
     public ConcurrentQueue<(string ThreadId, string RunId)> Cancels { get; } = new();
 
     public ConcurrentQueue<JsonObject> RunRequests { get; } = new();
+
+    /// <summary>Every request as it arrived: method and path, and the <c>x-api-key</c> it carried (null when none).</summary>
+    public ConcurrentQueue<(string Call, string? ApiKey)> Requests { get; } = new();
+
+    public int AssistantSearches => Requests.Count(r => r.Call == "POST /assistants/search");
 
     /// <summary>The W3C <c>traceparent</c> each user text's run request carried.</summary>
     public ConcurrentDictionary<string, string> TraceParents { get; } = new();
@@ -67,8 +74,16 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            Requests.Enqueue(($"{context.Request.Method} {context.Request.Path}", context.Request.Headers["x-api-key"].FirstOrDefault()));
+            return next(context);
+        });
         app.MapGet("/ok", () => Results.Json(new { ok = true }));
-        app.MapPost("/assistants/search", () => Results.Json(new[] { new { assistant_id = "0c5b3aef-e0a6-57a4-9f29-29466c9b8f8c", graph_id = "jockey" } }));
+        app.MapPost("/assistants/search", async (HttpContext context) =>
+            (await JsonNode.ParseAsync(context.Request.Body))?["graph_id"]?.GetValue<string>() == "jockey"
+                ? Results.Json(new[] { new { assistant_id = AssistantId, graph_id = "jockey" } })
+                : Results.Json(Array.Empty<object>()));
         app.MapPost("/threads", () => Results.Json(new { thread_id = Guid.NewGuid().ToString(), status = "idle" }));
         app.MapPost("/threads/{threadId}/runs/{runId}/cancel", (string threadId, string runId) =>
         {
@@ -84,7 +99,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
             new { video_id = "v1", title = "Sunrise over the bay", duration = 12.5, tags = new[] { "sunrise", "sea" }, thumbnail_url = new Uri(BaseAddress, $"{index}/v1.jpg").ToString() },
         }));
         app.MapGet("/{index}/{file}", (string index, string file, HttpContext context) =>
-            index == IndexId && file == RenderedFile ? Results.Bytes(Video, "video/mp4", enableRangeProcessing: true)
+            index == IndexId && (file == RenderedFile || file.EndsWith(".mp4", StringComparison.Ordinal)) ? Results.Bytes(Video, "video/mp4", enableRangeProcessing: true)
             : file.EndsWith(".jpg", StringComparison.Ordinal) ? Results.Bytes([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4], "image/jpeg", enableRangeProcessing: true)
             : Results.NotFound());
     }
@@ -101,6 +116,13 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         RunRequests.Enqueue(body);
         var text = body["input"]!["chat_history"]![0]!["content"]!.GetValue<string>();
         var scenario = Enum.TryParse<Scenario>(text.Split(':')[0], ignoreCase: true, out var parsed) ? parsed : Scenario.Normal;
+        if (scenario == Scenario.Http500)
+        {
+            // What the LangGraph API answers when the graph crashes before it can stream.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await context.Response.WriteAsJsonAsync(new { detail = "Internal Server Error: graph 'jockey' failed to load" });
+            return;
+        }
         var runId = Guid.NewGuid().ToString();
         RunIds[text] = runId;
         TraceParents[text] = context.Request.Headers["traceparent"].ToString();
@@ -130,6 +152,13 @@ public sealed class FakeJockeyServer : IAsyncDisposable
                 case Scenario.Hang:
                     await Task.Delay(Timeout.Infinite, run.Token);
                     return;
+                case Scenario.Busy:
+                    // A long step: LangGraph keeps the stream alive with heartbeats, so no idle timeout ends the run.
+                    while (true)
+                    {
+                        await Task.Delay(250, run.Token);
+                        await sse.CommentAsync("heartbeat");
+                    }
                 case Scenario.Malformed:
                     await sse.RawAsync("event: updates\ndata: {\"planner\": {oops\n\n");
                     await sse.RawAsync("event: events\ndata: [1, 2\n\n");
@@ -197,7 +226,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
     {
         ["video_id"] = id, ["video_title"] = title, ["start"] = start, ["end"] = end, ["score"] = score, ["confidence"] = "high",
         ["thumbnail_url"] = new Uri(BaseAddress, $"{IndexId}/{id}.jpg").ToString(),
-        ["video_url"] = $"https://cdn.example/{id}.m3u8",
+        ["video_url"] = new Uri(BaseAddress, $"{IndexId}/{id}.mp4").ToString(),
     };
 
     private static JsonObject Span(string id, double start, double end) => new() { ["index_id"] = IndexId, ["video_id"] = id, ["start"] = start, ["end"] = end };
@@ -287,7 +316,12 @@ public enum Scenario
     Normal,
     Error,
     Cut,
+    /// <summary>Goes silent, not even a heartbeat, until cancelled: the API's idle timeout ends it.</summary>
     Hang,
+    /// <summary>Works on, sending heartbeats, until cancelled.</summary>
+    Busy,
+    /// <summary>Answers the run request with HTTP 500.</summary>
+    Http500,
     Malformed,
     NotSse,
     Gated,

@@ -8,13 +8,13 @@ namespace Jockey.Tests.Api;
 /// <summary>The LangGraph client against the fake server over real HTTP: what a run yields and how each failure reads.</summary>
 public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<FakeJockeyFixture>
 {
-    private static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    private static CancellationToken Timeout => ApiSteps.Timeout(30);
 
-    private static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null)
+    private static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null, AssistantIdCache? assistants = null, string? assistantId = null, string graphId = "jockey")
     {
-        var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20) });
+        var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20), AssistantId = assistantId, GraphId = graphId });
         var http = new HttpClient { BaseAddress = options.Value.GetBaseUri(), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        return new JockeyClient(http, options, new JockeyEndpoint(options, new ConfigurationBuilder().Build()), NullLogger<JockeyClient>.Instance);
+        return new JockeyClient(http, options, new JockeyEndpoint(options, new ConfigurationBuilder().Build()), assistants ?? new AssistantIdCache(), NullLogger<JockeyClient>.Instance);
     }
 
     private static JockeyInput Input(string text) => new([new JockeyMessage("human", "user", text, "m0")], FakeJockeyServer.IndexId);
@@ -89,6 +89,54 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
 
         var failure = await Assert.ThrowsAsync<JockeyException>(() => Client(dead).CreateThreadAsync(Timeout));
         Assert.Contains($"Jockey server at {dead.ToString().TrimEnd('/')} is not reachable", failure.Message);
+    }
+    [Fact]
+    public async Task The_assistant_found_by_search_is_cached_across_clients()
+    {
+        var cache = new AssistantIdCache();
+        var before = fake.Server.AssistantSearches;
+
+        var first = await Client(fake.Server.BaseAddress, assistants: cache).GetAssistantIdAsync(Timeout);
+        var second = await Client(fake.Server.BaseAddress, assistants: cache).GetAssistantIdAsync(Timeout);
+
+        Assert.Equal((FakeJockeyServer.AssistantId, FakeJockeyServer.AssistantId), (first, second));
+        Assert.Equal(before + 1, fake.Server.AssistantSearches);
+    }
+
+    [Fact]
+    public async Task A_configured_assistant_id_is_used_without_searching()
+    {
+        var before = fake.Server.AssistantSearches;
+        var client = Client(fake.Server.BaseAddress, assistantId: "my-assistant");
+        var thread = await client.CreateThreadAsync(Timeout);
+
+        await foreach (var _ in client.StreamRunAsync(thread, Input("configured assistant"), Timeout)) { }
+
+        var request = fake.Server.RunRequests.Last(r => r["input"]!["chat_history"]![0]!["content"]!.GetValue<string>() == "configured assistant");
+        Assert.Equal("my-assistant", request["assistant_id"]!.GetValue<string>());
+        Assert.Equal(before, fake.Server.AssistantSearches);
+    }
+
+    [Fact]
+    public async Task A_graph_without_an_assistant_falls_back_to_the_graph_name_which_is_cached_too()
+    {
+        var cache = new AssistantIdCache();
+        var before = fake.Server.AssistantSearches;
+
+        var first = await Client(fake.Server.BaseAddress, assistants: cache, graphId: "montage").GetAssistantIdAsync(Timeout);
+        var second = await Client(fake.Server.BaseAddress, assistants: cache, graphId: "montage").GetAssistantIdAsync(Timeout);
+
+        Assert.Equal(("montage", "montage"), (first, second));
+        Assert.Equal(before + 1, fake.Server.AssistantSearches);
+    }
+
+    [Fact]
+    public async Task A_server_error_names_the_server_the_status_and_its_detail()
+    {
+        var failure = await Assert.ThrowsAsync<JockeyException>(() => RunAsync("http500: x"));
+
+        Assert.Contains($"Jockey server at {fake.Server.BaseAddress.ToString().TrimEnd('/')} answered 500 Internal Server Error to POST /threads/", failure.Message);
+        Assert.Contains("graph 'jockey' failed to load", failure.Message);
     }
 }
 

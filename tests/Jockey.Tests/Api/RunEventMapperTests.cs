@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Jockey;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Jockey.Tests.Api;
 
@@ -56,7 +57,7 @@ public sealed class RunEventMapperTests
         var clips = new JsonArray(new JsonObject
         {
             ["video_id"] = "v1", ["video_title"] = "Sunrise", ["start"] = 1.5, ["end"] = 4, ["score"] = 0.9,
-            ["thumbnail_url"] = "http://agent:8123/sample/v1.jpg",
+            ["thumbnail_url"] = "http://agent:8123/sample/v1.jpg", ["video_url"] = "http://agent:8123/sample/sunrise.mov",
         }).ToJsonString();
 
         var start = Events(mapper.Map(Part("events", ToolEvent("on_tool_start", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" } }))));
@@ -71,7 +72,7 @@ public sealed class RunEventMapperTests
         Assert.Equal(new StatusData("video-search", "simple-video-search", "sunrise"), start[0].Data);
         var results = Assert.IsType<SearchResultsData>(Assert.Single(end).Data);
         Assert.Equal("sunrise", results.Query);
-        Assert.Equal(new Clip("v1", "Sunrise", 1.5, 4, 0.9, "/api/jockey/files/sample/v1.jpg"), Assert.Single(results.Clips));
+        Assert.Equal(new Clip("v1", "Sunrise", 1.5, 4, 0.9, "/api/jockey/files/sample/v1.jpg", "/api/jockey/files/sample/sunrise.mov"), Assert.Single(results.Clips));
         Assert.Empty(repeat);
     }
 
@@ -118,13 +119,15 @@ public sealed class RunEventMapperTests
     }
 
     [Fact]
-    public void Reflect_tokens_waiting_past_the_interval_are_flushed_by_the_next_part()
+    public void Reflect_tokens_wait_within_the_interval_and_are_flushed_by_the_next_part_after_it()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var mapper = Mapper(chunkChars: 1000, time);
-        Assert.Empty(mapper.Map(Part("events", Token("Hello"))));
+        Assert.Empty(mapper.Map(Part("events", Token("Hel"))));
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Empty(mapper.Map(Part("events", Token("lo"))));
 
-        time.Advance(TimeSpan.FromSeconds(6));
+        time.Advance(TimeSpan.FromSeconds(2));
         var flushed = Events(mapper.Map(Part("events", new JsonObject { ["event"] = "on_chain_stream", ["name"] = "x" })));
 
         Assert.Equal(("Hello", false), (flushed.Single().Text, ((ReflectData)flushed.Single().Data!).Final));
@@ -172,13 +175,18 @@ public sealed class RunEventMapperTests
         Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
     }
 
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualTime : TimeProvider
+    [Theory]
+    [InlineData("https://cdn.example/v1.m3u8", "https://cdn.example/v1.m3u8")]
+    [InlineData("/app/public/sample/v1.mp4", null)]
+    [InlineData("file:///app/public/sample/v1.mp4", null)]
+    [InlineData("javascript:alert(1)", null)]
+    public void Clip_urls_off_the_agent_pass_only_when_a_browser_can_fetch_them(string url, string? expected)
     {
-        private long _timestamp;
+        var clips = new JsonArray(new JsonObject { ["video_id"] = "v1", ["start"] = 0, ["end"] = 1, ["video_url"] = url, ["thumbnail_url"] = url }).ToJsonString();
 
-        public void Advance(TimeSpan by) => _timestamp += (long)(by.TotalSeconds * TimestampFrequency);
+        var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["output"] = clips }))));
 
-        public override long GetTimestamp() => _timestamp;
+        var clip = Assert.Single(Assert.IsType<SearchResultsData>(Assert.Single(events).Data).Clips);
+        Assert.Equal((expected, expected), (clip.VideoUrl, clip.ThumbnailUrl));
     }
 }

@@ -33,6 +33,16 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public HttpStatusCode SpeechStatus { get; set; } = HttpStatusCode.OK;
 
+    /// <summary>How long the speech endpoint thinks before it answers (sends its headers).</summary>
+    public TimeSpan SpeechDelay { get; set; }
+
+    private TaskCompletionSource? _speechHold;
+
+    /// <summary>From now on speech stops halfway through the audio until <see cref="ReleaseSpeech"/>: a synthesis in progress.</summary>
+    public void HoldSpeechHalfway() => _speechHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseSpeech() => _speechHold?.TrySetResult();
+
     /// <summary>One second of a 440 Hz tone, s16le mono at 24 kHz.</summary>
     public byte[] SpeechPcm { get; } = Tone(TimeSpan.FromSeconds(1));
 
@@ -84,6 +94,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private async Task SpeechAsync(HttpListenerResponse response)
     {
+        await Task.Delay(SpeechDelay);
         if (SpeechStatus != HttpStatusCode.OK)
         {
             await WriteJsonAsync(response, (int)SpeechStatus, new { error = new { message = "Incorrect API key provided", type = "invalid_request_error" } });
@@ -94,6 +105,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         // Odd-sized pieces with pauses, as a network delivers them.
         for (var offset = 0; offset < SpeechPcm.Length; offset += 3001)
         {
+            if (offset >= SpeechPcm.Length / 2 && _speechHold is { } hold) await hold.Task;
             await response.OutputStream.WriteAsync(SpeechPcm.AsMemory(offset, Math.Min(3001, SpeechPcm.Length - offset)));
             await response.OutputStream.FlushAsync();
             await Task.Delay(5);

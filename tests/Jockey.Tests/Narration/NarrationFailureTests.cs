@@ -4,13 +4,13 @@ using Jockey.ApiService.Narration;
 using Jockey.AppHost.Testing;
 using Jockey.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
+using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Narration;
 
 /// <summary>What listeners and callers see when narration cannot work or a client misbehaves; the API keeps serving.</summary>
 public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixture<NarrationFixture>
 {
-    private static CancellationToken Timeout(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
     [Fact]
     public async Task Missing_espeak_marks_the_narration_failed_with_the_fix_and_the_run_still_completes()
@@ -25,27 +25,27 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         }, ct);
         await app.WaitForResourceHealthyAsync("apiservice", ct);
         using var api = app.CreateHttpClient("apiservice");
-        var threadId = await ApiSteps.InitAsync(api, ct);
+        var threadId = await InitAsync(api, ct);
 
-        var operation = await ApiSteps.ProcessAsync(api, threadId, "Show me 2 goals.", ct);
+        var operation = await ProcessAsync(api, threadId, "Show me 2 goals.", ct);
         var operationId = operation.GetProperty("operation_id").GetString()!;
-        var events = await ApiSteps.ReadMessagesAsync(ApiSteps.StreamAsync(api, threadId, 0, ct), ApiSteps.EndOf(operationId));
+        var events = await ReadMessagesAsync(StreamAsync(api, threadId, 0, ct), EndOf(operationId));
 
         Assert.Equal("processing", operation.GetProperty("status").GetString());
         Assert.Contains("espeak-ng not found", operation.GetProperty("narration_error").GetString());
         Assert.Contains("./scripts/dev.sh", operation.GetProperty("narration_error").GetString());
         Assert.Equal(JsonValueKind.Null, operation.GetProperty("audio_urls").GetProperty("main").ValueKind);
         Assert.Equal("Show me two goals.", operation.GetProperty("response").GetProperty("transformed_text").GetString());
-        var narration = Assert.Single(events, e => ApiSteps.Name(e) == "narration");
+        var narration = Assert.Single(events, e => Name(e) == "narration");
         Assert.Contains("./scripts/dev.sh", narration.GetProperty("data").GetProperty("error").GetString());
-        Assert.Equal("completed", ApiSteps.Name(events[^1]));
+        Assert.Equal("completed", Name(events[^1]));
     }
 
     [Fact]
     public async Task Missing_espeak_sends_an_error_frame_with_the_fix_to_listeners()
     {
         var ct = Timeout();
-        var threadId = await fixture.CreateThreadAsync();
+        var threadId = await fixture.CreateThreadAsync(ct);
         await using var client = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
         await client.ReceiveJsonAsync(ct);
         using var host = fixture.BuildNarratorHost(("Narration:EspeakPath", "/nonexistent/espeak-ng"));
@@ -72,7 +72,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         var ct = Timeout();
         using var host = fixture.BuildNarratorHost(("Narration:Voice", "xx-nosuchvoice"));
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(), Guid.NewGuid().ToString("N"), "Hello.", ct);
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
 
         Assert.Equal("synthesis_failed", result.ErrorCode);
         Assert.Contains("voice does not exist", result.Error);
@@ -83,7 +83,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
     public async Task Missing_ffmpeg_still_streams_the_audio_but_reports_storage_failed_with_the_fix()
     {
         var ct = Timeout();
-        var threadId = await fixture.CreateThreadAsync();
+        var threadId = await fixture.CreateThreadAsync(ct);
         await using var client = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
         await client.ReceiveJsonAsync(ct);
         using var host = fixture.BuildNarratorHost(("Narration:FfmpegPath", "/nonexistent/ffmpeg"));
@@ -98,10 +98,10 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task A_client_that_never_reads_is_closed_while_another_client_gets_all_the_audio()
+    public async Task A_client_that_never_reads_is_closed_with_1008_and_a_reason_while_another_client_gets_all_the_audio()
     {
         var ct = Timeout(120);
-        var threadId = await fixture.CreateThreadAsync();
+        var threadId = await fixture.CreateThreadAsync(ct);
         await using var stalled = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
         await using var reader = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
         await stalled.ReceiveJsonAsync(ct);
@@ -111,31 +111,33 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         var text = string.Concat(Enumerable.Repeat("The camera follows the waves as the sun climbs over the quiet harbour. ", 55));
 
         var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), text, ct);
+        var draining = DrainOnceGivenUpAsync(stalled, threadId, ct);
         var heard = await reader.ReceiveNarrationAsync(ct);
         var result = await narrating;
+        var received = await draining;
 
         Assert.Null(result.Error);
         Assert.Equal(result.TotalBytes, heard.Pcm.Length);
-        var (received, closeStatus) = await DrainAsync(stalled, ct);
         Assert.True(received < result.TotalBytes, $"the stalled client received all {received} bytes");
-        Assert.True(closeStatus is null or WebSocketCloseStatus.PolicyViolation, $"closed with {closeStatus}");
-        Assert.Contains("is not reading", fixture.App.LogTail("apiservice", 500));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, stalled.Socket.CloseStatus);
+        Assert.Equal($"client is not reading audio: send buffer full for {NarrationFixture.SlowClientTimeout.TotalSeconds:0} s; reconnect to resume",
+            stalled.Socket.CloseStatusDescription);
         await AssertServingAsync(reader, ct);
     }
 
-    /// <summary>Reads whatever the server still delivers; the close status, or null when the connection was dropped.</summary>
-    private static async Task<(long Bytes, WebSocketCloseStatus? Status)> DrainAsync(AudioClient client, CancellationToken ct)
+    /// <summary>
+    /// Waits until the API gives up on the stalled socket (its buffer full for SlowClientTimeout; it logs that), then
+    /// reads what was already queued and the close frame — the API allows SlowClientTimeout for taking it.
+    /// </summary>
+    private async Task<long> DrainOnceGivenUpAsync(AudioClient client, string threadId, CancellationToken ct)
     {
+        while (!fixture.App.LogTail("apiservice", 2000).Contains($"Narration socket on thread {threadId} is not reading", StringComparison.Ordinal))
+        {
+            await Task.Delay(100, ct);
+        }
         long bytes = 0;
-        try
-        {
-            while (await client.ReceiveAsync(ct) is { } frame) bytes += frame.Pcm?.Length ?? 0;
-            return (bytes, client.Socket.CloseStatus);
-        }
-        catch (WebSocketException)
-        {
-            return (bytes, null);
-        }
+        while (await client.ReceiveAsync(ct) is { } frame) bytes += frame.Pcm?.Length ?? 0;
+        return bytes;
     }
 
     private static async Task AssertServingAsync(AudioClient client, CancellationToken ct)

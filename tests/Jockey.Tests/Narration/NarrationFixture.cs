@@ -17,8 +17,11 @@ namespace Jockey.Tests.Narration;
 /// </summary>
 public sealed class NarrationFixture : IAsyncLifetime
 {
-    /// <summary>How long a socket may sit on a full send buffer before the API closes it (short, for the slow-client test).</summary>
-    public static readonly TimeSpan SlowClientTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a socket may sit on a full send buffer before the API closes it. Short, so the slow-client test ends
+    /// soon; a client that reads never comes near it (its buffer drains as it reads).
+    /// </summary>
+    public static readonly TimeSpan SlowClientTimeout = TimeSpan.FromSeconds(5);
 
     public TestingApp App { get; private set; } = null!;
 
@@ -62,6 +65,8 @@ public sealed class NarrationFixture : IAsyncLifetime
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.Services.AddLogging();
+        // As in the API: every HttpClient gets the standard resilience handler unless it opts out.
+        builder.AddServiceDefaults();
         builder.AddRedis("redis");
         builder.AddBlobStorage("blobs");
         builder.AddJockeyClient();
@@ -71,10 +76,10 @@ public sealed class NarrationFixture : IAsyncLifetime
     }
 
     /// <summary>A new thread, made the way the browser makes one.</summary>
-    public async Task<string> CreateThreadAsync()
+    public async Task<string> CreateThreadAsync(CancellationToken ct)
     {
         using var api = Api(0);
-        return await ApiSteps.InitAsync(api, ApiSteps.Timeout());
+        return await ApiSteps.InitAsync(api, ct);
     }
 
     public HttpClient Api(int replica) => App.CreateHttpClient("apiservice", replica);

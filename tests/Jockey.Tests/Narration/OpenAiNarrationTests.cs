@@ -1,6 +1,7 @@
 using System.Net;
 using Jockey.ApiService.Narration;
 using Microsoft.Extensions.DependencyInjection;
+using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Narration;
 
@@ -9,7 +10,6 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
 {
     private readonly FakeOpenAiServer _openAi = new();
 
-    private static CancellationToken Timeout(int seconds = 60) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
     private (string, string)[] Llm(string timeout = "00:00:04") =>
     [
@@ -60,7 +60,7 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
     public async Task Openai_speech_engine_streams_its_pcm_at_24_khz_and_stores_it()
     {
         var ct = Timeout();
-        var threadId = await fixture.CreateThreadAsync();
+        var threadId = await fixture.CreateThreadAsync(ct);
         await using var client = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
         await client.ReceiveJsonAsync(ct);
         using var host = fixture.BuildNarratorHost(
@@ -88,14 +88,44 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
     public async Task Speech_server_refusal_fails_the_narration_naming_the_settings_to_check()
     {
         _openAi.SpeechStatus = HttpStatusCode.Unauthorized;
-        using var host = fixture.BuildNarratorHost(("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()));
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(), Guid.NewGuid().ToString("N"), "Hello.", Timeout());
+        var result = await NarrateWithOpenAiSpeechAsync();
 
         Assert.Equal("synthesis_failed", result.ErrorCode);
         Assert.Contains("401", result.Error);
         Assert.Contains("Incorrect API key", result.Error);
         Assert.Contains("ApiKey", result.Error);
+    }
+
+    [Fact]
+    public async Task A_speech_server_error_is_not_retried_so_the_text_is_synthesized_and_billed_once()
+    {
+        _openAi.SpeechStatus = HttpStatusCode.ServiceUnavailable;
+
+        var result = await NarrateWithOpenAiSpeechAsync();
+
+        Assert.Equal("synthesis_failed", result.ErrorCode);
+        Assert.Contains("503", result.Error);
+        Assert.Single(_openAi.Requests, r => r.Path == "/v1/audio/speech");
+    }
+
+    [Fact]
+    public async Task A_speech_server_that_does_not_answer_in_time_fails_the_narration_without_throwing()
+    {
+        _openAi.SpeechDelay = TimeSpan.FromSeconds(30);
+
+        var result = await NarrateWithOpenAiSpeechAsync(("Narration:OpenAi:Timeout", "00:00:01"));
+
+        Assert.Equal("synthesis_failed", result.ErrorCode);
+        Assert.Contains("did not start answering within 1 s (Narration:OpenAi:Timeout)", result.Error);
+    }
+
+    /// <summary>Narrates "Hello." on a new thread with the OpenAI speech engine pointed at the fake.</summary>
+    private async Task<NarrationResult> NarrateWithOpenAiSpeechAsync(params (string Key, string Value)[] settings)
+    {
+        var ct = Timeout();
+        using var host = fixture.BuildNarratorHost([("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()), .. settings]);
+        return await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
     }
 
     public ValueTask DisposeAsync() => _openAi.DisposeAsync();

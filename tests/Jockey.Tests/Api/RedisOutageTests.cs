@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using Jockey.AppHost.Testing;
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>An app whose Redis, once killed, stays down for a good while (the AppHost restarts it only after 30 s).</summary>
+public sealed class RedisOutageFixture : ApiAppFixture
+{
+    protected override void Configure(TestingOptions options)
+    {
+        base.Configure(options);
+        options.Settings = options.Settings with { RestartBackoffScale = 30 };
+    }
+}
+
+/// <summary>Redis going away mid-stream: the live SSE stream says so and ends; new requests get a 503 that says why.</summary>
+public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture<RedisOutageFixture>
+{
+    [Fact]
+    public async Task A_live_stream_ends_with_an_error_event_when_redis_goes_away_and_new_requests_get_a_503()
+    {
+        var ct = Timeout(90);
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+
+        var received = new List<SseItem<string>>();
+        await foreach (var item in StreamAsync(api, threadId, null, ct))
+        {
+            received.Add(item);
+            // The first ping means the stream has replayed the (empty) history and is live.
+            if (received.Count == 1) await fixture.App.KillAsync("redis");
+        }
+        using var later = await api.GetAsync($"/api/stream?thread_id={threadId}", ct);
+
+        Assert.Equal("ping", received[0].EventType);
+        var error = received[^1];
+        Assert.Equal("error", error.EventType);
+        Assert.Equal("The event store (Redis) is not reachable right now; reconnect with Last-Event-ID to resume.", error.Data);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, later.StatusCode);
+        Assert.Equal("application/problem+json", later.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("The event store (Redis) is not reachable", await later.Content.ReadAsStringAsync(ct));
+        Assert.NotNull(later.Headers.RetryAfter);
+    }
+}
