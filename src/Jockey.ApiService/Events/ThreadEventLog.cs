@@ -43,13 +43,27 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     private const string SeqPlaceholder = "{\"seq\":0,";
     private readonly EventLogOptions _options = options.Value;
 
+    // The script publishes to SSE in seq order itself, but the SignalR push follows its reply: two writers of one
+    // thread (a run and its narration) would race to the hub. A lock per thread (striped) keeps one replica's pushes
+    // in the order the script gave out seqs.
+    private readonly SemaphoreSlim[] _threadGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     /// <summary>Appends while the operation is processing; returns the event's seq, or 0 when the operation already ended.</summary>
     public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct)
     {
         var json = Serialize(operationId, ev);
-        var seq = (long)await Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), Args(threadId, json)).WaitAsync(ct);
-        if (seq > 0) await notifier.UpdateAsync(threadId, WithSeq(json, seq));
-        return seq;
+        var gate = GateOf(threadId);
+        await gate.WaitAsync(ct);
+        try
+        {
+            var seq = (long)await Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), Args(threadId, json)).WaitAsync(ct);
+            if (seq > 0) await notifier.UpdateAsync(threadId, WithSeq(json, seq));
+            return seq;
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>
@@ -62,12 +76,23 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         var json = Serialize(operation.OperationId, terminal);
         RedisKey[] keys = [.. Keys(operation.ThreadId, operation.OperationId), RedisKeys.ActiveRun(operation.ThreadId)];
         RedisValue[] args = [.. Args(operation.ThreadId, json), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
-        var seq = (long)await Db.ScriptEvaluateAsync(FinishScript, keys, args);
-        if (seq == 0) return null;
-        await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
+        var gate = GateOf(operation.ThreadId);
+        await gate.WaitAsync();
+        try
+        {
+            var seq = (long)await Db.ScriptEvaluateAsync(FinishScript, keys, args);
+            if (seq == 0) return null;
+            await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
+        }
+        finally
+        {
+            gate.Release();
+        }
         await notifier.OperationAsync(finished);
         return finished;
     }
+
+    private SemaphoreSlim GateOf(string threadId) => _threadGates[(uint)StringComparer.Ordinal.GetHashCode(threadId) % (uint)_threadGates.Length];
 
     /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, oldest first.</summary>
     public async IAsyncEnumerable<StoredEvent> ReadAfterAsync(string threadId, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
