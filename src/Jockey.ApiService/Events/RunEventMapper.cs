@@ -191,7 +191,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
 
     private Clip? ToClip(JsonElement clip) => clip.Str("video_id") is { } videoId
         ? new Clip(videoId, clip.Str("video_title") ?? clip.Str("title"), clip.Num("start") ?? 0, clip.Num("end") ?? 0, clip.Num("score"),
-            BrowserUrl(clip.Str("thumbnail_url")), BrowserUrl(clip.Str("video_url")))
+            clip.Str("confidence"), BrowserUrl(clip.Str("thumbnail_url")), BrowserUrl(clip.Str("video_url")))
         : null;
 
     /// <summary>

@@ -43,7 +43,7 @@ public sealed record StatusData(string? Node, string? Tool, string? Query);
 /// and <see cref="VideoUrl"/> are browser-usable: the agent's files go through <c>/api/jockey/files/…</c> (Range works, so
 /// a player can seek to the segment), other http(s) URLs (a CDN) pass unchanged, anything else is null.
 /// </summary>
-public sealed record Clip(string VideoId, string? Title, double Start, double End, double? Score, string? ThumbnailUrl, string? VideoUrl);
+public sealed record Clip(string VideoId, string? Title, double Start, double End, double? Score, string? Confidence, string? ThumbnailUrl, string? VideoUrl);
 
 public sealed record SearchResultsData(string? Query, IReadOnlyList<Clip> Clips);
 

@@ -56,7 +56,7 @@ public sealed class RunEventMapperTests
         var mapper = Mapper();
         var clips = new JsonArray(new JsonObject
         {
-            ["video_id"] = "v1", ["video_title"] = "Sunrise", ["start"] = 1.5, ["end"] = 4, ["score"] = 0.9,
+            ["video_id"] = "v1", ["video_title"] = "Sunrise", ["start"] = 1.5, ["end"] = 4, ["score"] = 0.9, ["confidence"] = "high",
             ["thumbnail_url"] = "http://agent:8123/sample/v1.jpg", ["video_url"] = "http://agent:8123/sample/sunrise.mov",
         }).ToJsonString();
 
@@ -72,7 +72,7 @@ public sealed class RunEventMapperTests
         Assert.Equal(new StatusData("video-search", "simple-video-search", "sunrise"), start[0].Data);
         var results = Assert.IsType<SearchResultsData>(Assert.Single(end).Data);
         Assert.Equal("sunrise", results.Query);
-        Assert.Equal(new Clip("v1", "Sunrise", 1.5, 4, 0.9, "/api/jockey/files/sample/v1.jpg", "/api/jockey/files/sample/sunrise.mov"), Assert.Single(results.Clips));
+        Assert.Equal(new Clip("v1", "Sunrise", 1.5, 4, 0.9, "high", "/api/jockey/files/sample/v1.jpg", "/api/jockey/files/sample/sunrise.mov"), Assert.Single(results.Clips));
         Assert.Empty(repeat);
     }
 
