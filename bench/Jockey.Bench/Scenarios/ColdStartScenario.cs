@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Jockey.AppHost.Testing;
 using Jockey.Bench.Report;
 
@@ -30,12 +32,16 @@ public static class ColdStartScenario
                     figures[$"{resource}_healthy_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 }
                 figures["all_healthy_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                // On a first start the agent serves (Degraded) while it generates the sample index; say when that is done too.
+                using var agent = app.CreateHttpClient("jockey");
+                while ((await agent.GetFromJsonAsync<JsonElement>("/health", ct)).GetProperty("status").GetString() != "Healthy") await Task.Delay(100, ct);
+                figures["sample_ready_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
-            figures["stop_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds - figures["all_healthy_s"];
+            figures["stop_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds - figures["sample_ready_s"];
             results.Row(Name, "jockey", "", "all resources, 2 API replicas").Runs.Add(figures);
             Console.WriteLine($"    cold start {i + 1}: all resources healthy after {figures["all_healthy_s"]:0.0} s " +
                 $"(redis {figures["redis_healthy_s"]:0.0}, storage {figures["storage_healthy_s"]:0.0}, jockey {figures["jockey_healthy_s"]:0.0}, " +
-                $"apiservice {figures["apiservice_healthy_s"]:0.0}, web {figures["web_healthy_s"]:0.0} s); stopped in {figures["stop_s"]:0.0} s");
+                $"apiservice {figures["apiservice_healthy_s"]:0.0}, web {figures["web_healthy_s"]:0.0} s), sample index ready after {figures["sample_ready_s"]:0.0} s; stopped in {figures["stop_s"]:0.0} s");
         }
     }
 }
