@@ -11,7 +11,8 @@ var blobs = builder.AddAzureStorage("storage")
     .AddBlobs("blobs");
 
 // A real Jockey (LangGraph) server when Jockey__Url is set; otherwise the embedded local agent.
-IResourceBuilder<IResourceWithServiceDiscovery> jockey = builder.Configuration["Jockey:Url"] is { Length: > 0 } jockeyUrl
+var jockeyUrl = builder.Configuration.GetSection("Jockey:Url");
+IResourceBuilder<IResourceWithServiceDiscovery> jockey = jockeyUrl.Value is { Length: > 0 }
     ? builder.AddExternalService("jockey", jockeyUrl)
     : builder.AddProject("jockey", "../Jockey.LocalAgent/Jockey.LocalAgent.csproj")
         .WithHttpEndpoint(port: 8123)

@@ -15,7 +15,7 @@ public sealed class AzureStorageResource(string name) : Resource(name)
 
     internal override string? FindMissingPrerequisite(HostPaths paths) =>
         !File.Exists(AzuritePath(paths))
-            ? "azurite not found in node_modules — run ./scripts/dev.sh, which runs npm ci"
+            ? "azurite not found in node_modules: run ./scripts/dev.sh, which runs npm ci"
             : null;
 
     internal override ProcessSpec CreateProcess(InstanceContext context)

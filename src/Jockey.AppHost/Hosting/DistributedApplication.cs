@@ -59,21 +59,19 @@ public sealed class DistributedApplication : IAsyncDisposable
         ?? throw new ArgumentException($"There is no resource named '{name}'. Known: {string.Join(", ", Resources.Select(r => r.Name))}.", nameof(name));
 
     /// <summary>Starts every resource (or, under tests, the chosen ones and what they wait for) in the background.</summary>
+    /// <exception cref="StartupProblemException">Something the app needs is missing or a port is taken.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var selected = SelectResources();
-        if (!IsTesting)
-        {
-            CheckPrerequisites(selected);
-        }
+        StartupChecks.ThrowIfAnyProblem(Paths, selected, IsTesting ? [] : FixedPorts(selected));
         if (DashboardPort is { } dashboardPort)
         {
-            _dashboard = await DashboardServer.StartAsync(this, dashboardPort, cancellationToken);
+            _dashboard = await BindAsync("dashboard", dashboardPort, () => DashboardServer.StartAsync(this, dashboardPort, cancellationToken));
             Console.Info($"Dashboard: http://127.0.0.1:{dashboardPort}");
         }
         foreach (var resource in selected.Where(r => r.Replicas > 1 && r.Endpoint is not null))
         {
-            _proxies.Add(await ReplicaProxy.StartAsync(resource, cancellationToken));
+            _proxies.Add(await BindAsync(resource.Name, resource.Endpoint!.Port, () => ReplicaProxy.StartAsync(resource, cancellationToken)));
         }
         foreach (var instance in _instances.Where(i => selected.Contains(i.Resource)))
         {
@@ -100,6 +98,15 @@ public sealed class DistributedApplication : IAsyncDisposable
             _ = AnnounceWhenHealthyAsync(_stopping.Token);
             await shutdown.Task;
             Console.Info("Stopping…");
+        }
+        catch (StartupProblemException ex)
+        {
+            // Nothing is wrong with the AppHost itself, so no stack trace: one line per problem, each naming its fix.
+            foreach (var problem in ex.Problems)
+            {
+                Console.Info(problem, isError: true);
+            }
+            Environment.ExitCode = 1;
         }
         finally
         {
@@ -228,19 +235,24 @@ public sealed class DistributedApplication : IAsyncDisposable
         return selected;
     }
 
-    private void CheckPrerequisites(IEnumerable<Resource> selected)
-    {
-        var missing = selected.Select(r => r.FindMissingPrerequisite(Paths)).OfType<string>().Distinct().ToList();
-        var busy = selected
+    /// <summary>The ports a dev run binds at fixed numbers (resources' public ports and the dashboard's).</summary>
+    private IEnumerable<(string Name, int Port)> FixedPorts(IEnumerable<Resource> selected) =>
+        selected
             .Where(r => r.Endpoint is not null && r.ProcessOwner == r && r is not ExternalServiceResource)
             .Select(r => (r.Name, r.Endpoint!.Port))
             .Append(("dashboard", DashboardPort ?? 0))
-            .Where(p => p.Item2 != 0 && !PortAllocator.IsFree(p.Item2))
-            .Select(p => $"port {p.Item2} for {p.Item1} is in use (is Jockey already running?) — stop that process or set Ports__{p.Item1} to another port");
-        missing.AddRange(busy);
-        if (missing.Count > 0)
+            .Where(p => p.Item2 != 0);
+
+    /// <summary>Starts a server of the AppHost's own; a port taken since the checks ran is reported like any other.</summary>
+    private static async Task<T> BindAsync<T>(string name, int port, Func<Task<T>> start)
+    {
+        try
         {
-            throw new PrerequisiteMissingException(missing);
+            return await start();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new StartupProblemException([StartupChecks.PortInUse(name, port)]);
         }
     }
 
@@ -299,11 +311,4 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
         }
     }
-}
-
-/// <summary>Something the app needs is not installed or built; each line names the fix.</summary>
-public sealed class PrerequisiteMissingException(IReadOnlyList<string> problems)
-    : Exception(string.Join(Environment.NewLine, problems))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
 }

@@ -16,7 +16,7 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
     public string GetConnectionString() => $"127.0.0.1:{Endpoint!.Port},password={Password}";
 
     internal override string? FindMissingPrerequisite(HostPaths paths) =>
-        Executables.Find("redis-server") is null ? "redis-server not found — run ./scripts/dev.sh, which installs it" : null;
+        Executables.Find("redis-server") is null ? "redis-server not found: run ./scripts/dev.sh, which installs it" : null;
 
     internal override ProcessSpec CreateProcess(InstanceContext context)
     {

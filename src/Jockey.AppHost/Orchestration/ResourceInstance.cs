@@ -71,11 +71,6 @@ internal sealed partial class ResourceInstance
             Fail(waitError);
             return;
         }
-        if (Resource.FindMissingPrerequisite(_app.Paths) is { } missing)
-        {
-            Fail(missing);
-            return;
-        }
 
         var spec = Resource.CreateProcess(new InstanceContext(Replica, Port, InstanceId, environment, _app.Paths, _app.IsTesting))!;
         if (_app.Testing?.Options.EnvironmentFor(Resource.Name) is { } overrides)
