@@ -97,7 +97,6 @@ public sealed class DistributedApplication : IAsyncDisposable
             await StartAsync(cancellationToken);
             _ = AnnounceWhenHealthyAsync(_stopping.Token);
             await shutdown.Task;
-            Console.Info("Stopping…");
         }
         catch (StartupProblemException ex)
         {
@@ -151,9 +150,16 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync();
-        foreach (var layer in DependencyLayers().Reverse())
+        foreach (var layer in DependencyGraph.Layers(Resources).Reverse())
         {
-            await Task.WhenAll(_instances.Where(i => layer.Contains(i.Resource)).Select(i => i.StopAsync()));
+            var instances = _instances.Where(i => layer.Contains(i.Resource)).ToList();
+            if (instances.Count == 0 || _running.Count == 0)
+            {
+                continue; // external services only, or nothing was started (a start-up check failed)
+            }
+            // One line per layer, so the console shows the order: web, the API replicas, then what they waited for.
+            Console.Info($"Stopping {string.Join(", ", instances.Select(i => i.InstanceName))}");
+            await Task.WhenAll(instances.Select(i => i.StopAsync()));
         }
         await Task.WhenAll(_running);
         foreach (var proxy in _proxies)
@@ -211,29 +217,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
-    /// <summary>Under tests, only the chosen resources and, transitively, what they wait for.</summary>
-    private HashSet<Resource> SelectResources()
-    {
-        var only = Testing?.Options.OnlyResources;
-        if (only is null || only.Count == 0)
-        {
-            return [.. Resources];
-        }
-        var selected = new HashSet<Resource>();
-        var pending = new Stack<Resource>(only.Select(GetResourceModel));
-        while (pending.TryPop(out var resource))
-        {
-            if (selected.Add(resource))
-            {
-                pending.Push(resource.ProcessOwner);
-                foreach (var dependency in resource.WaitsFor)
-                {
-                    pending.Push(dependency);
-                }
-            }
-        }
-        return selected;
-    }
+    /// <summary>Under tests, only the chosen resources and what they wait for; otherwise all of them.</summary>
+    private HashSet<Resource> SelectResources() =>
+        Testing?.Options.OnlyResources is { Count: > 0 } only
+            ? DependencyGraph.Closure(only.Select(GetResourceModel))
+            : [.. Resources];
 
     /// <summary>The ports a dev run binds at fixed numbers (resources' public ports and the dashboard's).</summary>
     private IEnumerable<(string Name, int Port)> FixedPorts(IEnumerable<Resource> selected) =>
@@ -271,24 +259,6 @@ public sealed class DistributedApplication : IAsyncDisposable
             callback(environment);
         }
         return environment;
-    }
-
-    /// <summary>Resources grouped so each group depends only on earlier ones (Redis and storage come first).</summary>
-    private IEnumerable<HashSet<Resource>> DependencyLayers()
-    {
-        var placed = new HashSet<Resource>();
-        var remaining = Resources.Where(r => r.ProcessOwner == r).ToList();
-        while (remaining.Count > 0)
-        {
-            var layer = remaining.Where(r => r.WaitsFor.All(d => placed.Contains(d) || d == r)).ToHashSet();
-            if (layer.Count == 0)
-            {
-                layer = [.. remaining]; // a cycle: stop the rest together rather than hang
-            }
-            placed.UnionWith(layer);
-            remaining.RemoveAll(layer.Contains);
-            yield return layer;
-        }
     }
 
     private async Task AnnounceWhenHealthyAsync(CancellationToken cancellationToken)

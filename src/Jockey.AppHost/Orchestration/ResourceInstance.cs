@@ -18,6 +18,7 @@ internal sealed partial class ResourceInstance
     private string? _error;
     private int _restarts;
     private DateTimeOffset? _startedAt;
+    private bool _stopRequested;
 
     public ResourceInstance(DistributedApplication app, Resource resource, int replica, int port)
     {
@@ -47,14 +48,7 @@ internal sealed partial class ResourceInstance
     {
         lock (_gate)
         {
-            int? pid = null;
-            try
-            {
-                pid = _process is { HasExited: false } p ? p.Id : null;
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            var pid = RunningPid();
             // A replica lists the public (proxied) endpoint first, then its own.
             IReadOnlyList<string> endpoints = Resource.Endpoint is not { } endpoint ? []
                 : Resource.Replicas > 1 ? [endpoint.Url.ToString().TrimEnd('/'), $"{endpoint.Scheme}://127.0.0.1:{Port}"]
@@ -68,7 +62,15 @@ internal sealed partial class ResourceInstance
         SetState(ResourceState.Waiting);
         if (await WaitForDependenciesAsync(stopping) is { } waitError)
         {
-            Fail(waitError);
+            if (stopping.IsCancellationRequested)
+            {
+                // The app stopped before this resource was due to start: nothing failed.
+                SetState(ResourceState.Finished);
+            }
+            else
+            {
+                Fail(waitError);
+            }
             return;
         }
 
@@ -82,7 +84,7 @@ internal sealed partial class ResourceInstance
         while (!stopping.IsCancellationRequested)
         {
             var started = DateTimeOffset.UtcNow;
-            int exitCode;
+            int? exitCode;
             try
             {
                 exitCode = await RunProcessOnceAsync(spec, stopping);
@@ -92,9 +94,9 @@ internal sealed partial class ResourceInstance
                 Fail($"could not start {spec.FileName}: {ex.Message}");
                 return;
             }
-            if (stopping.IsCancellationRequested)
+            if (exitCode is null || stopping.IsCancellationRequested)
             {
-                break;
+                break; // null: StopAsync came first, so nothing was started
             }
 
             // A process that ran a while before dying is restarted afresh; one that keeps dying soon is given up on.
@@ -138,11 +140,15 @@ internal sealed partial class ResourceInstance
         }
     }
 
+    /// <summary>Stops the process and keeps the run loop from starting another, wherever that loop is.</summary>
     public async Task StopAsync()
     {
-        var pid = Snapshot().Pid;
+        int? pid;
         lock (_gate)
         {
+            // Under the lock RunProcessOnceAsync starts under: either the process is visible here, or it is never started.
+            _stopRequested = true;
+            pid = RunningPid();
             if (_state is ResourceState.Running or ResourceState.Starting)
             {
                 _state = ResourceState.Stopping;
@@ -180,24 +186,31 @@ internal sealed partial class ResourceInstance
         return null;
     }
 
-    private async Task<int> RunProcessOnceAsync(ProcessSpec spec, CancellationToken stopping)
+    /// <summary>Runs the process until it exits and returns its exit code; null when a stop came first and nothing ran.</summary>
+    private async Task<int?> RunProcessOnceAsync(ProcessSpec spec, CancellationToken stopping)
     {
         var process = new Process { StartInfo = CreateStartInfo(spec), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnOutput(e.Data, isError: false);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data, isError: true);
 
         SetState(ResourceState.Starting);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         lock (_gate)
         {
+            if (_stopRequested)
+            {
+                process.Dispose();
+                return null;
+            }
+            process.Start();
             _process = process;
             _state = ResourceState.Running;
             _health = Resource.HealthProbe is null ? HealthStatus.Healthy : HealthStatus.Unknown;
             _error = null;
             _startedAt = DateTimeOffset.UtcNow;
         }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Logs.Add(InstanceName, $"[apphost] started {spec.FileName} (pid {process.Id})", isError: false);
         _app.Notifier.Publish();
 
         using var exited = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -245,6 +258,19 @@ internal sealed partial class ResourceInstance
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>The PID of the running process, if any; call under <see cref="_gate"/>.</summary>
+    private int? RunningPid()
+    {
+        try
+        {
+            return _process is { HasExited: false } process ? process.Id : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // exited and disposed in between
         }
     }
 
