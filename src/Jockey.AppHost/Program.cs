@@ -1,6 +1,7 @@
 using Jockey.AppHost.Hosting;
 
 // The app model, written as an Aspire AppHost. Jockey.AppHost/Hosting runs it without containers or DCP.
+// Services get Aspire's variables and what is set here, never the rest of the AppHost's environment.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddRedis("redis")
@@ -16,7 +17,8 @@ IResourceBuilder<IResourceWithServiceDiscovery> jockey = jockeyUrl.Value is { Le
     ? builder.AddExternalService("jockey", jockeyUrl)
     : builder.AddProject("jockey", "../Jockey.LocalAgent/Jockey.LocalAgent.csproj")
         .WithHttpEndpoint(port: 8123)
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        .WithEnvironment("LocalAgent__DataPath", builder.Configuration["LocalAgent:DataPath"]);
 
 var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiService.csproj")
     .WithHttpEndpoint(port: 9000)
@@ -24,6 +26,7 @@ var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiServi
     .WithReference(redis)
     .WithReference(blobs)
     .WithReference(jockey)
+    .WithEnvironment("Jockey__ApiKey", builder.Configuration["Jockey:ApiKey"])
     .WaitFor(redis)
     .WaitFor(blobs)
     .WaitFor(jockey)

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Runtime.InteropServices;
 using Jockey.AppHost.Dashboard;
 using Jockey.AppHost.Orchestration;
@@ -75,7 +74,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         foreach (var instance in _instances.Where(i => selected.Contains(i.Resource)))
         {
-            var environment = BuildEnvironment(instance);
+            var environment = ResourceEnvironment.For(instance);
             _running.Add(Task.Run(() => instance.RunAsync(environment, _stopping.Token), CancellationToken.None));
         }
     }
@@ -242,23 +241,6 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
             throw new StartupProblemException([StartupChecks.PortInUse(name, port)]);
         }
-    }
-
-    private Dictionary<string, string> BuildEnvironment(ResourceInstance instance)
-    {
-        var environment = new Dictionary<string, string>();
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = (string?)entry.Value ?? "";
-        }
-        environment["OTEL_SERVICE_NAME"] = instance.Resource.Name;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance.InstanceId}";
-        environment["ASPNETCORE_ENVIRONMENT"] = environment["DOTNET_ENVIRONMENT"] = "Development";
-        foreach (var callback in instance.Resource.EnvironmentCallbacks)
-        {
-            callback(environment);
-        }
-        return environment;
     }
 
     private async Task AnnounceWhenHealthyAsync(CancellationToken cancellationToken)

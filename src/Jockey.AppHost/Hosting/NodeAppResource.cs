@@ -26,7 +26,6 @@ public sealed class NodeAppResource(string name, string workingDirectory, string
     {
         var env = new Dictionary<string, string>(context.Environment)
         {
-            ["PORT"] = context.Port.ToString(),
             ["NODE_ENV"] = "development",
             ["BROWSER"] = "none",
         };

@@ -104,9 +104,12 @@ public sealed partial class AppHostTests
     }
 
     [Fact]
-    public async Task Each_replica_gets_the_aspire_environment_and_its_own_instance_id()
+    public async Task Each_replica_gets_the_aspire_environment_and_its_own_instance_id_and_nothing_else_of_the_apphosts()
     {
         var ct = Timeout();
+        // Set in this process, which plays the AppHost's part: as a developer's shell variable would be under dev.sh.
+        const string HostOnly = "JOCKEY_TEST_APPHOST_ONLY";
+        Environment.SetEnvironmentVariable(HostOnly, "must not reach a service");
         await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
         {
             o.ApiReplicas = 2;
@@ -118,6 +121,9 @@ public sealed partial class AppHostTests
 
         foreach (var env in environments)
         {
+            Assert.DoesNotContain(HostOnly, env.Keys);
+            Assert.Equal(Environment.GetEnvironmentVariable("PATH"), env["PATH"]);
+            Assert.Equal("Development", env["ASPNETCORE_ENVIRONMENT"]);
             Assert.Equal(await app.GetConnectionStringAsync("redis", ct), env["ConnectionStrings__redis"]);
             Assert.Contains("AccountName=devstoreaccount1", env["ConnectionStrings__blobs"]);
             Assert.Contains($"BlobEndpoint={app.GetEndpoint("storage").ToString().TrimEnd('/')}/devstoreaccount1;", env["ConnectionStrings__blobs"]);
