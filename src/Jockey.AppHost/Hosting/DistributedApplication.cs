@@ -27,7 +27,9 @@ public sealed class DistributedApplication : IAsyncDisposable
         Testing = builder.Testing;
         Settings = Testing?.Options.Settings ?? OrchestratorSettings.From(builder.Configuration);
         Console = new ConsoleLog(enabled: !IsTesting || Testing!.Options.WriteLogsToConsole);
-        DashboardPort = IsTesting ? null : builder.Configuration.GetValue("Ports:dashboard", 18888);
+        DashboardPort = Testing is null ? builder.Configuration.GetValue("Ports:dashboard", 18888)
+            : Testing.Options.WithDashboard ? PortAllocator.GetFreePort()
+            : null;
         AllocatePorts(builder);
     }
 
@@ -186,7 +188,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         if (resource is ExternalServiceResource external)
         {
-            return [new ResourceSnapshot(resource.Name, resource.Name, resource.Kind, 0, ResourceState.Running, HealthStatus.Healthy, null, [external.Url.ToString()], 0, null, null)];
+            return [new ResourceSnapshot(resource.Name, resource.Name, resource.Kind, 0, ResourceState.Running, HealthStatus.Healthy, null, [external.Url.ToString()], 0, null, null, LogInstance: null)];
         }
         return _instances.Where(i => i.Resource == resource).Select(i => i.Snapshot());
     }

@@ -53,7 +53,7 @@ internal sealed partial class ResourceInstance
             IReadOnlyList<string> endpoints = Resource.Endpoint is not { } endpoint ? []
                 : Resource.Replicas > 1 ? [endpoint.Url.ToString().TrimEnd('/'), $"{endpoint.Scheme}://127.0.0.1:{Port}"]
                 : [$"{endpoint.Scheme}://127.0.0.1:{Port}"];
-            return new ResourceSnapshot(Resource.Name, InstanceName, Resource.Kind, Replica, _state, _health, pid, endpoints, _restarts, _error, _startedAt);
+            return new ResourceSnapshot(Resource.Name, InstanceName, Resource.Kind, Replica, _state, _health, pid, endpoints, _restarts, _error, _startedAt, InstanceName);
         }
     }
 
