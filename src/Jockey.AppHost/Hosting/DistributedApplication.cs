@@ -23,10 +23,9 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         Resources = builder.Resources;
         Paths = builder.Paths;
-        IsTesting = builder.IsTesting;
         Testing = builder.Testing;
         Settings = Testing?.Options.Settings ?? OrchestratorSettings.From(builder.Configuration);
-        Console = new ConsoleLog(enabled: !IsTesting || Testing!.Options.WriteLogsToConsole);
+        Console = new ConsoleLog(enabled: Testing?.Options.WriteLogsToConsole ?? true);
         DashboardPort = Testing is null ? builder.Configuration.GetValue("Ports:dashboard", 18888)
             : Testing.Options.WithDashboard ? PortAllocator.GetFreePort()
             : null;
@@ -38,8 +37,6 @@ public sealed class DistributedApplication : IAsyncDisposable
     public IReadOnlyList<Resource> Resources { get; }
 
     public HostPaths Paths { get; }
-
-    public bool IsTesting { get; }
 
     public int? DashboardPort { get; }
 
@@ -64,15 +61,15 @@ public sealed class DistributedApplication : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var selected = SelectResources();
-        StartupChecks.ThrowIfAnyProblem(Paths, selected, IsTesting ? [] : FixedPorts(selected));
+        StartupChecks.ThrowIfAnyProblem(Paths, selected, Testing is null ? StartupChecks.FixedPorts(selected, DashboardPort) : []);
         if (DashboardPort is { } dashboardPort)
         {
-            _dashboard = await BindAsync("dashboard", dashboardPort, () => DashboardServer.StartAsync(this, dashboardPort, cancellationToken));
+            _dashboard = await StartupChecks.BindAsync("dashboard", dashboardPort, () => DashboardServer.StartAsync(this, dashboardPort, cancellationToken));
             Console.Info($"Dashboard: http://127.0.0.1:{dashboardPort}");
         }
         foreach (var resource in selected.Where(r => r.Replicas > 1 && r.Endpoint is not null))
         {
-            _proxies.Add(await BindAsync(resource.Name, resource.Endpoint!.Port, () => ReplicaProxy.StartAsync(resource, cancellationToken)));
+            _proxies.Add(await StartupChecks.BindAsync(resource.Name, resource.Endpoint!.Port, () => ReplicaProxy.StartAsync(resource, cancellationToken)));
         }
         foreach (var instance in _instances.Where(i => selected.Contains(i.Resource)))
         {
@@ -204,7 +201,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             if (resource.Endpoint is { } endpoint)
             {
                 var configured = builder.Configuration.GetValue<int?>($"Ports:{resource.Name}");
-                endpoint.Port = IsTesting ? PortAllocator.GetFreePort() : configured ?? endpoint.RequestedPort ?? PortAllocator.GetFreePort();
+                endpoint.Port = Testing is null ? configured ?? endpoint.RequestedPort ?? PortAllocator.GetFreePort() : PortAllocator.GetFreePort();
                 endpoint.TargetPorts.Clear();
                 for (var replica = 0; replica < resource.Replicas; replica++)
                 {
@@ -223,27 +220,6 @@ public sealed class DistributedApplication : IAsyncDisposable
         Testing?.Options.OnlyResources is { Count: > 0 } only
             ? DependencyGraph.Closure(only.Select(GetResourceModel))
             : [.. Resources];
-
-    /// <summary>The ports a dev run binds at fixed numbers (resources' public ports and the dashboard's).</summary>
-    private IEnumerable<(string Name, int Port)> FixedPorts(IEnumerable<Resource> selected) =>
-        selected
-            .Where(r => r.Endpoint is not null && r.ProcessOwner == r && r is not ExternalServiceResource)
-            .Select(r => (r.Name, r.Endpoint!.Port))
-            .Append(("dashboard", DashboardPort ?? 0))
-            .Where(p => p.Item2 != 0);
-
-    /// <summary>Starts a server of the AppHost's own; a port taken since the checks ran is reported like any other.</summary>
-    private static async Task<T> BindAsync<T>(string name, int port, Func<Task<T>> start)
-    {
-        try
-        {
-            return await start();
-        }
-        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-        {
-            throw new StartupProblemException([StartupChecks.PortInUse(name, port)]);
-        }
-    }
 
     private async Task AnnounceWhenHealthyAsync(CancellationToken cancellationToken)
     {

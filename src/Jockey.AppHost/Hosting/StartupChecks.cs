@@ -27,6 +27,27 @@ internal static class StartupChecks
         }
     }
 
+    /// <summary>The ports a dev run binds at fixed numbers: resources' public ports and the dashboard's.</summary>
+    public static IEnumerable<(string Name, int Port)> FixedPorts(IEnumerable<Resource> selected, int? dashboardPort) =>
+        selected
+            .Where(r => r.Endpoint is not null && r.ProcessOwner == r && r is not ExternalServiceResource)
+            .Select(r => (r.Name, r.Endpoint!.Port))
+            .Append(("dashboard", dashboardPort ?? 0))
+            .Where(p => p.Item2 != 0);
+
+    /// <summary>Starts a server of the AppHost's own; a port taken since the checks ran is reported like any other.</summary>
+    public static async Task<T> BindAsync<T>(string name, int port, Func<Task<T>> start)
+    {
+        try
+        {
+            return await start();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new StartupProblemException([PortInUse(name, port)]);
+        }
+    }
+
     public static string PortInUse(string name, int port) =>
         $"port {port} for {name} is in use (is Jockey already running?): stop that process or set Ports__{name} to another port";
 }

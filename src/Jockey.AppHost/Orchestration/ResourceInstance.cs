@@ -74,7 +74,7 @@ internal sealed partial class ResourceInstance
             return;
         }
 
-        var spec = Resource.CreateProcess(new InstanceContext(Replica, Port, InstanceId, environment, _app.Paths, _app.IsTesting))!;
+        var spec = Resource.CreateProcess(new InstanceContext(Port, environment, _app.Paths))!;
         if (_app.Testing?.Options.EnvironmentFor(Resource.Name) is { } overrides)
         {
             // A test's settings win over everything, including what the resource kind sets (ASPNETCORE_URLS, PORT).
@@ -189,7 +189,7 @@ internal sealed partial class ResourceInstance
     /// <summary>Runs the process until it exits and returns its exit code; null when a stop came first and nothing ran.</summary>
     private async Task<int?> RunProcessOnceAsync(ProcessSpec spec, CancellationToken stopping)
     {
-        var process = new Process { StartInfo = CreateStartInfo(spec), EnableRaisingEvents = true };
+        var process = new Process { StartInfo = SessionStartInfo.For(spec), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnOutput(e.Data, isError: false);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data, isError: true);
 
@@ -272,35 +272,6 @@ internal sealed partial class ResourceInstance
         {
             return null; // exited and disposed in between
         }
-    }
-
-    private ProcessStartInfo CreateStartInfo(ProcessSpec spec)
-    {
-        // setsid puts the child in its own session, so the terminal's Ctrl-C reaches only the AppHost, which then
-        // stops resources in reverse dependency order. It execs in place, so the PID we hold is the program's.
-        var setsid = Executables.Find("setsid");
-        var info = new ProcessStartInfo(setsid ?? spec.FileName)
-        {
-            WorkingDirectory = spec.WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (setsid is not null)
-        {
-            info.ArgumentList.Add(spec.FileName);
-        }
-        foreach (var argument in spec.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        info.Environment.Clear();
-        foreach (var (key, value) in spec.Environment)
-        {
-            info.Environment[key] = value;
-        }
-        return info;
     }
 
     private void OnOutput(string? line, bool isError)
