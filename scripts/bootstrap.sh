@@ -8,13 +8,16 @@ source "$(dirname "$0")/lib.sh"
 with_test=0
 [ "${1:-}" = "--test" ] && with_test=1
 
-# Debian packages, by the command each provides.
+# Debian packages (plus nodejs and npm when those commands are missing).
 packages=(redis-server ffmpeg espeak-ng fonts-dejavu-core)
 [ "$with_test" -eq 1 ] && packages+=(chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
+# Node.js and npm may come from elsewhere (NodeSource, nvm), so they are looked for as commands.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and apt-get is not available: install them with your package manager"
   step "Installing Debian packages: ${missing[*]}"
@@ -25,7 +28,7 @@ else
 fi
 
 command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET 10 SDK (https://dot.net), then run this script again"
-command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js 20 or newer with npm, then run this script again"
+node_version_ok || die "Node.js $(node --version 2>/dev/null) is too old: the web app (Vite) needs $NODE_NEEDED, newer than some Debian releases ship (Debian 12 has 18). Install Node.js 22 LTS from NodeSource (https://github.com/nodesource/distributions) or https://nodejs.org, check that 'node --version' shows it, then run this script again"
 
 # npm ci only when the lock file changed since the last install; it wipes node_modules each time.
 npm_ci() {

@@ -16,3 +16,10 @@ as_root() {
   else die "need root to run '$*': run this script as root or install sudo"
   fi
 }
+
+# The web app's Vite needs Node.js ^20.19 or >=22.12 (its package.json "engines"); Debian 12's own nodejs is 18.
+NODE_NEEDED="20.19+ or 22.12+"
+node_version_ok() {
+  node -e 'const [major, minor] = process.versions.node.split(".").map(Number)
+    process.exit((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22 ? 0 : 1)' 2>/dev/null
+}

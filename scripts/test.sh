@@ -4,7 +4,10 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
-"$ROOT/scripts/bootstrap.sh" --test || exit 1
+if ! "$ROOT/scripts/bootstrap.sh" --test; then
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT

@@ -53,7 +53,7 @@ if [ -z "${ConnectionStrings__blobs:-}" ]; then
   need node "install Node.js 20 or newer, or set ConnectionStrings__blobs to an Azure Storage connection string or blob URI"
   step "Starting Azurite (Blob Storage) on 127.0.0.1:$blob_port"
   node "$here/tools/node_modules/azurite/dist/src/blob/main.js" --blobHost 127.0.0.1 --blobPort "$blob_port" \
-    --location "$data/azurite" --skipApiVersionCheck --silent &
+    --location "$data/azurite" --skipApiVersionCheck --disableTelemetry --silent &
   pids+=($!)
   # Azurite's well-known development account (https://learn.microsoft.com/azure/storage/common/storage-use-azurite).
   export ConnectionStrings__blobs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;"

@@ -1,6 +1,7 @@
 using Jockey.AppHost.Hosting;
 
 // The app model, written as an Aspire AppHost. Jockey.AppHost/Hosting runs it without containers or DCP.
+// Services get Aspire's variables and what is set here, never the rest of the AppHost's environment.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddRedis("redis")
@@ -11,11 +12,13 @@ var blobs = builder.AddAzureStorage("storage")
     .AddBlobs("blobs");
 
 // A real Jockey (LangGraph) server when Jockey__Url is set; otherwise the embedded local agent.
-IResourceBuilder<IResourceWithServiceDiscovery> jockey = builder.Configuration["Jockey:Url"] is { Length: > 0 } jockeyUrl
+var jockeyUrl = builder.Configuration.GetSection("Jockey:Url");
+IResourceBuilder<IResourceWithServiceDiscovery> jockey = jockeyUrl.Value is { Length: > 0 }
     ? builder.AddExternalService("jockey", jockeyUrl)
     : builder.AddProject("jockey", "../Jockey.LocalAgent/Jockey.LocalAgent.csproj")
         .WithHttpEndpoint(port: 8123)
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        .WithEnvironment("LocalAgent__DataPath", builder.Configuration["LocalAgent:DataPath"]);
 
 var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiService.csproj")
     .WithHttpEndpoint(port: 9000)
@@ -23,6 +26,7 @@ var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiServi
     .WithReference(redis)
     .WithReference(blobs)
     .WithReference(jockey)
+    .WithEnvironment("Jockey__ApiKey", builder.Configuration["Jockey:ApiKey"])
     .WaitFor(redis)
     .WaitFor(blobs)
     .WaitFor(jockey)

@@ -35,7 +35,7 @@ internal static class DashboardPage
 <header><h1>Jockey AppHost</h1><span id="summary">loading…</span></header>
 <main>
   <table aria-label="Resources">
-    <thead><tr><th>Resource</th><th>Kind</th><th>State</th><th>Health</th><th>PID</th><th>Replica</th><th>Endpoints</th><th>Restarts</th></tr></thead>
+    <thead><tr><th>Resource</th><th>Kind</th><th>State</th><th>Health</th><th>PID</th><th>Replica</th><th>Endpoints</th><th>Started</th><th>Restarts</th></tr></thead>
     <tbody id="rows"></tbody>
   </table>
   <h2 id="logtitle">Select a resource to tail its log</h2>
@@ -50,23 +50,30 @@ async function refresh() {
     const healthy = res.filter(r => r.state === 'Running' && r.health === 'Healthy').length;
     document.getElementById('summary').textContent = `${healthy} of ${res.length} healthy · updated ${new Date().toLocaleTimeString()}`;
     document.getElementById('rows').innerHTML = res.map(r => `
-      <tr data-instance="${esc(r.instance_name)}" class="${r.instance_name === selected ? 'selected' : ''}">
+      <tr data-instance="${esc(r.instance_name)}" data-log="${esc(r.log_instance)}" data-kind="${esc(r.kind)}" class="${r.instance_name === selected ? 'selected' : ''}">
         <td><strong>${esc(r.instance_name)}</strong>${r.error ? `<div class="error">${esc(r.error)}</div>` : ''}</td>
         <td>${esc(r.kind)}</td><td><span class="pill ${r.state}">${r.state}</span></td>
         <td><span class="pill ${r.health}">${r.health}</span></td><td>${r.pid ?? ''}</td><td>${r.replica}</td>
         <td>${r.endpoints.map(e => e.startsWith('http') ? `<a href="${esc(e)}" target="_blank" rel="noopener">${esc(e)}</a>` : esc(e)).join('<br>')}</td>
-        <td>${r.restarts}</td></tr>`).join('');
+        <td>${r.started_at ? new Date(r.started_at).toLocaleTimeString() : ''}</td><td>${r.restarts}</td></tr>`).join('');
   } catch { document.getElementById('summary').textContent = 'AppHost not reachable'; }
 }
 document.getElementById('rows').addEventListener('click', e => {
   const row = e.target.closest('tr'); if (!row || e.target.tagName === 'A') return;
-  tail(row.dataset.instance);
+  tail(row.dataset.instance, row.dataset.log, row.dataset.kind);
 });
-function tail(instance) {
-  selected = instance; source?.close();
+// A child resource (blobs) shows the log of the process that serves it; an external service has none.
+function tail(instance, logInstance, kind) {
+  selected = instance; source?.close(); source = null;
   const log = document.getElementById('log'); log.textContent = '';
-  document.getElementById('logtitle').textContent = `Log of ${instance}`;
-  source = new EventSource(`/api/resources/${encodeURIComponent(instance)}/logs`);
+  const title = document.getElementById('logtitle');
+  if (!logInstance) {
+    title.textContent = `${instance} has no log`;
+    log.textContent = `${instance} is an ${kind.toLowerCase()}: the AppHost runs no process for it.`;
+    refresh(); return;
+  }
+  title.textContent = logInstance === instance ? `Log of ${instance}` : `Log of ${logInstance} (which serves ${instance})`;
+  source = new EventSource(`/api/resources/${encodeURIComponent(logInstance)}/logs`);
   source.addEventListener('log', e => {
     const line = JSON.parse(e.data), div = document.createElement('div');
     if (line.is_error) div.className = 'err';

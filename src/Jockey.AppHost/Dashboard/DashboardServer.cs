@@ -37,10 +37,22 @@ internal sealed class DashboardServer(WebApplication app) : IAsyncDisposable
 
         app.MapGet("/", () => TypedResults.Content(DashboardPage.Html, "text/html; charset=utf-8"));
         app.MapGet("/api/resources", () => TypedResults.Json(model.GetSnapshots(), Json));
-        app.MapGet("/api/resources/{instance}/logs", Results<ServerSentEventsResult<string>, NotFound> (string instance, CancellationToken ct) =>
-            model.Instances.FirstOrDefault(i => i.InstanceName == instance) is { } found
-                ? TypedResults.ServerSentEvents(Tail(found, ct))
-                : TypedResults.NotFound());
+        app.MapGet("/api/resources/{instance}/logs", Results<ServerSentEventsResult<string>, ProblemHttpResult> (string instance, CancellationToken ct) =>
+        {
+            var row = model.GetSnapshots().FirstOrDefault(s => s.InstanceName == instance);
+            if (row is null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such resource",
+                    detail: $"There is no resource named '{instance}'; GET /api/resources lists them.");
+            }
+            if (row.LogInstance is null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No log",
+                    detail: $"'{instance}' is an {row.Kind.ToLowerInvariant()} ({string.Join(", ", row.Endpoints)}): the AppHost runs no process for it, so it keeps no log.");
+            }
+            // A child resource (blobs) shows the log of the process that serves it (storage).
+            return TypedResults.ServerSentEvents(Tail(model.Instances.First(i => i.InstanceName == row.LogInstance), ct));
+        });
 
         await app.StartAsync(cancellationToken);
         return new DashboardServer(app);

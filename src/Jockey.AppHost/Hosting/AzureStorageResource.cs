@@ -9,19 +9,20 @@ public sealed class AzureStorageResource(string name) : Resource(name)
 
     public override string Kind => "Executable (azurite-blob)";
 
+    /// <summary>Set by WithDataVolume (except under tests): where Azurite keeps its blobs; in memory otherwise.</summary>
     public string? DataDirectory { get; internal set; }
 
     private static string AzuritePath(HostPaths paths) => Path.Combine(paths.RepositoryRoot, "node_modules", ".bin", "azurite-blob");
 
     internal override string? FindMissingPrerequisite(HostPaths paths) =>
         !File.Exists(AzuritePath(paths))
-            ? "azurite not found in node_modules — run ./scripts/dev.sh, which runs npm ci"
+            ? "azurite not found in node_modules: run ./scripts/dev.sh, which runs npm ci"
             : null;
 
     internal override ProcessSpec CreateProcess(InstanceContext context)
     {
         List<string> args = ["--blobHost", "127.0.0.1", "--blobPort", context.Port.ToString(), "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--silent"];
-        if (DataDirectory is not null && !context.IsTesting)
+        if (DataDirectory is not null)
         {
             Directory.CreateDirectory(DataDirectory);
             args.AddRange(["--location", DataDirectory]);
@@ -63,9 +64,13 @@ public static class AzureStorageBuilderExtensions
         return builder;
     }
 
+    /// <summary>Keeps the blobs across runs in the AppHost's data folder (ignored under tests).</summary>
     public static IResourceBuilder<AzureStorageResource> WithDataVolume(this IResourceBuilder<AzureStorageResource> builder)
     {
-        builder.Resource.DataDirectory = Path.Combine(builder.ApplicationBuilder.Paths.DataDirectory, builder.Resource.Name);
+        if (!builder.ApplicationBuilder.IsTesting)
+        {
+            builder.Resource.DataDirectory = Path.Combine(builder.ApplicationBuilder.Paths.DataDirectory, builder.Resource.Name);
+        }
         return builder;
     }
 

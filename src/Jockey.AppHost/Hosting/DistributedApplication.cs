@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Runtime.InteropServices;
 using Jockey.AppHost.Dashboard;
 using Jockey.AppHost.Orchestration;
@@ -24,11 +23,12 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         Resources = builder.Resources;
         Paths = builder.Paths;
-        IsTesting = builder.IsTesting;
         Testing = builder.Testing;
         Settings = Testing?.Options.Settings ?? OrchestratorSettings.From(builder.Configuration);
-        Console = new ConsoleLog(enabled: !IsTesting || Testing!.Options.WriteLogsToConsole);
-        DashboardPort = IsTesting ? null : builder.Configuration.GetValue("Ports:dashboard", 18888);
+        Console = new ConsoleLog(enabled: Testing?.Options.WriteLogsToConsole ?? true);
+        DashboardPort = Testing is null ? builder.Configuration.GetValue("Ports:dashboard", 18888)
+            : Testing.Options.WithDashboard ? PortAllocator.GetFreePort()
+            : null;
         AllocatePorts(builder);
     }
 
@@ -37,8 +37,6 @@ public sealed class DistributedApplication : IAsyncDisposable
     public IReadOnlyList<Resource> Resources { get; }
 
     public HostPaths Paths { get; }
-
-    public bool IsTesting { get; }
 
     public int? DashboardPort { get; }
 
@@ -59,25 +57,23 @@ public sealed class DistributedApplication : IAsyncDisposable
         ?? throw new ArgumentException($"There is no resource named '{name}'. Known: {string.Join(", ", Resources.Select(r => r.Name))}.", nameof(name));
 
     /// <summary>Starts every resource (or, under tests, the chosen ones and what they wait for) in the background.</summary>
+    /// <exception cref="StartupProblemException">Something the app needs is missing or a port is taken.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var selected = SelectResources();
-        if (!IsTesting)
-        {
-            CheckPrerequisites(selected);
-        }
+        StartupChecks.ThrowIfAnyProblem(Paths, selected, Testing is null ? StartupChecks.FixedPorts(selected, DashboardPort) : []);
         if (DashboardPort is { } dashboardPort)
         {
-            _dashboard = await DashboardServer.StartAsync(this, dashboardPort, cancellationToken);
+            _dashboard = await StartupChecks.BindAsync("dashboard", dashboardPort, () => DashboardServer.StartAsync(this, dashboardPort, cancellationToken));
             Console.Info($"Dashboard: http://127.0.0.1:{dashboardPort}");
         }
         foreach (var resource in selected.Where(r => r.Replicas > 1 && r.Endpoint is not null))
         {
-            _proxies.Add(await ReplicaProxy.StartAsync(resource, cancellationToken));
+            _proxies.Add(await StartupChecks.BindAsync(resource.Name, resource.Endpoint!.Port, () => ReplicaProxy.StartAsync(resource, cancellationToken)));
         }
         foreach (var instance in _instances.Where(i => selected.Contains(i.Resource)))
         {
-            var environment = BuildEnvironment(instance);
+            var environment = ResourceEnvironment.For(instance);
             _running.Add(Task.Run(() => instance.RunAsync(environment, _stopping.Token), CancellationToken.None));
         }
     }
@@ -99,7 +95,15 @@ public sealed class DistributedApplication : IAsyncDisposable
             await StartAsync(cancellationToken);
             _ = AnnounceWhenHealthyAsync(_stopping.Token);
             await shutdown.Task;
-            Console.Info("Stopping…");
+        }
+        catch (StartupProblemException ex)
+        {
+            // Nothing is wrong with the AppHost itself, so no stack trace: one line per problem, each naming its fix.
+            foreach (var problem in ex.Problems)
+            {
+                Console.Info(problem, isError: true);
+            }
+            Environment.ExitCode = 1;
         }
         finally
         {
@@ -144,9 +148,16 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync();
-        foreach (var layer in DependencyLayers().Reverse())
+        foreach (var layer in DependencyGraph.Layers(Resources).Reverse())
         {
-            await Task.WhenAll(_instances.Where(i => layer.Contains(i.Resource)).Select(i => i.StopAsync()));
+            var instances = _instances.Where(i => layer.Contains(i.Resource)).ToList();
+            if (instances.Count == 0 || _running.Count == 0)
+            {
+                continue; // external services only, or nothing was started (a start-up check failed)
+            }
+            // One line per layer, so the console shows the order: web, the API replicas, then what they waited for.
+            Console.Info($"Stopping {string.Join(", ", instances.Select(i => i.InstanceName))}");
+            await Task.WhenAll(instances.Select(i => i.StopAsync()));
         }
         await Task.WhenAll(_running);
         foreach (var proxy in _proxies)
@@ -174,7 +185,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         if (resource is ExternalServiceResource external)
         {
-            return [new ResourceSnapshot(resource.Name, resource.Name, resource.Kind, 0, ResourceState.Running, HealthStatus.Healthy, null, [external.Url.ToString()], 0, null, null)];
+            return [new ResourceSnapshot(resource.Name, resource.Name, resource.Kind, 0, ResourceState.Running, HealthStatus.Healthy, null, [external.Url.ToString()], 0, null, null, LogInstance: null)];
         }
         return _instances.Where(i => i.Resource == resource).Select(i => i.Snapshot());
     }
@@ -190,7 +201,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             if (resource.Endpoint is { } endpoint)
             {
                 var configured = builder.Configuration.GetValue<int?>($"Ports:{resource.Name}");
-                endpoint.Port = IsTesting ? PortAllocator.GetFreePort() : configured ?? endpoint.RequestedPort ?? PortAllocator.GetFreePort();
+                endpoint.Port = Testing is null ? configured ?? endpoint.RequestedPort ?? PortAllocator.GetFreePort() : PortAllocator.GetFreePort();
                 endpoint.TargetPorts.Clear();
                 for (var replica = 0; replica < resource.Replicas; replica++)
                 {
@@ -204,80 +215,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
-    /// <summary>Under tests, only the chosen resources and, transitively, what they wait for.</summary>
-    private HashSet<Resource> SelectResources()
-    {
-        var only = Testing?.Options.OnlyResources;
-        if (only is null || only.Count == 0)
-        {
-            return [.. Resources];
-        }
-        var selected = new HashSet<Resource>();
-        var pending = new Stack<Resource>(only.Select(GetResourceModel));
-        while (pending.TryPop(out var resource))
-        {
-            if (selected.Add(resource))
-            {
-                pending.Push(resource.ProcessOwner);
-                foreach (var dependency in resource.WaitsFor)
-                {
-                    pending.Push(dependency);
-                }
-            }
-        }
-        return selected;
-    }
-
-    private void CheckPrerequisites(IEnumerable<Resource> selected)
-    {
-        var missing = selected.Select(r => r.FindMissingPrerequisite(Paths)).OfType<string>().Distinct().ToList();
-        var busy = selected
-            .Where(r => r.Endpoint is not null && r.ProcessOwner == r && r is not ExternalServiceResource)
-            .Select(r => (r.Name, r.Endpoint!.Port))
-            .Append(("dashboard", DashboardPort ?? 0))
-            .Where(p => p.Item2 != 0 && !PortAllocator.IsFree(p.Item2))
-            .Select(p => $"port {p.Item2} for {p.Item1} is in use (is Jockey already running?) — stop that process or set Ports__{p.Item1} to another port");
-        missing.AddRange(busy);
-        if (missing.Count > 0)
-        {
-            throw new PrerequisiteMissingException(missing);
-        }
-    }
-
-    private Dictionary<string, string> BuildEnvironment(ResourceInstance instance)
-    {
-        var environment = new Dictionary<string, string>();
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = (string?)entry.Value ?? "";
-        }
-        environment["OTEL_SERVICE_NAME"] = instance.Resource.Name;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance.InstanceId}";
-        environment["ASPNETCORE_ENVIRONMENT"] = environment["DOTNET_ENVIRONMENT"] = "Development";
-        foreach (var callback in instance.Resource.EnvironmentCallbacks)
-        {
-            callback(environment);
-        }
-        return environment;
-    }
-
-    /// <summary>Resources grouped so each group depends only on earlier ones (Redis and storage come first).</summary>
-    private IEnumerable<HashSet<Resource>> DependencyLayers()
-    {
-        var placed = new HashSet<Resource>();
-        var remaining = Resources.Where(r => r.ProcessOwner == r).ToList();
-        while (remaining.Count > 0)
-        {
-            var layer = remaining.Where(r => r.WaitsFor.All(d => placed.Contains(d) || d == r)).ToHashSet();
-            if (layer.Count == 0)
-            {
-                layer = [.. remaining]; // a cycle: stop the rest together rather than hang
-            }
-            placed.UnionWith(layer);
-            remaining.RemoveAll(layer.Contains);
-            yield return layer;
-        }
-    }
+    /// <summary>Under tests, only the chosen resources and what they wait for; otherwise all of them.</summary>
+    private HashSet<Resource> SelectResources() =>
+        Testing?.Options.OnlyResources is { Count: > 0 } only
+            ? DependencyGraph.Closure(only.Select(GetResourceModel))
+            : [.. Resources];
 
     private async Task AnnounceWhenHealthyAsync(CancellationToken cancellationToken)
     {
@@ -299,11 +241,4 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
         }
     }
-}
-
-/// <summary>Something the app needs is not installed or built; each line names the fix.</summary>
-public sealed class PrerequisiteMissingException(IReadOnlyList<string> problems)
-    : Exception(string.Join(Environment.NewLine, problems))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
 }

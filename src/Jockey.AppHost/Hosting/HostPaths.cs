@@ -3,18 +3,28 @@ namespace Jockey.AppHost.Hosting;
 /// <summary>Where things are: the repository, the AppHost project, and the folder dev data persists in.</summary>
 public sealed record HostPaths(string RepositoryRoot, string AppHostDirectory, string DataDirectory)
 {
+    /// <summary>
+    /// Set when Jockey.sln was not found. The start-up checks report it instead of Discover throwing, so the
+    /// AppHost ends with that one line rather than a stack trace from inside Program.cs.
+    /// </summary>
+    public string? Problem { get; init; }
+
     public static HostPaths Discover(string? dataDirectory)
     {
-        var root = FindRepositoryRoot(AppContext.BaseDirectory)
-            ?? FindRepositoryRoot(Directory.GetCurrentDirectory())
-            ?? throw new InvalidOperationException("Could not find Jockey.sln above the AppHost; run it from the repository (./scripts/dev.sh).");
+        var found = FindRepositoryRoot(AppContext.BaseDirectory) ?? FindRepositoryRoot(Directory.GetCurrentDirectory());
+        var root = found ?? Directory.GetCurrentDirectory();
         var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
             ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
         return new HostPaths(
             root,
             Path.Combine(root, "src", "Jockey.AppHost"),
-            dataDirectory ?? Path.Combine(dataHome, "jockey", "apphost"));
+            dataDirectory ?? Path.Combine(dataHome, "jockey", "apphost"))
+        {
+            Problem = found is null
+                ? $"Jockey.sln not found above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}: run the AppHost from its repository (./scripts/dev.sh)"
+                : null,
+        };
     }
 
     /// <summary>The build output folder tail (bin/Debug/net10.0/linux-x64) shared by every project of the repository.</summary>
@@ -31,7 +41,8 @@ public sealed record HostPaths(string RepositoryRoot, string AppHostDirectory, s
         }
     }
 
-    private static string? FindRepositoryRoot(string start)
+    /// <summary>The nearest folder at or above <paramref name="start"/> that holds Jockey.sln.</summary>
+    internal static string? FindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {

@@ -15,18 +15,17 @@ public sealed class NodeAppResource(string name, string workingDirectory, string
     {
         if (Executables.Find("npm") is null)
         {
-            return "npm not found — install Node.js 20 or newer, then run ./scripts/dev.sh";
+            return "npm not found: install Node.js 20.19 or newer, then run ./scripts/dev.sh";
         }
         return Directory.Exists(Path.Combine(WorkingDirectory, "node_modules"))
             ? null
-            : $"{Path.GetFileName(WorkingDirectory)}/node_modules is missing — run ./scripts/dev.sh, which runs npm ci";
+            : $"{Path.GetFileName(WorkingDirectory)}/node_modules is missing: run ./scripts/dev.sh, which runs npm ci";
     }
 
     internal override ProcessSpec CreateProcess(InstanceContext context)
     {
         var env = new Dictionary<string, string>(context.Environment)
         {
-            ["PORT"] = context.Port.ToString(),
             ["NODE_ENV"] = "development",
             ["BROWSER"] = "none",
         };

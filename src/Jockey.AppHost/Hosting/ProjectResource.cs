@@ -18,7 +18,7 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     internal override string? FindMissingPrerequisite(HostPaths paths) =>
         File.Exists(OutputAssembly(paths))
             ? null
-            : $"{Path.GetFileName(ProjectPath)} is not built ({OutputAssembly(paths)} is missing) — run ./scripts/dev.sh, which builds it";
+            : $"{Path.GetFileName(ProjectPath)} is not built ({OutputAssembly(paths)} is missing): run ./scripts/dev.sh, which builds it";
 
     internal override ProcessSpec CreateProcess(InstanceContext context)
     {

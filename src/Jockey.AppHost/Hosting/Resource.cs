@@ -81,4 +81,4 @@ public sealed record HttpHealthProbe(string Path) : HealthProbeSpec;
 public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyDictionary<string, string> Environment);
 
 /// <summary>What a resource knows when it builds the command line for one replica.</summary>
-public sealed record InstanceContext(int Replica, int Port, string InstanceId, IReadOnlyDictionary<string, string> Environment, HostPaths Paths, bool IsTesting);
+public sealed record InstanceContext(int Port, IReadOnlyDictionary<string, string> Environment, HostPaths Paths);

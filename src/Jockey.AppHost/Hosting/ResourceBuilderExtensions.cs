@@ -33,10 +33,17 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
-    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value)
+    /// <summary>
+    /// Sets <paramref name="name"/> on this resource. A null or empty value sets nothing, so an optional setting of
+    /// the AppHost can be passed on as it is.
+    /// </summary>
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string? value)
         where T : Resource
     {
-        builder.Resource.EnvironmentCallbacks.Add(env => env[name] = value);
+        if (!string.IsNullOrEmpty(value))
+        {
+            builder.Resource.EnvironmentCallbacks.Add(env => env[name] = value);
+        }
         return builder;
     }
 
@@ -50,7 +57,8 @@ public static class ResourceBuilderExtensions
 
     /// <summary>
     /// Gives the resource an HTTP endpoint. <paramref name="port"/> is the dev default; <c>Ports:{name}</c> in
-    /// configuration overrides it, and tests always get a free port.
+    /// configuration overrides it, and tests always get a free port. <paramref name="env"/> names the variable that
+    /// tells each replica the port to bind (PORT for Node apps); .NET projects get ASPNETCORE_URLS instead.
     /// </summary>
     public static IResourceBuilder<T> WithHttpEndpoint<T>(this IResourceBuilder<T> builder, int? port = null, string? env = null)
         where T : Resource

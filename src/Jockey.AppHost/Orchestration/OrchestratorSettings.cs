@@ -8,7 +8,10 @@ public sealed record OrchestratorSettings
     /// <summary>How long a resource waits for a dependency to become healthy before it gives up.</summary>
     public TimeSpan DependencyTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Consecutive quick crashes after which a resource is left FailedToStart.</summary>
+    /// <summary>
+    /// Restarts in a row after quick crashes (within 60 s of starting); the crash after the last of them leaves the
+    /// resource FailedToStart. A process that ran longer before crashing starts the count afresh.
+    /// </summary>
     public int MaxRestarts { get; init; } = 5;
 
     /// <summary>Multiplies the 1, 2, 4 … second restart backoff.</summary>

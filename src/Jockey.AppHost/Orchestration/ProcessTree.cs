@@ -15,29 +15,17 @@ internal static partial class ProcessTree
     public static async Task StopAsync(int rootPid, TimeSpan grace)
     {
         // Polling PIDs rather than waiting on the Process object: its owner may dispose it the moment it exits.
-        var pids = Descendants(rootPid).Prepend(rootPid).ToList();
-        foreach (var pid in pids)
-        {
-            _ = Kill(pid, SigTerm);
-        }
+        var pids = Descendants(rootPid).Prepend(rootPid).ToHashSet();
+        Signal(rootPid, pids, SigTerm);
         var deadline = DateTime.UtcNow + grace;
         while (DateTime.UtcNow < deadline && pids.Any(IsAlive))
         {
             await Task.Delay(50);
         }
-        foreach (var pid in pids.Where(IsAlive))
-        {
-            _ = Kill(pid, SigKill);
-        }
+        Signal(rootPid, pids.Where(IsAlive), SigKill);
     }
 
-    public static void KillNow(int pid)
-    {
-        foreach (var child in Descendants(pid).Prepend(pid).ToList())
-        {
-            _ = Kill(child, SigKill);
-        }
-    }
+    public static void KillNow(int pid) => Signal(pid, Descendants(pid).Prepend(pid).ToList(), SigKill);
 
     public static bool IsAlive(int pid)
     {
@@ -92,6 +80,21 @@ internal static partial class ProcessTree
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Signals the root's process group and every PID of the tree. A resource runs in its own session (setsid), so
+    /// its group also holds children forked after the tree was read, such as the node that `npm run dev` is about to
+    /// start; the PIDs catch any child that moved to a group of its own. Without setsid the root leads no group and
+    /// the group signal reaches nobody.
+    /// </summary>
+    private static void Signal(int rootPid, IEnumerable<int> pids, int signal)
+    {
+        _ = Kill(-rootPid, signal);
+        foreach (var pid in pids)
+        {
+            _ = Kill(pid, signal);
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class ResourceInstance
     private string? _error;
     private int _restarts;
     private DateTimeOffset? _startedAt;
+    private bool _stopRequested;
 
     public ResourceInstance(DistributedApplication app, Resource resource, int replica, int port)
     {
@@ -47,19 +48,12 @@ internal sealed partial class ResourceInstance
     {
         lock (_gate)
         {
-            int? pid = null;
-            try
-            {
-                pid = _process is { HasExited: false } p ? p.Id : null;
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            var pid = RunningPid();
             // A replica lists the public (proxied) endpoint first, then its own.
             IReadOnlyList<string> endpoints = Resource.Endpoint is not { } endpoint ? []
                 : Resource.Replicas > 1 ? [endpoint.Url.ToString().TrimEnd('/'), $"{endpoint.Scheme}://127.0.0.1:{Port}"]
                 : [$"{endpoint.Scheme}://127.0.0.1:{Port}"];
-            return new ResourceSnapshot(Resource.Name, InstanceName, Resource.Kind, Replica, _state, _health, pid, endpoints, _restarts, _error, _startedAt);
+            return new ResourceSnapshot(Resource.Name, InstanceName, Resource.Kind, Replica, _state, _health, pid, endpoints, _restarts, _error, _startedAt, InstanceName);
         }
     }
 
@@ -68,16 +62,19 @@ internal sealed partial class ResourceInstance
         SetState(ResourceState.Waiting);
         if (await WaitForDependenciesAsync(stopping) is { } waitError)
         {
-            Fail(waitError);
-            return;
-        }
-        if (Resource.FindMissingPrerequisite(_app.Paths) is { } missing)
-        {
-            Fail(missing);
+            if (stopping.IsCancellationRequested)
+            {
+                // The app stopped before this resource was due to start: nothing failed.
+                SetState(ResourceState.Finished);
+            }
+            else
+            {
+                Fail(waitError);
+            }
             return;
         }
 
-        var spec = Resource.CreateProcess(new InstanceContext(Replica, Port, InstanceId, environment, _app.Paths, _app.IsTesting))!;
+        var spec = Resource.CreateProcess(new InstanceContext(Port, environment, _app.Paths))!;
         if (_app.Testing?.Options.EnvironmentFor(Resource.Name) is { } overrides)
         {
             // A test's settings win over everything, including what the resource kind sets (ASPNETCORE_URLS, PORT).
@@ -87,7 +84,7 @@ internal sealed partial class ResourceInstance
         while (!stopping.IsCancellationRequested)
         {
             var started = DateTimeOffset.UtcNow;
-            int exitCode;
+            int? exitCode;
             try
             {
                 exitCode = await RunProcessOnceAsync(spec, stopping);
@@ -97,9 +94,9 @@ internal sealed partial class ResourceInstance
                 Fail($"could not start {spec.FileName}: {ex.Message}");
                 return;
             }
-            if (stopping.IsCancellationRequested)
+            if (exitCode is null || stopping.IsCancellationRequested)
             {
-                break;
+                break; // null: StopAsync came first, so nothing was started
             }
 
             // A process that ran a while before dying is restarted afresh; one that keeps dying soon is given up on.
@@ -143,11 +140,15 @@ internal sealed partial class ResourceInstance
         }
     }
 
+    /// <summary>Stops the process and keeps the run loop from starting another, wherever that loop is.</summary>
     public async Task StopAsync()
     {
-        var pid = Snapshot().Pid;
+        int? pid;
         lock (_gate)
         {
+            // Under the lock RunProcessOnceAsync starts under: either the process is visible here, or it is never started.
+            _stopRequested = true;
+            pid = RunningPid();
             if (_state is ResourceState.Running or ResourceState.Starting)
             {
                 _state = ResourceState.Stopping;
@@ -185,24 +186,31 @@ internal sealed partial class ResourceInstance
         return null;
     }
 
-    private async Task<int> RunProcessOnceAsync(ProcessSpec spec, CancellationToken stopping)
+    /// <summary>Runs the process until it exits and returns its exit code; null when a stop came first and nothing ran.</summary>
+    private async Task<int?> RunProcessOnceAsync(ProcessSpec spec, CancellationToken stopping)
     {
-        var process = new Process { StartInfo = CreateStartInfo(spec), EnableRaisingEvents = true };
+        var process = new Process { StartInfo = SessionStartInfo.For(spec), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnOutput(e.Data, isError: false);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data, isError: true);
 
         SetState(ResourceState.Starting);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         lock (_gate)
         {
+            if (_stopRequested)
+            {
+                process.Dispose();
+                return null;
+            }
+            process.Start();
             _process = process;
             _state = ResourceState.Running;
             _health = Resource.HealthProbe is null ? HealthStatus.Healthy : HealthStatus.Unknown;
             _error = null;
             _startedAt = DateTimeOffset.UtcNow;
         }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Logs.Add(InstanceName, $"[apphost] started {spec.FileName} (pid {process.Id})", isError: false);
         _app.Notifier.Publish();
 
         using var exited = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -253,33 +261,17 @@ internal sealed partial class ResourceInstance
         }
     }
 
-    private ProcessStartInfo CreateStartInfo(ProcessSpec spec)
+    /// <summary>The PID of the running process, if any; call under <see cref="_gate"/>.</summary>
+    private int? RunningPid()
     {
-        // setsid puts the child in its own session, so the terminal's Ctrl-C reaches only the AppHost, which then
-        // stops resources in reverse dependency order. It execs in place, so the PID we hold is the program's.
-        var setsid = Executables.Find("setsid");
-        var info = new ProcessStartInfo(setsid ?? spec.FileName)
+        try
         {
-            WorkingDirectory = spec.WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (setsid is not null)
-        {
-            info.ArgumentList.Add(spec.FileName);
+            return _process is { HasExited: false } process ? process.Id : null;
         }
-        foreach (var argument in spec.Arguments)
+        catch (InvalidOperationException)
         {
-            info.ArgumentList.Add(argument);
+            return null; // exited and disposed in between
         }
-        info.Environment.Clear();
-        foreach (var (key, value) in spec.Environment)
-        {
-            info.Environment[key] = value;
-        }
-        return info;
     }
 
     private void OnOutput(string? line, bool isError)

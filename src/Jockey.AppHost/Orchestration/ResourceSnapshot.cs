@@ -20,6 +20,11 @@ public enum HealthStatus
 }
 
 /// <summary>One replica of a resource as the dashboard and tests see it.</summary>
+/// <param name="StartedAt">When its current process started (the dashboard's Started column).</param>
+/// <param name="LogInstance">
+/// The replica whose log this row shows: itself, the process that serves it (blobs → storage), or null for a
+/// resource the AppHost runs no process for (an external service).
+/// </param>
 public sealed record ResourceSnapshot(
     string Name,
     string InstanceName,
@@ -31,7 +36,8 @@ public sealed record ResourceSnapshot(
     IReadOnlyList<string> Endpoints,
     int Restarts,
     string? Error,
-    DateTimeOffset? StartedAt)
+    DateTimeOffset? StartedAt,
+    string? LogInstance)
 {
     public bool IsHealthy => State == ResourceState.Running && Health == HealthStatus.Healthy;
 

@@ -46,9 +46,11 @@ internal sealed class ReplicaProxy(WebApplication app) : IAsyncDisposable
             .ToDictionary(d => $"{name}-{d.index}", d => new DestinationConfig { Address = $"http://127.0.0.1:{d.port}" });
         // Long SSE streams and sockets are quiet between events; don't cut them at YARP's 100 s default.
         var request = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(30) };
+        // A dead replica refuses the probe at once; the long timeout only keeps a busy machine's slow answer from
+        // taking a live replica out of rotation.
         var health = new HealthCheckConfig
         {
-            Active = new ActiveHealthCheckConfig { Enabled = true, Interval = TimeSpan.FromSeconds(2), Timeout = TimeSpan.FromSeconds(2), Path = "/alive", Policy = "ConsecutiveFailures" },
+            Active = new ActiveHealthCheckConfig { Enabled = true, Interval = TimeSpan.FromSeconds(2), Timeout = TimeSpan.FromSeconds(10), Path = "/alive", Policy = "ConsecutiveFailures" },
         };
         return
         [

@@ -36,6 +36,11 @@ public sealed class TestingApp(DistributedApplication app, DirectoryInfo scratch
             : endpoint.Url;
     }
 
+    /// <summary>The dashboard, when the test asked for it (<see cref="TestingOptions.WithDashboard"/>).</summary>
+    public Uri DashboardUrl => Application.DashboardPort is { } port
+        ? new Uri($"http://127.0.0.1:{port}")
+        : throw new InvalidOperationException("Start the app with o.WithDashboard = true to get a dashboard.");
+
     public HttpClient CreateHttpClient(string name, int? replica = null) =>
         new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
         {

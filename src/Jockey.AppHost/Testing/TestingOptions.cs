@@ -16,6 +16,9 @@ public sealed class TestingOptions
     /// <summary>Print every resource's output on the test's console (off by default; failures include the log tail).</summary>
     public bool WriteLogsToConsole { get; set; }
 
+    /// <summary>Serve the dashboard too, on a free port (<see cref="TestingApp.DashboardUrl"/>); off by default.</summary>
+    public bool WithDashboard { get; set; }
+
     /// <summary>Where the local agent keeps its media library; a fresh temp folder per app unless set.</summary>
     public string? AgentDataPath { get; set; }
 

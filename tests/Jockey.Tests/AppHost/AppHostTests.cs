@@ -1,12 +1,14 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Jockey.AppHost.Orchestration;
 using Jockey.AppHost.Testing;
 
 namespace Jockey.Tests.AppHost;
 
 /// <summary>The AppHost's orchestration, observed from outside: health, restarts, WaitFor, env contract, cleanup.</summary>
-public sealed class AppHostTests
+public sealed partial class AppHostTests
 {
     private static CancellationToken Timeout(int seconds = 90) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
@@ -75,9 +77,39 @@ public sealed class AppHostTests
     }
 
     [Fact]
-    public async Task Each_replica_gets_the_aspire_environment_and_its_own_instance_id()
+    public async Task A_resource_that_keeps_crashing_is_restarted_with_growing_backoff_then_left_failed_to_start()
     {
         var ct = Timeout();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.Only("jockey");
+            // Options are validated at start, so every run of the agent ends within moments, as a misconfigured one would.
+            o.Environment("jockey", "LocalAgent__RenderConcurrency", "0");
+            o.Settings = o.Settings with { MaxRestarts = 3, RestartBackoffScale = 0.1 };
+        }, ct);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.WaitForResourceHealthyAsync("jockey", ct));
+
+        var jockey = app.GetResource("jockey");
+        var log = app.LogTail("jockey", lines: 2000);
+        Assert.Equal(ResourceState.FailedToStart, jockey.State);
+        Assert.Null(jockey.Pid);
+        Assert.Equal(3, jockey.Restarts);
+        Assert.Contains("4 times in a row", jockey.Error);
+        Assert.Contains("4 times in a row", failure.Message);
+        Assert.Contains("RenderConcurrency", log);
+        // The first run and three restarts, each a new process; between them waits of 1, 2 and 4 × the scale.
+        Assert.Equal(4, StartedPid().Matches(log).Select(m => m.Groups[1].Value).Distinct().Count());
+        Assert.Equal([0.1, 0.2, 0.4], RestartDelay().Matches(log).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Each_replica_gets_the_aspire_environment_and_its_own_instance_id_and_nothing_else_of_the_apphosts()
+    {
+        var ct = Timeout();
+        // Set in this process, which plays the AppHost's part: as a developer's shell variable would be under dev.sh.
+        const string HostOnly = "JOCKEY_TEST_APPHOST_ONLY";
+        Environment.SetEnvironmentVariable(HostOnly, "must not reach a service");
         await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
         {
             o.ApiReplicas = 2;
@@ -89,6 +121,9 @@ public sealed class AppHostTests
 
         foreach (var env in environments)
         {
+            Assert.DoesNotContain(HostOnly, env.Keys);
+            Assert.Equal(Environment.GetEnvironmentVariable("PATH"), env["PATH"]);
+            Assert.Equal("Development", env["ASPNETCORE_ENVIRONMENT"]);
             Assert.Equal(await app.GetConnectionStringAsync("redis", ct), env["ConnectionStrings__redis"]);
             Assert.Contains("AccountName=devstoreaccount1", env["ConnectionStrings__blobs"]);
             Assert.Contains($"BlobEndpoint={app.GetEndpoint("storage").ToString().TrimEnd('/')}/devstoreaccount1;", env["ConnectionStrings__blobs"]);
@@ -143,4 +178,10 @@ public sealed class AppHostTests
             .Where(pair => pair.Length == 2)
             .GroupBy(pair => pair[0])
             .ToDictionary(g => g.Key, g => g.Last()[1]);
+
+    [GeneratedRegex(@"\[apphost\] started .* \(pid (\d+)\)")]
+    private static partial Regex StartedPid();
+
+    [GeneratedRegex(@"restarting in ([0-9.]+) s")]
+    private static partial Regex RestartDelay();
 }

@@ -89,15 +89,5 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         }
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Jockey.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
-    }
+    internal static string RepositoryRoot() => Repository.Root;
 }

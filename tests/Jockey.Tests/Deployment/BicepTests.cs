@@ -69,8 +69,11 @@ public sealed partial class BicepTests
     public async Task Resource_group_is_tagged_with_the_azd_environment_name()
     {
         var template = await Template();
-        var group = Resources(template).Single(resource => (string?)resource["type"] == "Microsoft.Resources/resourceGroups");
-        Assert.Contains("azd-env-name", group["tags"]!.ToJsonString() + template["variables"]?.ToJsonString());
+        var group = ArmTemplate.Resources(template).Single(resource => (string?)resource["type"] == "Microsoft.Resources/resourceGroups");
+
+        // azd finds the group of an environment by this tag, so its value must be the environment's name.
+        var tags = ArmTemplate.Resolve(template, group["tags"]);
+        Assert.Equal("[parameters('environmentName')]", (string?)tags?["azd-env-name"]);
     }
 
     [Fact]
@@ -138,10 +141,10 @@ public sealed partial class BicepTests
     public async Task Storage_refuses_shared_keys_and_holds_media_and_redis_listens_on_tls_port_10000()
     {
         var template = await Template();
-        var resources = AllResources(template).ToList();
+        var resources = ArmTemplate.AllResources(template).ToList();
         var storage = resources.Single(resource => (string?)resource["type"] == "Microsoft.Storage/storageAccounts");
         Assert.False((bool)storage["properties"]!["allowSharedKeyAccess"]!);
-        var storageModule = Resources(template).Single(resource => (string?)resource["name"] == "storage");
+        var storageModule = ArmTemplate.Resources(template).Single(resource => (string?)resource["name"] == "storage");
         Assert.Equal("media", (string?)storageModule["properties"]!["parameters"]!["containerName"]!["value"]);
 
         var database = resources.Single(resource => (string?)resource["type"] == "Microsoft.Cache/redisEnterprise/databases");
@@ -154,17 +157,6 @@ public sealed partial class BicepTests
         var compiled = await BicepCompiler.MainAsync();
         return compiled.Template ?? throw new Xunit.Sdk.XunitException($"bicep build failed:\n{string.Join('\n', compiled.Diagnostics)}");
     }
-
-    private static IEnumerable<JsonNode> Resources(JsonObject template) => template["resources"] switch
-    {
-        JsonArray array => array.OfType<JsonNode>(),
-        JsonObject symbolic => symbolic.Select(entry => entry.Value).OfType<JsonNode>(),
-        _ => [],
-    };
-
-    /// <summary>Resources of the template and of every module deployment inside it.</summary>
-    private static IEnumerable<JsonNode> AllResources(JsonObject template) => Resources(template).SelectMany(resource =>
-        resource["properties"]?["template"] is JsonObject nested ? [resource, .. AllResources(nested)] : new[] { resource });
 
     [GeneratedRegex(@"^\s*module\s+\w+\s+'(?<target>[^']+)'", RegexOptions.Multiline)]
     private static partial Regex ModuleReference();

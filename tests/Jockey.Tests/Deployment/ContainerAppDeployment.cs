@@ -18,16 +18,16 @@ internal sealed partial record ContainerAppDeployment(
     public static IReadOnlyList<ContainerAppDeployment> All(JsonObject main)
     {
         var mainParameters = main["parameters"]?.AsObject() ?? new JsonObject();
-        return Resources(main)
+        return ArmTemplate.Resources(main)
             .Where(resource => (string?)resource["type"] == "Microsoft.Resources/deployments")
             .Select(deployment => (Parameters: deployment["properties"]!["parameters"]!.AsObject(),
                 Template: deployment["properties"]!["template"]!.AsObject()))
-            .Where(module => Resources(module.Template).Any(IsContainerApp))
+            .Where(module => ArmTemplate.Resources(module.Template).Any(IsContainerApp))
             .Select(module => From(module.Parameters, module.Template, mainParameters))
             .ToList();
     }
 
-    public JsonObject App => Resources(Template).Single(IsContainerApp).AsObject();
+    public JsonObject App => ArmTemplate.Resources(Template).Single(IsContainerApp).AsObject();
 
     public string? ParameterValue(string name) =>
         Parameters[name]?["value"]?.ToString() ?? Template["parameters"]?[name]?["defaultValue"]?.ToString();
@@ -39,7 +39,7 @@ internal sealed partial record ContainerAppDeployment(
 
         var settings = new Dictionary<string, string>();
         // Names the module itself puts in every app's environment (literals inside its env expression).
-        var containerEnv = Resources(template).Single(IsContainerApp)["properties"]!["template"]!["containers"]![0]!["env"]!.ToJsonString();
+        var containerEnv = ArmTemplate.Resources(template).Single(IsContainerApp)["properties"]!["template"]!["containers"]![0]!["env"]!.ToJsonString();
         foreach (Match literal in ModuleEnvName().Matches(containerEnv))
         {
             settings[literal.Groups[1].Value] = "(set by the module)";
@@ -88,14 +88,6 @@ internal sealed partial record ContainerAppDeployment(
 
     private static bool IsContainerApp(JsonNode? resource) =>
         (string?)resource?["type"] == "Microsoft.App/containerApps" && resource?["existing"] is null;
-
-    // Bicep emits resources as an array, or as an object keyed by symbolic name (languageVersion 2.0).
-    private static IEnumerable<JsonNode> Resources(JsonObject template) => template["resources"] switch
-    {
-        JsonArray array => array.OfType<JsonNode>(),
-        JsonObject symbolic => symbolic.Select(entry => entry.Value).OfType<JsonNode>(),
-        _ => [],
-    };
 
     [GeneratedRegex(@"createObject\('name', '([A-Za-z0-9_]+)'")]
     private static partial Regex ModuleEnvName();

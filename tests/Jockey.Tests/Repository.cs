@@ -1,0 +1,18 @@
+using Jockey.AppHost.Hosting;
+
+namespace Jockey.Tests;
+
+/// <summary>Paths in the repository the tests run from (found as the AppHost finds it: by walking up to Jockey.sln).</summary>
+internal static class Repository
+{
+    public static string Root { get; } = HostPaths.FindRepositoryRoot(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException($"No Jockey.sln above {AppContext.BaseDirectory}: run the tests from the repository.");
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    /// <summary>Source files of one kind under a folder, without build output or installed packages.</summary>
+    public static IEnumerable<string> SourceFiles(string directory, params string[] extensions) =>
+        Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(file => extensions.Contains(Path.GetExtension(file)))
+            .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" or "dist"));
+}
