@@ -18,7 +18,7 @@ IResourceBuilder<IResourceWithServiceDiscovery> jockey = jockeyUrl.Value is { Le
     : builder.AddProject("jockey", "../Jockey.LocalAgent/Jockey.LocalAgent.csproj")
         .WithHttpEndpoint(port: 8123)
         .WithHttpHealthCheck("/health")
-        .WithEnvironment("LocalAgent__DataPath", builder.Configuration["LocalAgent:DataPath"]);
+        .WithSettings(builder.Configuration.GetSection("LocalAgent"));
 
 var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiService.csproj")
     .WithHttpEndpoint(port: 9000)
@@ -27,6 +27,7 @@ var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiServi
     .WithReference(blobs)
     .WithReference(jockey)
     .WithEnvironment("Jockey__ApiKey", builder.Configuration["Jockey:ApiKey"])
+    .WithSettings(builder.Configuration.GetSection("Narration"))
     .WaitFor(redis)
     .WaitFor(blobs)
     .WaitFor(jockey)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Jockey.AppHost.Hosting;
 
 /// <summary>The fluent wiring calls, named and behaving as in Aspire.Hosting.</summary>
@@ -44,6 +46,24 @@ public static class ResourceBuilderExtensions
         {
             builder.Resource.EnvironmentCallbacks.Add(env => env[name] = value);
         }
+        return builder;
+    }
+
+    /// <summary>
+    /// Passes a section of the AppHost's own configuration (its appsettings, environment or command line) on to this
+    /// resource under the same names, e.g. <c>LocalAgent:Llm:ApiKey</c> as <c>LocalAgent__Llm__ApiKey</c>: a service's
+    /// settings can be given where the app is started, while nothing else of the AppHost's environment reaches it.
+    /// </summary>
+    public static IResourceBuilder<T> WithSettings<T>(this IResourceBuilder<T> builder, IConfigurationSection section)
+        where T : Resource
+    {
+        builder.Resource.EnvironmentCallbacks.Add(env =>
+        {
+            foreach (var (key, value) in section.AsEnumerable())
+            {
+                if (!string.IsNullOrEmpty(value)) env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        });
         return builder;
     }
 

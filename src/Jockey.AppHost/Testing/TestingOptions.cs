@@ -32,7 +32,10 @@ public sealed class TestingOptions
 
     internal string? DataDirectory { get; set; }
 
-    internal Dictionary<string, string?> Configuration => new()
+    /// <summary>Settings of the AppHost itself, as on its command line (e.g. <c>["LocalAgent:Llm:Model"] = "…"</c>).</summary>
+    public Dictionary<string, string?> AppHostSettings { get; } = [];
+
+    internal Dictionary<string, string?> Configuration => new(AppHostSettings)
     {
         ["ApiService:Replicas"] = ApiReplicas.ToString(),
         ["Jockey:Url"] = JockeyUrl?.ToString(),

@@ -143,6 +143,28 @@ public sealed partial class AppHostTests
     }
 
     [Fact]
+    public async Task Service_settings_given_to_the_apphost_reach_only_the_service_they_belong_to()
+    {
+        var ct = Timeout();
+        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        {
+            o.Only("apiservice", "jockey");
+            o.AppHostSettings["LocalAgent:Llm:Model"] = "local-model";
+            o.AppHostSettings["Narration:Voice"] = "en-gb";
+            o.AppHostSettings["ApiService:Replicas"] = "1";
+        }, ct);
+        await app.WaitForResourceHealthyAsync("apiservice", ct);
+
+        var agent = ReadEnvironment(app.GetResource("jockey").Pid!.Value);
+        var api = ReadEnvironment(app.GetResource("apiservice").Pid!.Value);
+        Assert.Equal("local-model", agent["LocalAgent__Llm__Model"]);
+        Assert.Equal("en-gb", api["Narration__Voice"]);
+        Assert.DoesNotContain("Narration__Voice", agent.Keys);
+        Assert.DoesNotContain("LocalAgent__Llm__Model", api.Keys);
+        Assert.DoesNotContain(api.Keys, key => key.StartsWith("ApiService__", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Disposing_the_app_leaves_no_child_process()
     {
         var ct = Timeout();
