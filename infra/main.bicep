@@ -168,6 +168,14 @@ module apiservice 'modules/container-app.bicep' = {
       Media__Container: storage.outputs.containerName // the container provisioned above, whatever the API's default
       services__jockey__http__0: 'http://${jockey.outputs.name}.${internalDomain}'
       Jockey__Url: jockeyUrl // an empty value is dropped by the module, and service discovery applies
+      // The per-client run budget keys on the client's address. Requests reach the API only through the environment
+      // (its ingress is internal): Envoy and the web app's server, all on private addresses, each appending the
+      // address it saw to X-Forwarded-For. Trusting private ranges lets the API walk back to the browser's address,
+      // and no browser can connect from one.
+      ForwardedHeaders__KnownNetworks__0: '10.0.0.0/8'
+      ForwardedHeaders__KnownNetworks__1: '172.16.0.0/12'
+      ForwardedHeaders__KnownNetworks__2: '192.168.0.0/16'
+      ForwardedHeaders__KnownNetworks__3: '100.64.0.0/10'
     }
     secrets: {
       'redis-connection-string': '${redis.outputs.hostName}:${redis.outputs.port},password=${redisDatabase.listKeys().primaryKey},ssl=True,abortConnect=False'
