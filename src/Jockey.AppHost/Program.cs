@@ -26,7 +26,7 @@ var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiServi
     .WithReference(redis)
     .WithReference(blobs)
     .WithReference(jockey)
-    .WithEnvironment("Jockey__ApiKey", builder.Configuration["Jockey:ApiKey"])
+    .WithSettings(builder.Configuration.GetSection("Jockey"))
     .WithSettings(builder.Configuration.GetSection("Narration"))
     .WaitFor(redis)
     .WaitFor(blobs)

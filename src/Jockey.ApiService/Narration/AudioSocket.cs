@@ -177,6 +177,10 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         {
             socket.Abort();
         }
+        finally
+        {
+            await AwaitMarksAsync(marks);
+        }
     }
 
     /// <summary>Delivery records are bookkeeping: losing Redis loses a count, never the audio.</summary>

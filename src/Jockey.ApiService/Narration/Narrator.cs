@@ -112,6 +112,11 @@ public sealed class Narrator(
         {
             return await FailAsync(threadId, operationId, run, "storage_failed", $"The stored narration's link could not be signed ({ex.Status} {ex.ErrorCode}) — check the API's access to the storage account.");
         }
+        catch (OperationCanceledException ex)
+        {
+            // Not our token: a client's own timeout (e.g. the speech server's, Narration:OpenAi:Timeout).
+            return await FailAsync(threadId, operationId, run, "timed_out", $"Narration timed out: {ex.Message}");
+        }
         catch (Exception ex)
         {
             // The run must go on whatever narration does; this is a bug to fix, so it is logged in full.

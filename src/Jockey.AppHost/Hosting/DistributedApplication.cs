@@ -148,12 +148,13 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync();
-        foreach (var layer in DependencyGraph.Layers(Resources).Reverse())
+        // When a start-up check failed nothing was started, and there is nothing to announce.
+        foreach (var layer in _running.Count == 0 ? [] : DependencyGraph.Layers(Resources).Reverse())
         {
             var instances = _instances.Where(i => layer.Contains(i.Resource)).ToList();
-            if (instances.Count == 0 || _running.Count == 0)
+            if (instances.Count == 0)
             {
-                continue; // external services only, or nothing was started (a start-up check failed)
+                continue; // external services only
             }
             // One line per layer, so the console shows the order: web, the API replicas, then what they waited for.
             Console.Info($"Stopping {string.Join(", ", instances.Select(i => i.InstanceName))}");

@@ -24,7 +24,7 @@ public sealed class DistributedApplicationBuilder
 
     public HostPaths Paths { get; }
 
-    /// <summary>Set when a test builds the app: free ports, no dashboard, nothing persisted.</summary>
+    /// <summary>Set when a test builds the app: free ports, no dashboard unless asked for, nothing persisted.</summary>
     internal TestingSession? Testing { get; }
 
     public bool IsTesting => Testing is not null;

@@ -201,7 +201,15 @@ internal sealed partial class ResourceInstance
                 process.Dispose();
                 return null;
             }
-            process.Start();
+            try
+            {
+                process.Start();
+            }
+            catch
+            {
+                process.Dispose();
+                throw;
+            }
             _process = process;
             _state = ResourceState.Running;
             _health = Resource.HealthProbe is null ? HealthStatus.Healthy : HealthStatus.Unknown;

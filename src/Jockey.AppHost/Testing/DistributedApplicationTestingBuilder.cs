@@ -3,7 +3,7 @@ using Jockey.AppHost.Hosting;
 namespace Jockey.AppHost.Testing;
 
 /// <summary>
-/// The role of Aspire.Hosting.Testing: builds the same app model as Program.cs with free ports, no dashboard and
+/// The role of Aspire.Hosting.Testing: builds the same app model as Program.cs with free ports, no dashboard unless asked for, and
 /// nothing persisted, starts it, and hands the test what it needs to talk to it.
 /// </summary>
 public static class DistributedApplicationTestingBuilder

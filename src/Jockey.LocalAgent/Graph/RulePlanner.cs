@@ -72,8 +72,9 @@ public static partial class RulePlanner
         return TextAnalyzer.Terms(text).Count > 0 ? new PlanRequest(Intent.Search, text) : new PlanRequest(Intent.Help, text);
     }
 
-    // Words only for minutes: "a second" usually means "another".
-    [GeneratedRegex(@"\b(?:(?<n>\d{1,3}(?:[.,]\d+)?)[\s-]*(?<unit>seconds?|secs?|s|minutes?|mins?)|(?:a|one)[\s-]+(?<unit>minute))\b(?:\s+long)?", RegexOptions.IgnoreCase)]
+    // Words only for minutes: "a second" usually means "another". A bare "s" counts only apart from the number
+    // ("20 s"): "the 90s" is a decade.
+    [GeneratedRegex(@"\b(?:(?<n>\d{1,3}(?:[.,]\d+)?)(?:[\s-]*(?<unit>seconds?|secs?|minutes?|mins?)|[\s-]+(?<unit>s))|(?:a|one)[\s-]+(?<unit>minute))\b(?:\s+long)?", RegexOptions.IgnoreCase)]
     private static partial Regex Length();
 
     [GeneratedRegex(@"\b(shorter|shorten|trim it|tighten|too long|quicker|cut it down)\b")]

@@ -145,9 +145,9 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
         Assert.Equal(4000, config.GetProperty("max_text_length").GetInt32());
         Assert.Equal(65536, config.GetProperty("max_body_bytes").GetInt64());
         Assert.Equal((1000, 60.0), (config.GetProperty("rate_limit").GetProperty("permits").GetInt32(), config.GetProperty("rate_limit").GetProperty("window_seconds").GetDouble()));
-        // The fake answers at the agent's service-discovery address, as the local agent would; no Jockey:Url is set.
+        // The fake stands in for a real Jockey server, given to the AppHost as Jockey:Url.
         var features = config.GetProperty("features");
-        Assert.Equal((true, false, true), (features.GetProperty("narration").GetBoolean(), features.GetProperty("narration_llm").GetBoolean(), features.GetProperty("local_agent").GetBoolean()));
+        Assert.Equal((true, false, false), (features.GetProperty("narration").GetBoolean(), features.GetProperty("narration_llm").GetBoolean(), features.GetProperty("local_agent").GetBoolean()));
         Assert.Equal("sample", (await api.GetFromJsonAsync<JsonElement>("/api/config/index-id", Timeout())).GetProperty("index_id").GetString());
         var indexes = await api.GetFromJsonAsync<JsonElement>("/api/indexes", Timeout());
         Assert.Equal(("sample", 3), (indexes[0].GetProperty("index_id").GetString(), indexes[0].GetProperty("video_count").GetInt32()));

@@ -5,7 +5,7 @@ namespace Jockey.Tests.AppHost;
 /// <summary>The AppHost as <c>./scripts/dev.sh</c> runs it: a real process, its console, its exit code, its children.</summary>
 public sealed class AppHostProcessTests
 {
-    private static CancellationToken Timeout(int seconds) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+    private static CancellationToken Timeout(int seconds) => TestDeadlines.Start(seconds);
 
     [Fact]
     public async Task A_missing_redis_server_ends_the_apphost_with_one_line_naming_the_fix_and_exit_code_1()

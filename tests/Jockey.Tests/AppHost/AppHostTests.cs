@@ -10,7 +10,7 @@ namespace Jockey.Tests.AppHost;
 /// <summary>The AppHost's orchestration, observed from outside: health, restarts, WaitFor, env contract, cleanup.</summary>
 public sealed partial class AppHostTests
 {
-    private static CancellationToken Timeout(int seconds = 90) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+    private static CancellationToken Timeout(int seconds = 90) => TestDeadlines.Start(seconds);
 
     [Fact]
     public async Task Api_health_is_healthy_and_includes_redis_and_blob_checks()
@@ -115,9 +115,17 @@ public sealed partial class AppHostTests
             o.ApiReplicas = 2;
             o.Only("apiservice");
         }, ct);
-        await app.WaitForResourceHealthyAsync("apiservice", ct);
-
-        var environments = Enumerable.Range(0, 2).Select(r => ReadEnvironment(app.GetResource("apiservice", r).Pid!.Value)).ToList();
+        List<Dictionary<string, string>> environments;
+        try
+        {
+            await app.WaitForResourceHealthyAsync("apiservice", ct);
+            environments = [.. Enumerable.Range(0, 2).Select(r => ReadEnvironment(app.GetResource("apiservice", r).Pid!.Value))];
+        }
+        finally
+        {
+            // The replicas have started with the variable around; later tests of this process must not inherit it.
+            Environment.SetEnvironmentVariable(HostOnly, null);
+        }
 
         foreach (var env in environments)
         {

@@ -42,7 +42,7 @@ public sealed class DashboardApp : IAsyncLifetime
 /// <summary>The AppHost's dashboard: its page, the resources API behind it, and the live log tail per resource.</summary>
 public sealed class DashboardTests(DashboardApp fixture) : IClassFixture<DashboardApp>
 {
-    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+    private static CancellationToken Timeout() => TestDeadlines.Start(60);
 
     [Fact]
     public async Task Page_is_served_with_its_resource_table_and_log_panel()

@@ -38,7 +38,7 @@ public sealed class TwoApiReplicas : IAsyncLifetime
 public sealed class ReplicaProxyTests(TwoApiReplicas fixture) : IClassFixture<TwoApiReplicas>
 {
     private const string Hub = "/hubs/jockey";
-    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+    private static CancellationToken Timeout() => TestDeadlines.Start(60);
 
     [Fact]
     public async Task Plain_requests_through_the_public_endpoint_reach_both_replicas()

@@ -31,7 +31,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public ProductionWebServer ProductionWeb { get; private set; } = null!;
 
     /// <summary>Screenshots land here so a person can see each state the tests reached.</summary>
-    public static string ArtifactsDirectory { get; } = Path.Combine(RepositoryRoot(), "test-artifacts", "browser");
+    public static string ArtifactsDirectory { get; } = Path.Combine(Repository.Root, "test-artifacts", "browser");
 
     public async ValueTask InitializeAsync()
     {
@@ -88,6 +88,4 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             await App.DisposeAsync();
         }
     }
-
-    internal static string RepositoryRoot() => Repository.Root;
 }

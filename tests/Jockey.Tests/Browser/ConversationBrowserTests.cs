@@ -69,9 +69,9 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
-        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TestContext.Current.CancellationToken);
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
         await SubmitAsync(page, Montage);
-        await using var render = await pausing.WaitAsync(TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
+        await using var render = await pausing;
         await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=progress]").First).ToBeVisibleAsync(new() { Timeout = RunTimeout });
         var resultsBefore = await page.GetByTestId("search-result").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.videoId)");
         Assert.True(resultsBefore.Length >= 2);

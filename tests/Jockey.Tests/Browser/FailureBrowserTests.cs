@@ -1,3 +1,4 @@
+using Jockey.AppHost.Orchestration;
 using Microsoft.Playwright;
 using static Jockey.Tests.Browser.PageSteps;
 
@@ -22,9 +23,9 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(offline.GetByTestId("prompt-input")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         var busy = await fixture.NewPageAsync();
         await busy.GotoAsync(offline.Url);
-        var pausing = PausedRender.WhenItStartsAsync(fixture.App, Ct);
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), Ct);
         await SubmitAsync(busy, "Make a montage of the snowman and the soccer goal");
-        await using var render = await pausing.WaitAsync(TimeSpan.FromMilliseconds(RunTimeout), Ct);
+        await using var render = await pausing;
 
         await SubmitAsync(offline, "show me the ocean");
 
@@ -50,7 +51,7 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
     [Fact]
     public async Task When_the_API_cannot_be_reached_the_page_says_so_and_names_the_fix()
     {
-        var closedPort = ProductionWebServer.FreePort();
+        var closedPort = PortAllocator.GetFreePort(); // nothing listens there: the API is down
         await using var web = await ProductionWebServer.StartAsync(new Uri($"http://127.0.0.1:{closedPort}"), Ct);
         var page = await fixture.NewPageAsync(web: web.Url);
 

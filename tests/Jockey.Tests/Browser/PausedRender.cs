@@ -16,10 +16,15 @@ public sealed class PausedRender : IAsyncDisposable
 
     private PausedRender(int pid) => _pid = pid;
 
-    /// <summary>Waits for the agent to start a render (ffmpeg with <c>-progress</c>; thumbnails have none) and stops it.</summary>
-    public static async Task<PausedRender> WhenItStartsAsync(TestingApp app, CancellationToken ct)
+    /// <summary>
+    /// Waits for the agent to start a render (ffmpeg with <c>-progress</c>; thumbnails have none) and stops it. The
+    /// watch ends with its deadline, so a test that gave up cannot leave it to freeze a later test's render.
+    /// </summary>
+    public static async Task<PausedRender> WhenItStartsAsync(TestingApp app, TimeSpan within, CancellationToken ct)
     {
         var agent = app.GetResource("jockey").Pid ?? throw new InvalidOperationException("The agent is not running.");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(within);
         while (true)
         {
             foreach (var pid in ProcessTree.Descendants(agent))
@@ -30,7 +35,7 @@ public sealed class PausedRender : IAsyncDisposable
                     return new PausedRender(pid);
                 }
             }
-            await Task.Delay(20, ct);
+            await Task.Delay(20, deadline.Token);
         }
     }
 

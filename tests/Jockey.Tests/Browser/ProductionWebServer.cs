@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Jockey.AppHost.Orchestration;
 
 namespace Jockey.Tests.Browser;
 
@@ -22,13 +22,13 @@ public sealed class ProductionWebServer : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static string WebDirectory { get; } = Path.Combine(BrowserAppFixture.RepositoryRoot(), "src", "Jockey.Web");
+    public static string WebDirectory { get; } = Path.Combine(Repository.Root, "src", "Jockey.Web");
 
     /// <summary>Builds the app if this test run has not yet, then starts <c>node server.mjs</c> on a free loopback port.</summary>
     public static async Task<ProductionWebServer> StartAsync(Uri apiUrl, CancellationToken ct)
     {
         await Build.Value.WaitAsync(ct);
-        var port = FreePort();
+        var port = PortAllocator.GetFreePort();
         var psi = new ProcessStartInfo("node", ["server.mjs"])
         {
             WorkingDirectory = WebDirectory,
@@ -49,14 +49,6 @@ public sealed class ProductionWebServer : IAsyncDisposable
         server._process.BeginErrorReadLine();
         await server.WaitUntilServingAsync(ct);
         return server;
-    }
-
-    /// <summary>A loopback port nothing listens on (it was free a moment ago), for "the API is down".</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Log(string? line)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Jockey.Tests.LocalAgent;
 
-/// <summary>What a LangGraph client does against the agent, in the shapes the ApiService uses (CONTRACT.md).</summary>
+/// <summary>What a LangGraph client does against the agent, in the shapes the ApiService uses (docs/local-agent.md).</summary>
 public static class Agent
 {
     public const string AssistantId = "0c5b3aef-e0a6-57a4-9f29-29466c9b8f8c";

@@ -152,6 +152,17 @@ public sealed class MontageTests(LocalAgentFixture agent)
         Assert.DoesNotContain("second", edit["args"]!["output_filename"]!.GetValue<string>()); // "8-second" was not searched for
     }
 
+    [Theory]
+    [InlineData("find the 90s sunrise", "90s")]
+    [InlineData("find sunrise shots from the 80s", "80s")]
+    public async Task A_decade_is_searched_for_not_read_as_a_length(string prompt, string word)
+    {
+        var state = await Agent.AskAsync(_client, prompt, Ct);
+
+        var search = Assert.Single(Agent.ToolCalls(state, "video-search"));
+        Assert.Contains(word, search["args"]!["query"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Make_it_a_given_number_of_seconds_refits_the_last_video()
     {

@@ -53,7 +53,6 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         var stats = operation.GetProperty("stats");
         Assert.Equal(heard.Chunks.Count, stats.GetProperty("chunk_count").GetInt32());
         Assert.Equal(heard.Pcm.Length, stats.GetProperty("total_bytes").GetInt64());
-        Assert.InRange(stats.GetProperty("chunks_streamed").GetInt32(), 0, heard.Chunks.Count);
         Assert.True(stats.GetProperty("streaming_enabled").GetBoolean());
         // The socket records each chunk it sent before it sends `completed`, so with that frame in hand every chunk counts.
         var current = await GetOperationAsync(apiB, operationId!, ct);

@@ -1,4 +1,4 @@
-// The ApiService ↔ browser contract (CONTRACT.md). JSON is snake_case on the wire and kept so here,
+// The ApiService ↔ browser contract (docs/api.md). JSON is snake_case on the wire and kept so here,
 // so a field name in the browser's network tab is the same one a reader finds in the code.
 
 export type OperationStatus = 'processing' | 'completed' | 'failed' | 'cancelled'
@@ -66,6 +66,7 @@ export interface VideoReady {
   file_name?: string | null
 }
 
+/** The fields of `GET /api/config` the web app reads (docs/api.md lists them all). */
 export interface ServerConfig {
   default_index_id: string
   max_text_length: number

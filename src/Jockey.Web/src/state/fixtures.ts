@@ -1,4 +1,4 @@
-// A realistic run as the API streams it (names and data as in CONTRACT.md), for the reducer's tests.
+// A realistic run as the API streams it (names and data as in docs/api.md), for the reducer's tests.
 import type { JockeyEvent, Operation } from '../api/types'
 
 export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make a 20-second montage of sunrises'): JockeyEvent[] {

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Xunit.v3;
 
-[assembly: Jockey.Tests.Api.DisposeTestDeadlines]
+[assembly: Jockey.Tests.DisposeTestDeadlines]
 
-namespace Jockey.Tests.Api;
+namespace Jockey.Tests;
 
 /// <summary>
 /// Every test's overall deadline: a token that trips after the given time or when xunit cancels the test. The
