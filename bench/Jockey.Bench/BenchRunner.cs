@@ -46,10 +46,10 @@ public sealed class BenchRunner(BenchOptions options)
             }
         }
 
-        if (options.Runs("capacity"))
+        for (var rep = 0; options.Runs("capacity") && rep < options.Settings.Repetitions; rep++)
         {
-            // A fresh app, so each replica's memory holds one kind of connection and nothing from scenario 1.
-            Step($"Scenario 2: capacity, {options.Settings.Capacity:N0} connections per server process");
+            // Fresh apps each time, so a process's memory holds one kind of connection and nothing from before.
+            Step($"Scenario 2: capacity, {options.Settings.Capacity:N0} connections per server process ({rep + 1} of {options.Settings.Repetitions})");
             await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
             if (options.Transports.Contains(Transport.Sse)) await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, ct);
             if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, ct);

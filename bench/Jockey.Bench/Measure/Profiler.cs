@@ -15,10 +15,12 @@ public sealed class Profiler : IAsyncDisposable
     private readonly string _data;
     private readonly string _summary;
     private readonly IReadOnlyList<int> _pids;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _perfMessages;
 
-    private Profiler(Process perf, string data, string summary, IReadOnlyList<int> pids)
+    private Profiler(Process perf, string data, string summary, IReadOnlyList<int> pids, System.Collections.Concurrent.ConcurrentQueue<string> perfMessages)
     {
         _pids = pids;
+        _perfMessages = perfMessages;
         _perf = perf;
         _data = data;
         _summary = summary;
@@ -40,11 +42,12 @@ public sealed class Profiler : IAsyncDisposable
             RedirectStandardError = true,
         };
         var perf = Process.Start(start) ?? throw new InvalidOperationException("perf did not start: install linux-perf (scripts/bench.sh --profile does).");
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<string>();
         perf.OutputDataReceived += (_, _) => { };
-        perf.ErrorDataReceived += (_, _) => { };
+        perf.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) messages.Enqueue(line); };
         perf.BeginOutputReadLine();
         perf.BeginErrorReadLine();
-        return new Profiler(perf, data, summaryPath, pids);
+        return new Profiler(perf, data, summaryPath, pids, messages);
     }
 
     public async ValueTask DisposeAsync()
@@ -58,6 +61,7 @@ public sealed class Profiler : IAsyncDisposable
         summary.AppendLine("## Samples by process").AppendLine(await SamplesByProcessAsync());
         summary.AppendLine("## CPU by thread role and library (JIT-compiled code is '[JIT] tid <pid>')").AppendLine(await ReportAsync("--sort", "comm,dso"));
         summary.AppendLine("## Hottest functions").AppendLine(await ReportAsync("--sort", "dso,sym", "--percent-limit", "0.4"));
+        summary.AppendLine("## What perf record said").AppendLine("```\n" + string.Join('\n', _perfMessages) + "\n```");
         await File.WriteAllTextAsync(_summary, summary.ToString());
         File.Delete(_data);
         Console.WriteLine($"    profile: {_summary}");

@@ -40,7 +40,7 @@ public static class MarkdownReport
 
         Section(md, results, AgentScenario.SearchName, "Scenario 5 — local agent search (POST of a \"find …\" run → its search result frame)",
             [("search p50 ms", "search_p50_ms", "0.0"), ("search max ms", "search_max_ms", "0.0"), ("whole run p50 ms", "search_run_p50_ms", "0"),
-             ("agent ready s", "agent_ready_s", "0.0")], counts: false);
+             ("sample index ready s", "agent_ready_s", "0.0")], counts: false);
         Section(md, results, AgentScenario.MontageName, "Scenario 5 — local agent montage render (combine-clips, ffmpeg)",
             [("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
              ("× real time", "speed_x_realtime", "0.0"), ("whole run s", "run_s", "0.0")], counts: false);

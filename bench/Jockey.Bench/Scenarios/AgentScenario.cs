@@ -28,10 +28,12 @@ public static class AgentScenario
         var started = Stopwatch.GetTimestamp();
         await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("jockey"), ct);
         await app.WaitForResourceHealthyAsync("jockey", ct);
-        var ready = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Console.WriteLine($"    local agent healthy (sample index generated) after {ready:0.0} s");
         using var http = app.CreateHttpClient("jockey");
         http.Timeout = TimeSpan.FromMinutes(3);
+        // The agent serves (Degraded) while it generates the sample index; searches are timed once it is there.
+        while ((await http.GetFromJsonAsync<JsonElement>("/health", ct)).GetProperty("status").GetString() != "Healthy") await Task.Delay(100, ct);
+        var ready = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"    local agent's sample index generated after {ready:0.0} s");
 
         for (var rep = 0; rep < settings.Repetitions; rep++)
         {
