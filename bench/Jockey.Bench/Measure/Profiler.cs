@@ -36,7 +36,9 @@ public sealed class Profiler : IAsyncDisposable
     public static Profiler Start(IReadOnlyList<int> pids, string summaryPath)
     {
         var data = Path.ChangeExtension(summaryPath, ".perf.data");
-        var start = new ProcessStartInfo("perf", ["record", "-F", "499", "-g", "-o", data, "-p", string.Join(',', pids)])
+        // System-wide, filtered to the servers when reported: attaching with -p races the thread pool's threads
+        // coming and going, and perf then sometimes records nothing at all.
+        var start = new ProcessStartInfo("perf", ["record", "-F", "499", "-g", "-a", "-o", data])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -57,7 +59,7 @@ public sealed class Profiler : IAsyncDisposable
         await _perf.WaitForExitAsync();
         _perf.Dispose();
         var summary = new StringBuilder();
-        summary.AppendLine($"# perf record -F 499 -g of pids {string.Join(", ", _pids)} (replica A, replica B) during one fixed-rate run; {DateTimeOffset.UtcNow:u}").AppendLine();
+        summary.AppendLine($"# perf record -F 499 -g -a during one fixed-rate run, reported for pids {string.Join(", ", _pids)} (replica A, replica B); {DateTimeOffset.UtcNow:u}").AppendLine();
         summary.AppendLine("## Samples by process").AppendLine(await SamplesByProcessAsync());
         summary.AppendLine("## CPU by thread role and library (JIT-compiled code is '[JIT] tid <pid>')").AppendLine(await ReportAsync("--sort", "comm,dso"));
         summary.AppendLine("## Hottest functions").AppendLine(await ReportAsync("--sort", "dso,sym", "--percent-limit", "0.4"));
@@ -69,17 +71,39 @@ public sealed class Profiler : IAsyncDisposable
 
     private async Task<string> ReportAsync(params string[] sort)
     {
-        var lines = (await PerfAsync(["report", "-i", _data, "--no-children", "--stdio", "-g", "none", .. sort])).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Take(40);
+        var lines = (await PerfAsync(["report", "-i", _data, "--pid", Pids, "--no-children", "--stdio", "-g", "none", .. sort])).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Take(40);
         return "```\n" + string.Join('\n', lines) + "\n```\n";
     }
 
-    /// <summary>perf's own sort keys are per thread; the split between server processes is what the findings need.</summary>
+    /// <summary>
+    /// The whole machine's samples by process — servers, Redis, the bench's clients, idle — since on 2 cores a
+    /// delivery waits for whatever else holds the CPU. perf's own sort keys are per thread.
+    /// </summary>
     private async Task<string> SamplesByProcessAsync()
     {
         var pids = (await PerfAsync(["script", "-i", _data, "-F", "pid"])).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var lines = pids.CountBy(p => p).OrderByDescending(c => c.Value).Select(c => $"{c.Value * 100.0 / pids.Length,6:0.0}%  pid {c.Key}");
+        var lines = pids.CountBy(p => p).OrderByDescending(c => c.Value).Take(12)
+            .Select(c => $"{c.Value * 100.0 / pids.Length,6:0.0}%  {Describe(c.Key)}");
         return "```\n" + string.Join('\n', lines) + "\n```\n";
     }
+
+    private string Describe(string pid)
+    {
+        if (pid == "0") return "idle";
+        var role = _pids.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.ToString(System.Globalization.CultureInfo.InvariantCulture) == pid) is { p: > 0 } known
+            ? (known.i == 0 ? "replica A: " : "replica B: ") : "";
+        try
+        {
+            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            return $"pid {pid} {role}{string.Join(' ', args.Take(2).Select(Path.GetFileName))}";
+        }
+        catch (IOException)
+        {
+            return $"pid {pid} {role}(exited)";
+        }
+    }
+
+    private string Pids => string.Join(',', _pids);
 
     private async Task<string> PerfAsync(string[] arguments)
     {
