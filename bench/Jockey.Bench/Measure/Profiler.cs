@@ -60,8 +60,10 @@ public sealed class Profiler : IAsyncDisposable
         _perf.Dispose();
         var summary = new StringBuilder();
         summary.AppendLine($"# perf record -F 499 -g -a during one fixed-rate run, reported for pids {string.Join(", ", _pids)} (replica A, replica B); {DateTimeOffset.UtcNow:u}").AppendLine();
-        summary.AppendLine("## Samples by process").AppendLine(await SamplesByProcessAsync());
-        summary.AppendLine("## CPU by thread role and library (JIT-compiled code is '[JIT] tid <pid>')").AppendLine(await ReportAsync("--sort", "comm,dso"));
+        var samples = await SamplesAsync();
+        summary.AppendLine("## The machine's samples by process").AppendLine(Table(samples.CountBy(x => x.Pid), samples.Count, Describe));
+        summary.AppendLine("## The servers' samples by library, as % of the machine's")
+            .AppendLine(Table(samples.Where(x => _pids.Contains(x.Pid)).CountBy(x => $"{Role(x.Pid)} {x.Library}"), samples.Count, key => key));
         summary.AppendLine("## Hottest functions").AppendLine(await ReportAsync("--sort", "dso,sym", "--percent-limit", "0.4"));
         summary.AppendLine("## What perf record said").AppendLine("```\n" + string.Join('\n', _perfMessages) + "\n```");
         await File.WriteAllTextAsync(_summary, summary.ToString());
@@ -76,22 +78,33 @@ public sealed class Profiler : IAsyncDisposable
     }
 
     /// <summary>
-    /// The whole machine's samples by process — servers, Redis, the bench's clients, idle — since on 2 cores a
-    /// delivery waits for whatever else holds the CPU. perf's own sort keys are per thread.
+    /// Every sample's process and library (<c>perf script -F pid,ip,dso -G</c>): on 2 cores a delivery waits for
+    /// whatever else holds the CPU — the bench's clients, Redis, idle — and perf's own sort keys are per thread.
     /// </summary>
-    private async Task<string> SamplesByProcessAsync()
+    private async Task<List<(int Pid, string Library)>> SamplesAsync()
     {
-        var pids = (await PerfAsync(["script", "-i", _data, "-F", "pid"])).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var lines = pids.CountBy(p => p).OrderByDescending(c => c.Value).Take(12)
-            .Select(c => $"{c.Value * 100.0 / pids.Length,6:0.0}%  {Describe(c.Key)}");
-        return "```\n" + string.Join('\n', lines) + "\n```\n";
+        var samples = new List<(int, string)>();
+        foreach (var line in (await PerfAsync(["script", "-i", _data, "-F", "pid,ip,dso", "-G"])).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 2 && int.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var pid)) samples.Add((pid, Library(fields[^1].Trim('(', ')'))));
+        }
+        return samples;
     }
 
-    private string Describe(string pid)
+    /// <summary>A library's file name; the perf map a runtime writes for its JIT stands for the code it compiled.</summary>
+    private static string Library(string dso) =>
+        Path.GetFileName(dso) is var name && name.StartsWith("perf-", StringComparison.Ordinal) ? "JIT-compiled code" : name;
+
+    private static string Table<TKey>(IEnumerable<KeyValuePair<TKey, int>> counts, int total, Func<TKey, string> describe) =>
+        "```\n" + string.Join('\n', counts.OrderByDescending(c => c.Value).Take(12).Select(c => $"{c.Value * 100.0 / total,6:0.0}%  {describe(c.Key)}")) + "\n```\n";
+
+    private string Role(int pid) => _pids.Count > 0 && pid == _pids[0] ? "replica A" : "replica B";
+
+    private string Describe(int pid)
     {
-        if (pid == "0") return "idle";
-        var role = _pids.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.ToString(System.Globalization.CultureInfo.InvariantCulture) == pid) is { p: > 0 } known
-            ? (known.i == 0 ? "replica A: " : "replica B: ") : "";
+        if (pid == 0) return "idle";
+        var role = _pids.Contains(pid) ? Role(pid) + ": " : "";
         try
         {
             var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
