@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Jockey.Tests.Browser.PageSteps;
 
@@ -27,7 +28,7 @@ public sealed class ControlsBrowserTests(BrowserAppFixture fixture)
         await prompt.PressAsync("Enter");
 
         var user = page.Locator("[data-testid=timeline-item][data-kind=user]");
-        await Assertions.Expect(user).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("show me the sunset\\s+and the ocean"));
+        await Assertions.Expect(user).ToHaveTextAsync(new Regex("show me the sunset\\s+and the ocean"));
         await AssertTurnStatusAsync(page, "completed");
         Assert.Contains(await page.GetByTestId("search-result").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.videoId)"), id => id == "ocean-waves");
         await Assertions.Expect(prompt).ToHaveValueAsync("");
@@ -54,7 +55,7 @@ public sealed class ControlsBrowserTests(BrowserAppFixture fixture)
 
             await Assertions.Expect(card).ToHaveAttributeAsync("aria-pressed", "true");
             var video = page.GetByTestId("clip-video");
-            await Assertions.Expect(video).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex($"/{videoId}\\.[a-z0-9]+#t="));
+            await Assertions.Expect(video).ToHaveAttributeAsync("src", new Regex($"/{videoId}\\.[a-z0-9]+#t="));
             // Playing from the segment's start: what was played begins there, and the playhead moved on inside the segment.
             await page.WaitForFunctionAsync(
                 """
@@ -103,10 +104,13 @@ public sealed class ControlsBrowserTests(BrowserAppFixture fixture)
         await SubmitAsync(page, "show me the kitten");
         await AssertTurnStatusAsync(page, "completed");
         var first = ThreadOf(page);
+        Assert.NotNull(first);
 
         await page.GetByTestId("new-conversation").ClickAsync();
 
-        await page.WaitForURLAsync(url => ThreadOf(url) is { } id && id != first);
+        // Polled, not awaited as a navigation event: WaitForURL missed this pushState when the class ran
+        // together (it timed out while page.Url already named the new thread).
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"[?&]thread=(?!{Regex.Escape(first)}(?:&|$))[^&]+"));
         await Assertions.Expect(page.GetByTestId("timeline")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("example-prompt").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("prompt-input")).ToBeEnabledAsync();
@@ -114,13 +118,11 @@ public sealed class ControlsBrowserTests(BrowserAppFixture fixture)
 
         await page.GoBackAsync();
 
-        Assert.Equal(first, ThreadOf(page));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"[?&]thread={Regex.Escape(first)}(?:&|$)"));
         await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=user]")).ToContainTextAsync("show me the kitten");
         await AssertTurnStatusAsync(page, "completed");
     }
 
-    private static string? ThreadOf(IPage page) => ThreadOf(page.Url);
-
-    private static string? ThreadOf(string url) =>
-        System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["thread"];
+    private static string? ThreadOf(IPage page) =>
+        System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["thread"];
 }
