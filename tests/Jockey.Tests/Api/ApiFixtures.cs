@@ -106,6 +106,10 @@ public static class ApiSteps
         return operation;
     }
 
+    /// <summary><see cref="ProcessAsync"/> for a test that needs only the accepted operation's id.</summary>
+    public static async Task<string> StartOperationAsync(HttpClient api, string threadId, string text, CancellationToken ct) =>
+        (await ProcessAsync(api, threadId, text, ct)).GetProperty("operation_id").GetString()!;
+
     public static async Task<JsonElement> GetOperationAsync(HttpClient api, string operationId, CancellationToken ct) =>
         await api.GetFromJsonAsync<JsonElement>($"/api/operations/{operationId}", ct);
 

@@ -32,7 +32,7 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
 
-        var operationId = (await ProcessAsync(api, threadId, "Make a video", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, "Make a video", ct);
         var failed = await WaitForEndAsync(api, operationId, ct);
 
         Assert.Equal("failed", failed.GetProperty("status").GetString());

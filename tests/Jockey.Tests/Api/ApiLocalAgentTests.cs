@@ -33,7 +33,7 @@ public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture) : IClassFix
         using var api = fixture.App.CreateHttpClient("apiservice");
         var threadId = await InitAsync(api, ct);
 
-        var operationId = (await ProcessAsync(api, threadId, "make a montage of the sunrise and the rocket launch", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, "make a montage of the sunrise and the rocket launch", ct);
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
 
         Assert.True(Name(events[^1]) == "completed", $"The run ended with: {events[^1].GetRawText()}");

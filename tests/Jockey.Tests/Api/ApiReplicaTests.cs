@@ -30,7 +30,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         await using var _ = hub;
         var sse = StreamAsync(a, threadId, null, ct);
 
-        var operationId = (await ProcessAsync(b, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(b, threadId, "Make a sunrise video", ct);
         var events = await ReadMessagesAsync(sse, EndOf(operationId));
 
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(Seq));
@@ -50,7 +50,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         using var a = fixture.Api(replica: 0);
         using var b = fixture.Api(replica: 1);
         var threadId = await InitAsync(a, ct);
-        var operationId = (await ProcessAsync(a, threadId, "gated: resume me", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(a, threadId, "gated: resume me", ct);
 
         // First half on A, then the connection drops (the enumeration ends and disposes the response).
         var before = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
@@ -72,7 +72,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         using var a = fixture.Api(replica: 0);
         using var b = fixture.Api(replica: 1);
         var threadId = await InitAsync(a, ct);
-        var operationId = (await ProcessAsync(a, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(a, threadId, "Make a sunrise video", ct);
         var everything = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), EndOf(operationId));
 
         var request = $"/api/stream?thread_id={threadId}&last_event_id=3";
@@ -90,7 +90,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         using var a = fixture.Api(replica: 0);
         using var b = fixture.Api(replica: 1);
         var threadId = await InitAsync(b, ct);
-        var operationId = (await ProcessAsync(a, threadId, "busy: on a replica that dies", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(a, threadId, "busy: on a replica that dies", ct);
         await ReadMessagesAsync(StreamAsync(b, threadId, null, ct), e => Name(e) == "planner");
 
         await fixture.App.KillAsync("apiservice", replica: 0);

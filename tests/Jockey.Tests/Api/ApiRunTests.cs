@@ -96,7 +96,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        var operationId = (await ProcessAsync(api, threadId, text, ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, text, ct);
 
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
 
@@ -119,7 +119,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        var operationId = (await ProcessAsync(api, threadId, "malformed: frames in between", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, "malformed: frames in between", ct);
 
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
 
@@ -133,7 +133,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        var operationId = (await ProcessAsync(api, threadId, "busy: until cancelled", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, "busy: until cancelled", ct);
         // The planner event comes after the run's metadata, so the API knows the LangGraph run id by then.
         var sse = StreamAsync(api, threadId, null, ct);
         var seen = await ReadMessagesAsync(sse, e => Name(e) == "planner");
@@ -156,7 +156,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        var first = (await ProcessAsync(api, threadId, "busy: the first run", ct)).GetProperty("operation_id").GetString()!;
+        var first = await StartOperationAsync(api, threadId, "busy: the first run", ct);
 
         using var second = await api.PostAsJsonAsync("/api/process", new { text = "another", thread_id = threadId }, ct);
         var problem = await second.Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -174,7 +174,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        var operationId = (await ProcessAsync(api, threadId, "Make a video with the key", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, "Make a video with the key", ct);
         await WaitForEndAsync(api, operationId, ct);
 
         var calls = fixture.Jockey.Requests.ToList();
@@ -190,10 +190,10 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        await WaitForEndAsync(api, (await ProcessAsync(api, threadId, "Make a first video", ct)).GetProperty("operation_id").GetString()!, ct);
+        await WaitForEndAsync(api, await StartOperationAsync(api, threadId, "Make a first video", ct), ct);
         var searches = fixture.Jockey.AssistantSearches;
 
-        await WaitForEndAsync(api, (await ProcessAsync(api, threadId, "Make a second video", ct)).GetProperty("operation_id").GetString()!, ct);
+        await WaitForEndAsync(api, await StartOperationAsync(api, threadId, "Make a second video", ct), ct);
 
         Assert.NotEqual(0, searches);
         Assert.Equal(searches, fixture.Jockey.AssistantSearches);

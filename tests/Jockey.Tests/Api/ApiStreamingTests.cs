@@ -99,7 +99,7 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
-        var operationId = (await ProcessAsync(api, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var operationId = await StartOperationAsync(api, threadId, "Make a sunrise video", ct);
         var everything = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
 
         var (hub, updates) = await SubscribeHubAsync(api, threadId, ct, afterSeq: 3);

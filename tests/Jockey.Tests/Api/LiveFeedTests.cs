@@ -49,7 +49,7 @@ public sealed class SseGapFillTests(ApiAppFixture fixture)
         using var api = fixture.Api();
         var threadId = await ApiSteps.InitAsync(api, ct);
         await using var stream = ApiSteps.StreamAsync(api, threadId, null, ct).GetAsyncEnumerator(ct);
-        var first = (await ApiSteps.ProcessAsync(api, threadId, "Make a sunrise video", ct)).GetProperty("operation_id").GetString()!;
+        var first = await ApiSteps.StartOperationAsync(api, threadId, "Make a sunrise video", ct);
         var live = await ApiSteps.ReadMessagesAsync(Remaining(stream), ApiSteps.EndOf(first));
 
         // An event in the log that was never published, as when a replica's subscription drops for a moment.
@@ -59,7 +59,7 @@ public sealed class SseGapFillTests(ApiAppFixture fixture)
         await db.StreamAddAsync(RedisKeys.Events(threadId), "e",
             $$"""{"seq":{{missed}},"operation_id":"{{first}}","text":"never published","type":"system","name":"status"}""", messageId: $"{missed}-0");
 
-        var second = (await ApiSteps.ProcessAsync(api, threadId, "Make a sunset video", ct)).GetProperty("operation_id").GetString()!;
+        var second = await ApiSteps.StartOperationAsync(api, threadId, "Make a sunset video", ct);
         var after = await ApiSteps.ReadMessagesAsync(Remaining(stream), ApiSteps.EndOf(second));
 
         var all = live.Concat(after).ToList();
