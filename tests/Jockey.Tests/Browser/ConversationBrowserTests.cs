@@ -96,12 +96,15 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=search]")).ToHaveCountAsync(1);
     }
 
+    /// <summary>The render is held still, so the click certainly lands before the video is made.</summary>
     [Fact]
     public async Task Cancel_stops_the_run_and_gives_the_prompt_back()
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
         await SubmitAsync(page, "Make a montage of every clip: cats, city, forest, cooking, ocean, rocket, snow, soccer, sunrise and sunset");
+        await using var render = await pausing;
         await Assertions.Expect(page.GetByTestId("cancel")).ToBeVisibleAsync(new() { Timeout = RunTimeout });
 
         await page.GetByTestId("cancel").ClickAsync();
@@ -112,16 +115,20 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await BrowserAppFixture.ScreenshotAsync(page, "06-cancelled");
     }
 
+    /// <summary>The render is held still until the agent is killed, so the run cannot finish first.</summary>
     [Fact]
     public async Task An_agent_crash_mid_run_shows_an_error_card_and_retry_succeeds()
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
         await SubmitAsync(page, Montage);
-        await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=progress]").First)
-            .ToBeVisibleAsync(new() { Timeout = RunTimeout });
-
-        await fixture.App.KillAsync("jockey");
+        await using (await pausing)
+        {
+            await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=progress]").First)
+                .ToBeVisibleAsync(new() { Timeout = RunTimeout });
+            await fixture.App.KillAsync("jockey");
+        }
 
         var error = page.GetByTestId("error-card");
         await Assertions.Expect(error).ToBeVisibleAsync(new() { Timeout = RunTimeout });

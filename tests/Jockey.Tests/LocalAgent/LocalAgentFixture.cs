@@ -23,6 +23,9 @@ public sealed class LocalAgentFixture : IAsyncLifetime
     public const int MaxUploadBytes = 4 * 1024 * 1024;
     private TestingApp? _app;
 
+    /// <summary>The app holding the agent: tests reach its process (to hold a render still, see <see cref="PausedRender"/>).</summary>
+    public TestingApp App => _app ?? throw new InvalidOperationException("The agent has not started.");
+
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), $"jockey-agent-tests-{Guid.NewGuid():N}");
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Jockey.AppHost.Orchestration;
 using Jockey.AppHost.Testing;
 
-namespace Jockey.Tests.Browser;
+namespace Jockey.Tests;
 
 /// <summary>
 /// Holds the local agent's render still: its ffmpeg process is stopped with SIGSTOP as soon as it starts, and continued
