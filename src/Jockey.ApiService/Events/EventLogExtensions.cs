@@ -1,3 +1,4 @@
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Processing;
 using Jockey.ApiService.Threads;
 
@@ -12,6 +13,7 @@ public static class EventLogExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreadStore>();
         builder.Services.AddSingleton<OperationStore>();
+        builder.Services.AddSingleton<RedisOutage>();
         builder.Services.AddSingleton<ThreadEventLog>();
         builder.Services.AddSingleton<RunRegistry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RunRegistry>());

@@ -13,6 +13,13 @@ public sealed class EventLogOptions
     [Range(100, 10_000_000)]
     public int MaxEvents { get; set; } = 10_000;
 
+    /// <summary>
+    /// A run keeps writing through a Redis outage this long: each event waits, in order, until Redis is back, and the
+    /// run stops reading the Jockey stream meanwhile. Past it the run fails with a reason naming Redis.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>An SSE stream with nothing to say sends <c>event: ping</c> this often.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);

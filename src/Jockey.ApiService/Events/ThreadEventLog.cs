@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Processing;
 using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
@@ -14,30 +15,37 @@ public sealed record StoredEvent(long Seq, string Json);
 /// <summary>
 /// A thread's event log: a Redis Stream per thread. Appending happens in one Lua script that takes the next seq
 /// (HINCRBY), adds the entry with stream id <c>{seq}-0</c>, refreshes the TTLs and publishes the event to every
-/// replica, so stream order, seq order and pub/sub order are one and the same.
+/// replica, so stream order, seq order and pub/sub order are one and the same. Each append carries an id of its own,
+/// so one retried through a Redis outage (<see cref="RedisOutage"/>) is written once even if its first reply was lost.
 /// </summary>
-public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time)
+public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time, RedisOutage outage)
 {
-    // KEYS: thread, events, op, ops. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id.
+    // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id, event id.
     private const string AppendTail = """
         local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
         local json = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', json)
-        for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+        redis.call('SADD', KEYS[5], ARGV[6])
+        for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
         redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\n' .. seq .. '\n' .. json)
         return seq
         """;
 
+    // -1: this very event was appended already (a retry whose first reply was lost).
+    private const string AlreadyAppended = """
+        if redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 1 then return -1 end
+        """;
+
     // Events of a finished operation are dropped: a cancel from another replica must be the operation's last word.
-    private const string AppendScript = """
+    private const string AppendScript = AlreadyAppended + "\n" + """
         if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
         """ + "\n" + AppendTail;
 
     // KEYS: …, active lock. ARGV: …, new status, operation json, operation id. Exactly one finisher wins.
-    private const string FinishScript = """
+    private const string FinishScript = AlreadyAppended + "\n" + """
         if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
-        redis.call('HSET', KEYS[3], 'status', ARGV[6], 'json', ARGV[7])
-        if redis.call('GET', KEYS[5]) == ARGV[8] then redis.call('DEL', KEYS[5]) end
+        redis.call('HSET', KEYS[3], 'status', ARGV[7], 'json', ARGV[8])
+        if redis.call('GET', KEYS[6]) == ARGV[9] then redis.call('DEL', KEYS[6]) end
         """ + "\n" + AppendTail;
 
     private const string SeqPlaceholder = "{\"seq\":0,";
@@ -49,17 +57,22 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     // waiting on another's round trips showed in the many-threads benchmark at 64 stripes.
     private readonly SemaphoreSlim[] _threadGates = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
 
-    /// <summary>Appends while the operation is processing; returns the event's seq, or 0 when the operation already ended.</summary>
+    /// <summary>
+    /// Appends while the operation is processing; returns the event's seq, or 0 when nothing new was written (the
+    /// operation already ended, or a retry found its first try written).
+    /// Through a Redis outage it waits (up to <see cref="EventLogOptions.OutageTolerance"/>), so events stay in order.
+    /// </summary>
     public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct)
     {
         var json = Serialize(operationId, ev);
+        RedisValue[] args = Args(threadId, json);
         var gate = GateOf(threadId);
         await gate.WaitAsync(ct);
         try
         {
-            var seq = (long)await Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), Args(threadId, json)).WaitAsync(ct);
+            var seq = (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct);
             if (seq > 0) await notifier.UpdateAsync(threadId, WithSeq(json, seq));
-            return seq;
+            return Math.Max(seq, 0);
         }
         finally
         {
@@ -69,7 +82,8 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
 
     /// <summary>
     /// Ends a processing operation atomically: new status, its terminal event, the run lock released. Returns the
-    /// updated operation, or null when someone else ended it first (then nothing is written).
+    /// updated operation, or null when someone else ended it first (then nothing is written). Waits through a Redis
+    /// outage like <see cref="AppendAsync"/>: an ending is never dropped for a blip.
     /// </summary>
     public async Task<Operation?> FinishAsync(Operation operation, NewEvent terminal, string status, string? videoUrl = null, string? error = null)
     {
@@ -81,9 +95,9 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         await gate.WaitAsync();
         try
         {
-            var seq = (long)await Db.ScriptEvaluateAsync(FinishScript, keys, args);
+            var seq = (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None);
             if (seq == 0) return null;
-            await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
+            if (seq > 0) await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
         }
         finally
         {
@@ -116,10 +130,11 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     private IDatabase Db => redis.GetDatabase();
 
     private static RedisKey[] Keys(string threadId, string operationId) =>
-        [RedisKeys.Thread(threadId), RedisKeys.Events(threadId), RedisKeys.Operation(operationId), RedisKeys.Operations(threadId)];
+        [RedisKeys.Thread(threadId), RedisKeys.Events(threadId), RedisKeys.Operation(operationId), RedisKeys.Operations(threadId), RedisKeys.AppendedEvents(operationId)];
 
+    /// <summary>The script's arguments; the last is the append's own id, the same on every retry of it.</summary>
     private RedisValue[] Args(string threadId, string json) =>
-        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId];
+        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N")];
 
     private static string Serialize(string operationId, NewEvent ev)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Media;
 using Jockey.ApiService.Threads;
@@ -67,13 +68,14 @@ public sealed partial class OperationRunner(
             if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
             await FinishCancelledAsync(await narrated, log);
         }
-        catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested)
+        catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested || RedisOutage.IsOutage(ex))
         {
             // An aborted read may surface as an IOException rather than a cancellation; the token says what happened.
             var reason = ex switch
             {
                 JockeyException => ex.Message,
                 Azure.RequestFailedException => $"Storing the video in Blob Storage failed: {ex.Message}",
+                _ when RedisOutage.IsOutage(ex) => "The event store (Redis) was unreachable for longer than EventLog:OutageTolerance, so the run was stopped; please try again.",
                 _ when registry.IsStopping => "The API server stopped while the run was in progress; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };

@@ -24,8 +24,8 @@ public sealed partial class RunRegistry(IConnectionMultiplexer redis, ILogger<Ru
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_queue is not null) await _queue.UnsubscribeAsync();
         await _stopping.CancelAsync();
+        await UnsubscribeAsync();
         try
         {
             // Give runs the shutdown grace period to record that they were interrupted.
@@ -33,6 +33,20 @@ public sealed partial class RunRegistry(IConnectionMultiplexer redis, ILogger<Ru
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Stops hearing cancels. With Redis down there is nothing to unsubscribe from: shutting down goes on.</summary>
+    private async Task UnsubscribeAsync()
+    {
+        if (_queue is null) return;
+        try
+        {
+            await _queue.UnsubscribeAsync();
+        }
+        catch (RedisException ex)
+        {
+            LogUnsubscribeFailed(ex.Message);
         }
     }
 
@@ -86,6 +100,9 @@ public sealed partial class RunRegistry(IConnectionMultiplexer redis, ILogger<Ru
 
     [LoggerMessage(LogLevel.Error, "Run {OperationId} crashed")]
     private partial void LogRunCrashed(Exception ex, string operationId);
+
+    [LoggerMessage(LogLevel.Information, "Redis was not reachable at shutdown ({Reason}); nothing to unsubscribe from")]
+    private partial void LogUnsubscribeFailed(string reason);
 
     [LoggerMessage(LogLevel.Information, "Cancelling run {OperationId} on request")]
     private partial void LogCancelling(string operationId);

@@ -20,6 +20,9 @@ public static class RedisKeys
     /// <summary>Hash: status, json (the Operation), thread_id, run_id.</summary>
     public static RedisKey Operation(string operationId) => $"jockey:op:{operationId}";
 
+    /// <summary>Set: ids of the events appended for the operation, so an append retried after a lost reply is not written twice.</summary>
+    public static RedisKey AppendedEvents(string operationId) => $"jockey:op:{operationId}:appended";
+
     /// <summary>Pub/sub: <c>{thread_id}\n{seq}\n{event json}</c> for every appended event, to every replica.</summary>
     public static readonly RedisChannel EventsChannel = RedisChannel.Literal("jockey:events");
 
