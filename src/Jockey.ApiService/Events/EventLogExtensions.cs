@@ -15,9 +15,11 @@ public static class EventLogExtensions
         builder.Services.AddSingleton<OperationStore>();
         builder.Services.AddSingleton<RedisOutage>();
         builder.Services.AddSingleton<ThreadEventLog>();
+        builder.Services.AddSingleton<ReplicaIdentity>();
         builder.Services.AddSingleton<RunRegistry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RunRegistry>());
         builder.Services.AddSingleton<OperationRunner>();
+        builder.Services.AddHostedService<RunTakeover>();
         builder.Services.AddSingleton<OperationNarration>();
         builder.Services.AddSingleton<IndexIdRule>();
         builder.Services.AddSingleton<ProcessingService>();

@@ -17,10 +17,11 @@ public sealed record StoredEvent(long Seq, string Json);
 /// (HINCRBY), adds the entry with stream id <c>{seq}-0</c>, refreshes the TTLs and publishes the event to every
 /// replica, so stream order, seq order and pub/sub order are one and the same. Each append carries an id of its own,
 /// so one retried through a Redis outage (<see cref="RedisOutage"/>) is written once even if its first reply was lost.
+/// A run's writes name the replica that owns the operation, so a replica that lost it to a takeover writes nothing more.
 /// </summary>
 public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time, RedisOutage outage)
 {
-    // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id, event id.
+    // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id, event id, owner.
     private const string AppendTail = """
         local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
         local json = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
@@ -31,21 +32,24 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         return seq
         """;
 
-    // -1: this very event was appended already (a retry whose first reply was lost).
-    private const string AlreadyAppended = """
+    // -1: this very event was appended already (a retry whose first reply was lost). -2: the writer named an owner
+    // (ARGV[7]) and the operation now belongs to another replica, which took its run over: the writer must stop.
+    private const string Guards = """
         if redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 1 then return -1 end
+        if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
+        if ARGV[7] ~= '' and redis.call('HGET', KEYS[3], 'owner') ~= ARGV[7] then return -2 end
         """;
 
     // Events of a finished operation are dropped: a cancel from another replica must be the operation's last word.
-    private const string AppendScript = AlreadyAppended + "\n" + """
-        if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
-        """ + "\n" + AppendTail;
+    private const string AppendScript = Guards + "\n" + AppendTail;
 
-    // KEYS: …, active lock. ARGV: …, new status, operation json, operation id. Exactly one finisher wins.
-    private const string FinishScript = AlreadyAppended + "\n" + """
-        if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
-        redis.call('HSET', KEYS[3], 'status', ARGV[7], 'json', ARGV[8])
-        if redis.call('GET', KEYS[6]) == ARGV[9] then redis.call('DEL', KEYS[6]) end
+    // KEYS: …, lease, running. ARGV: …, new status, operation json, operation id. Exactly one finisher wins; the
+    // thread is free again and no replica watches the operation any more.
+    private const string FinishScript = Guards + "\n" + """
+        redis.call('HSET', KEYS[3], 'status', ARGV[8], 'json', ARGV[9])
+        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[10] then redis.call('HDEL', KEYS[1], 'active_op') end
+        redis.call('DEL', KEYS[6])
+        redis.call('SREM', KEYS[7], ARGV[10])
         """ + "\n" + AppendTail;
 
     private const string SeqPlaceholder = "{\"seq\":0,";
@@ -59,18 +63,20 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
 
     /// <summary>
     /// Appends while the operation is processing; returns the event's seq, or 0 when nothing new was written (the
-    /// operation already ended, or a retry found its first try written).
-    /// Through a Redis outage it waits (up to <see cref="EventLogOptions.OutageTolerance"/>), so events stay in order.
+    /// operation already ended, or a retry found its first try written). Through a Redis outage it waits (up to
+    /// <see cref="EventLogOptions.OutageTolerance"/>), so events stay in order. A run's own writes name their
+    /// <paramref name="owner"/>: once another replica has taken the operation over they throw
+    /// <see cref="OwnershipLostException"/> and write nothing.
     /// </summary>
-    public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct)
+    public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct, string? owner = null)
     {
         var json = Serialize(operationId, ev);
-        RedisValue[] args = Args(threadId, json);
+        RedisValue[] args = Args(threadId, json, owner);
         var gate = GateOf(threadId);
         await gate.WaitAsync(ct);
         try
         {
-            var seq = (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct);
+            var seq = Written(operationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct));
             if (seq > 0) await notifier.UpdateAsync(threadId, WithSeq(json, seq));
             return Math.Max(seq, 0);
         }
@@ -81,21 +87,21 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     }
 
     /// <summary>
-    /// Ends a processing operation atomically: new status, its terminal event, the run lock released. Returns the
+    /// Ends a processing operation atomically: new status, its terminal event, the thread free again. Returns the
     /// updated operation, or null when someone else ended it first (then nothing is written). Waits through a Redis
     /// outage like <see cref="AppendAsync"/>: an ending is never dropped for a blip.
     /// </summary>
-    public async Task<Operation?> FinishAsync(Operation operation, NewEvent terminal, string status, string? videoUrl = null, string? error = null)
+    public async Task<Operation?> FinishAsync(Operation operation, NewEvent terminal, string status, string? videoUrl = null, string? error = null, string? owner = null)
     {
         var finished = operation.Finish(status, time.GetUtcNow(), videoUrl, error);
         var json = Serialize(operation.OperationId, terminal);
-        RedisKey[] keys = [.. Keys(operation.ThreadId, operation.OperationId), RedisKeys.ActiveRun(operation.ThreadId)];
-        RedisValue[] args = [.. Args(operation.ThreadId, json), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
+        RedisKey[] keys = [.. Keys(operation.ThreadId, operation.OperationId), RedisKeys.Lease(operation.OperationId), RedisKeys.Running];
+        RedisValue[] args = [.. Args(operation.ThreadId, json, owner), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
         var gate = GateOf(operation.ThreadId);
         await gate.WaitAsync();
         try
         {
-            var seq = (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None);
+            var seq = Written(operation.OperationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None));
             if (seq == 0) return null;
             if (seq > 0) await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
         }
@@ -106,6 +112,9 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         await notifier.OperationAsync(finished);
         return finished;
     }
+
+    private static long Written(string operationId, long result) =>
+        result == -2 ? throw new OwnershipLostException(operationId) : result;
 
     private SemaphoreSlim GateOf(string threadId) => _threadGates[(uint)StringComparer.Ordinal.GetHashCode(threadId) % (uint)_threadGates.Length];
 
@@ -132,9 +141,9 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     private static RedisKey[] Keys(string threadId, string operationId) =>
         [RedisKeys.Thread(threadId), RedisKeys.Events(threadId), RedisKeys.Operation(operationId), RedisKeys.Operations(threadId), RedisKeys.AppendedEvents(operationId)];
 
-    /// <summary>The script's arguments; the last is the append's own id, the same on every retry of it.</summary>
-    private RedisValue[] Args(string threadId, string json) =>
-        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N")];
+    /// <summary>The script's arguments: then the append's own id (the same on every retry of it) and the writing owner.</summary>
+    private RedisValue[] Args(string threadId, string json, string? owner) =>
+        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N"), owner ?? ""];
 
     private static string Serialize(string operationId, NewEvent ev)
     {
@@ -146,3 +155,7 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
 
     private static string WithSeq(string json, long seq) => "{\"seq\":" + seq + json[(SeqPlaceholder.Length - 1)..];
 }
+
+/// <summary>The operation was taken over by another replica (this one's lease lapsed): its run here must stop quietly.</summary>
+public sealed class OwnershipLostException(string operationId)
+    : Exception($"Operation {operationId} is now run by another API replica.");

@@ -50,11 +50,13 @@ public sealed class JockeyOptions : IValidatableObject
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// The per-thread run lock lives this long unless the replica running it renews it (every third of it). If that
-    /// replica dies, the thread is free again and the operation is reported failed after at most this long.
+    /// The lease of the replica running an operation lives this long unless that replica renews it (every third of
+    /// it). Every replica looks for lapsed leases as often; the first to find one takes the operation over. So a run
+    /// whose replica died is taken over about 1⅓ leases later. Long enough to outlast a stalled process, short enough
+    /// that a person watching barely notices.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
-    public TimeSpan RunLease { get; set; } = TimeSpan.FromMinutes(2);
+    [Range(typeof(TimeSpan), "00:00:01.5", "00:10:00")]
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>Reflect tokens are sent once this many characters have gathered…</summary>
     [Range(1, 10_000)]

@@ -21,6 +21,7 @@ public sealed partial class OperationRunner(
     ThreadEventLog log,
     MediaStore media,
     RunRegistry registry,
+    ReplicaIdentity replica,
     IOptions<JockeyOptions> options,
     TimeProvider time,
     ILogger<OperationRunner> logger)
@@ -33,18 +34,32 @@ public sealed partial class OperationRunner(
     public void Launch(Operation operation, ActivityContext parent, Task<Operation>? narrated = null) =>
         registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, narrated ?? Task.FromResult(operation), ct));
 
+    /// <summary>
+    /// Carries on an operation this replica claimed after its owner's lease lapsed. Its run on the Jockey server cannot
+    /// be rejoined yet, so the operation ends failed at once, with its ending published to every subscriber.
+    /// </summary>
+    public void TakeOver(Operation operation) =>
+        registry.Launch(operation.OperationId, async _ =>
+        {
+            var started = await operations.GetRunAsync(operation.OperationId) is not null;
+            await FailAsync(operation, started
+                ? "The API replica running this operation stopped before it finished; please try again."
+                : "The API replica running this operation stopped before its run began on the Jockey server; please try again.");
+        });
+
     private async Task RunAsync(Operation operation, ActivityContext parent, Task<Operation> narrated, CancellationToken cancelled)
     {
         using var activity = ApiTelemetry.Source.StartActivity("jockey.run", ActivityKind.Internal, parent);
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
+        using var lost = new CancellationTokenSource();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled, lost.Token);
         timeout.CancelAfter(_options.RunTimeout);
         var ct = timeout.Token;
         string? jockeyThreadId = null;
         var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
         string? videoUrl = null;
         using var lease = new CancellationTokenSource();
-        var renewing = RenewLeaseAsync(operation, lease.Token);
+        var renewing = RenewLeaseAsync(operation, lost, lease.Token);
         try
         {
             jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
@@ -59,10 +74,20 @@ public sealed partial class OperationRunner(
             foreach (var output in mapper.Complete()) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
 
             var text = videoUrl is null ? "Done." : "Done. Your video is ready.";
-            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl);
+            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl, owner: replica.Id);
             LogCompleted(operation.OperationId);
         }
-        catch (Exception) when (cancelled.IsCancellationRequested && !registry.IsStopping)
+        catch (Exception ex) when (ex is OwnershipLostException || lost.IsCancellationRequested)
+        {
+            // Another replica took the operation over and carries the run on: nothing to record, nothing to cancel.
+        }
+        catch (Exception) when (registry.IsStopping)
+        {
+            // Shutting down: the run is handed to a live replica (it claims the released lease) rather than failed.
+            await operations.ReleaseAsync(operation.OperationId, replica.Id);
+            LogHandedOver(operation.OperationId);
+        }
+        catch (Exception) when (cancelled.IsCancellationRequested)
         {
             // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
             if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
@@ -76,7 +101,6 @@ public sealed partial class OperationRunner(
                 JockeyException => ex.Message,
                 Azure.RequestFailedException => $"Storing the video in Blob Storage failed: {ex.Message}",
                 _ when RedisOutage.IsOutage(ex) => "The event store (Redis) was unreachable for longer than EventLog:OutageTolerance, so the run was stopped; please try again.",
-                _ when registry.IsStopping => "The API server stopped while the run was in progress; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
             if (jockeyThreadId is not null && mapper.RunId is not null && timeout.IsCancellationRequested) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
@@ -96,8 +120,11 @@ public sealed partial class OperationRunner(
         }
     }
 
-    /// <summary>Keeps the thread's run lock alive while this replica works on the operation.</summary>
-    private async Task RenewLeaseAsync(Operation operation, CancellationToken ct)
+    /// <summary>
+    /// Keeps this replica's lease on the operation while it works on it. Once another replica owns the operation (this
+    /// one was presumed dead), the run here is stopped through <paramref name="lost"/>; the new owner carries it on.
+    /// </summary>
+    private async Task RenewLeaseAsync(Operation operation, CancellationTokenSource lost, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.RunLease / 3, time);
         try
@@ -106,7 +133,10 @@ public sealed partial class OperationRunner(
             {
                 try
                 {
-                    if (!await operations.RenewLeaseAsync(operation, _options.RunLease)) return;
+                    if (await operations.RenewLeaseAsync(operation.OperationId, replica.Id, _options.RunLease)) continue;
+                    LogOwnershipLost(operation.OperationId);
+                    await lost.CancelAsync();
+                    return;
                 }
                 catch (StackExchange.Redis.RedisException ex)
                 {
@@ -134,7 +164,7 @@ public sealed partial class OperationRunner(
     private async Task FailAsync(Operation operation, string reason)
     {
         LogFailed(operation.OperationId, reason);
-        await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason);
+        await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason, owner: replica.Id);
     }
 
     private async Task<string> EnsureJockeyThreadAsync(string threadId, CancellationToken ct)
@@ -151,14 +181,14 @@ public sealed partial class OperationRunner(
         switch (output)
         {
             case EmitEvent emit:
-                await log.AppendAsync(operation.ThreadId, operation.OperationId, emit.Event, ct);
+                await log.AppendAsync(operation.ThreadId, operation.OperationId, emit.Event, ct, replica.Id);
                 return null;
             case VideoProduced video:
-                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), ct);
+                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), ct, replica.Id);
                 var path = await media.CopyFromAgentAsync(operation.ThreadId, operation.OperationId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
                 var url = (await media.CreateReadUrlAsync(media.GetBlob(path), ct)).ToString();
                 var data = new VideoReadyData(url, $"/api/media/{path}", video.Duration, video.FileName, video.ToolCall);
-                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), ct);
+                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), ct, replica.Id);
                 return url;
             default:
                 return null;
@@ -178,8 +208,14 @@ public sealed partial class OperationRunner(
         }
     }
 
+    [LoggerMessage(LogLevel.Warning, "Run {OperationId} is now owned by another API replica; stopping here")]
+    private partial void LogOwnershipLost(string operationId);
+
     [LoggerMessage(LogLevel.Warning, "Could not renew the run lease of {OperationId}: {Reason}")]
     private partial void LogLeaseRenewalFailed(string operationId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Run {OperationId} handed over: this replica is stopping")]
+    private partial void LogHandedOver(string operationId);
 
     [LoggerMessage(LogLevel.Information, "Run {OperationId} completed")]
     private partial void LogCompleted(string operationId);

@@ -15,31 +15,56 @@ public abstract record StartResult
 }
 
 /// <summary>
-/// Operations in Redis. Starting one takes the thread's run lock (SET NX PX) in the same script that records it, so
-/// two replicas can never both start a run on one thread.
+/// Operations in Redis. Starting one checks and sets the thread's active operation in the same script that records
+/// it, so two replicas can never both start a run on one thread. The replica that starts an operation owns it and
+/// holds a short lease on it; when the lease lapses (the replica died), another replica claims the operation.
 /// </summary>
 public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventLogOptions> options)
 {
-    // KEYS: thread, lock, op, ops. ARGV: op id, lock ttl ms, op json, ttl s, thread id.
+    // KEYS: thread, op, ops, lease, running. ARGV: op id, op json, ttl s, thread id, owner, lease ms.
+    // A thread is busy while its active operation is still processing, whatever became of that operation's replica.
     private const string StartScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return '!unknown' end
-        if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('GET', KEYS[2]) or '' end
-        redis.call('HSET', KEYS[3], 'status', 'processing', 'json', ARGV[3], 'thread_id', ARGV[5])
-        redis.call('RPUSH', KEYS[4], ARGV[1])
-        redis.call('EXPIRE', KEYS[3], ARGV[4])
-        redis.call('EXPIRE', KEYS[4], ARGV[4])
+        local active = redis.call('HGET', KEYS[1], 'active_op')
+        if active and active ~= '' and redis.call('HGET', 'jockey:op:' .. active, 'status') == 'processing' then return active end
+        redis.call('HSET', KEYS[1], 'active_op', ARGV[1])
+        redis.call('HSET', KEYS[2], 'status', 'processing', 'json', ARGV[2], 'thread_id', ARGV[4], 'owner', ARGV[5])
+        redis.call('SET', KEYS[4], ARGV[5], 'PX', ARGV[6])
+        redis.call('SADD', KEYS[5], ARGV[1])
+        redis.call('RPUSH', KEYS[3], ARGV[1])
+        redis.call('EXPIRE', KEYS[2], ARGV[3])
+        redis.call('EXPIRE', KEYS[3], ARGV[3])
         return '!started'
         """;
 
+    // KEYS: op, lease. ARGV: owner, lease ms. 1 while the owner holds it; a lease that lapsed while nobody claimed the
+    // operation (a Redis outage outlasting it) is taken back; 0 once another replica owns the operation or it ended.
     private const string RenewScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        local holder = redis.call('GET', KEYS[2])
+        if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+        if holder then return 0 end
+        if redis.call('HGET', KEYS[1], 'status') ~= 'processing' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+        return 1
+        """;
+
+    // KEYS: op, lease, running. ARGV: claimant, lease ms, op id. 1 when the claimant now owns the operation.
+    private const string ClaimScript = """
+        if redis.call('HGET', KEYS[1], 'status') ~= 'processing' then redis.call('SREM', KEYS[3], ARGV[3]) return 0 end
+        if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+        redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+        return 1
+        """;
+
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """;
 
-    public async Task<StartResult> StartAsync(Operation operation, TimeSpan lockTtl)
+    public async Task<StartResult> StartAsync(Operation operation, string owner, TimeSpan lease)
     {
-        RedisKey[] keys = [RedisKeys.Thread(operation.ThreadId), RedisKeys.ActiveRun(operation.ThreadId), RedisKeys.Operation(operation.OperationId), RedisKeys.Operations(operation.ThreadId)];
-        RedisValue[] args = [operation.OperationId, (long)lockTtl.TotalMilliseconds, JsonSerializer.Serialize(operation, ApiJson.Options), (long)options.Value.Retention.TotalSeconds, operation.ThreadId];
+        RedisKey[] keys = [RedisKeys.Thread(operation.ThreadId), RedisKeys.Operation(operation.OperationId), RedisKeys.Operations(operation.ThreadId), RedisKeys.Lease(operation.OperationId), RedisKeys.Running];
+        RedisValue[] args = [operation.OperationId, JsonSerializer.Serialize(operation, ApiJson.Options), (long)options.Value.Retention.TotalSeconds, operation.ThreadId, owner, (long)lease.TotalMilliseconds];
         var result = (string)(await Db.ScriptEvaluateAsync(StartScript, keys, args))!;
         return result switch
         {
@@ -49,9 +74,21 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         };
     }
 
-    /// <summary>Extends the run lock while this operation still holds it; false once it does not.</summary>
-    public async Task<bool> RenewLeaseAsync(Operation operation, TimeSpan lease) =>
-        (long)await Db.ScriptEvaluateAsync(RenewScript, [RedisKeys.ActiveRun(operation.ThreadId)], [operation.OperationId, (long)lease.TotalMilliseconds]) == 1;
+    /// <summary>Extends the owner's lease; false once the operation has another owner or has ended.</summary>
+    public async Task<bool> RenewLeaseAsync(string operationId, string owner, TimeSpan lease) =>
+        (long)await Db.ScriptEvaluateAsync(RenewScript, [RedisKeys.Operation(operationId), RedisKeys.Lease(operationId)], [owner, (long)lease.TotalMilliseconds]) == 1;
+
+    /// <summary>Takes over an operation whose lease lapsed; true when <paramref name="claimant"/> now owns it.</summary>
+    public async Task<bool> TryClaimAsync(string operationId, string claimant, TimeSpan lease) =>
+        (long)await Db.ScriptEvaluateAsync(ClaimScript, [RedisKeys.Operation(operationId), RedisKeys.Lease(operationId), RedisKeys.Running], [claimant, (long)lease.TotalMilliseconds, operationId]) == 1;
+
+    /// <summary>Gives up the lease (a replica shutting down), so another replica claims the operation at once.</summary>
+    public Task ReleaseAsync(string operationId, string owner) =>
+        Db.ScriptEvaluateAsync(ReleaseScript, [RedisKeys.Lease(operationId)], [owner]);
+
+    /// <summary>The operations still processing on some replica (or on none: their leases have lapsed).</summary>
+    public async Task<IReadOnlyList<string>> ListRunningAsync() =>
+        [.. (await Db.SetMembersAsync(RedisKeys.Running)).Select(id => (string)id!)];
 
     public async Task<Operation?> GetAsync(string operationId)
     {

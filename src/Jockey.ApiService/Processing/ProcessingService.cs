@@ -20,7 +20,6 @@ public abstract record ProcessOutcome
 /// <summary>Starting and cancelling runs, shared by <c>POST /api/process</c> and the hub's <c>Process</c>/<c>Cancel</c>.</summary>
 public sealed class ProcessingService(
     OperationStore operations,
-    ThreadStore threads,
     ThreadEventLog log,
     OperationRunner runner,
     OperationNarration narration,
@@ -28,6 +27,7 @@ public sealed class ProcessingService(
     IndexIdRule indexIds,
     IOptions<LimitsOptions> limits,
     IOptions<JockeyOptions> jockey,
+    ReplicaIdentity replica,
     TimeProvider time)
 {
     public IDictionary<string, string[]> Validate(ProcessRequest request)
@@ -50,7 +50,7 @@ public sealed class ProcessingService(
         using var activity = ApiTelemetry.Source.StartActivity("operation.start");
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
 
-        switch (await operations.StartAsync(operation, jockey.Value.RunLease))
+        switch (await operations.StartAsync(operation, replica.Id, jockey.Value.RunLease))
         {
             case StartResult.UnknownThread:
                 return new ProcessOutcome.NotFound(UnknownThread.Message(request.ThreadId!));
@@ -65,25 +65,12 @@ public sealed class ProcessingService(
         return new ProcessOutcome.Accepted(await narrated);
     }
 
-    /// <summary>
-    /// The operation as it stands. One still marked processing whose thread lock has lapsed lost its replica (a crash,
-    /// a scale-in): it is ended as failed here, so nobody waits for it forever.
-    /// </summary>
+    /// <summary>The operation as it stands, with its narration's live delivery figures.</summary>
     public async Task<Operation?> GetAsync(string operationId) =>
-        await operations.GetAsync(operationId) is { } operation ? await CurrentAsync(operation) : null;
+        await operations.GetAsync(operationId) is { } operation ? await narration.WithCurrentDeliveryAsync(operation) : null;
 
     public async Task<IReadOnlyList<Operation>> ListAsync(string threadId) =>
-        await Task.WhenAll((await operations.ListAsync(threadId)).Select(CurrentAsync));
-
-    private async Task<Operation> CurrentAsync(Operation operation) => await narration.WithCurrentDeliveryAsync(await SettleOrphanAsync(operation));
-
-    private async Task<Operation> SettleOrphanAsync(Operation operation)
-    {
-        if (operation.Status != OperationStatus.Processing || await threads.GetActiveOperationAsync(operation.ThreadId) == operation.OperationId) return operation;
-        const string reason = "The API replica running this operation stopped before it finished; please try again.";
-        return await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason)
-            ?? await operations.GetAsync(operation.OperationId) ?? operation;
-    }
+        await Task.WhenAll((await operations.ListAsync(threadId)).Select(narration.WithCurrentDeliveryAsync));
 
     /// <summary>Cancels a processing operation (idempotent: a finished one is returned as it is).</summary>
     public async Task<Operation?> CancelAsync(string operationId)

@@ -53,6 +53,9 @@ public sealed partial class RunRegistry(IConnectionMultiplexer redis, ILogger<Ru
     /// <summary>True once the host is shutting down: runs then end as failed, not as cancelled by the user.</summary>
     public bool IsStopping => _stopping.IsCancellationRequested;
 
+    /// <summary>True while this replica runs the operation.</summary>
+    public bool IsRunning(string operationId) => _runs.ContainsKey(operationId);
+
     /// <summary>Runs <paramref name="work"/> in the background with a token that a cancel (from any replica) or shutdown trips.</summary>
     public void Launch(string operationId, Func<CancellationToken, Task> work)
     {

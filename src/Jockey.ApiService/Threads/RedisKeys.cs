@@ -5,7 +5,10 @@ namespace Jockey.ApiService.Threads;
 /// <summary>Every Redis key and channel the API uses, in one place.</summary>
 public static class RedisKeys
 {
-    /// <summary>Hash: created_at, jockey_thread_id, last_seq (the INCR counter behind event seq).</summary>
+    /// <summary>
+    /// Hash: created_at, jockey_thread_id, last_seq (the INCR counter behind event seq), active_op (the operation
+    /// processing on the thread — one at a time — cleared when it ends).
+    /// </summary>
     public static RedisKey Thread(string threadId) => $"jockey:thread:{threadId}";
 
     /// <summary>Stream: one entry per event, entry id <c>{seq}-0</c>, field <c>e</c> = the event JSON.</summary>
@@ -14,11 +17,17 @@ public static class RedisKeys
     /// <summary>List: the thread's operation ids, oldest first.</summary>
     public static RedisKey Operations(string threadId) => $"jockey:thread:{threadId}:ops";
 
-    /// <summary>String (SET NX PX): the operation running on the thread — the one-run-per-thread lock.</summary>
-    public static RedisKey ActiveRun(string threadId) => $"jockey:thread:{threadId}:active";
-
-    /// <summary>Hash: status, json (the Operation), thread_id, run_id.</summary>
+    /// <summary>Hash: status, json (the Operation), thread_id, owner (the replica running it), jockey_thread_id, run_id.</summary>
     public static RedisKey Operation(string operationId) => $"jockey:op:{operationId}";
+
+    /// <summary>
+    /// String (PX): the owner's lease on a processing operation, renewed while its replica lives. Once it lapses, another
+    /// replica may claim the operation and take its run over.
+    /// </summary>
+    public static RedisKey Lease(string operationId) => $"jockey:op:{operationId}:lease";
+
+    /// <summary>Set: every processing operation, what replicas watch for lapsed leases.</summary>
+    public static readonly RedisKey Running = "jockey:running";
 
     /// <summary>Set: ids of the events appended for the operation, so an append retried after a lost reply is not written twice.</summary>
     public static RedisKey AppendedEvents(string operationId) => $"jockey:op:{operationId}:appended";

@@ -49,7 +49,9 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, IOptions<EventLogO
     public Task SetJockeyThreadAsync(string threadId, string jockeyThreadId) =>
         Db.HashSetAsync(RedisKeys.Thread(threadId), "jockey_thread_id", jockeyThreadId);
 
-    public async Task<string?> GetActiveOperationAsync(string threadId) => await Db.StringGetAsync(RedisKeys.ActiveRun(threadId));
+    /// <summary>The operation processing on the thread, if any (an ended one clears it).</summary>
+    public async Task<string?> GetActiveOperationAsync(string threadId) =>
+        await Db.HashGetAsync(RedisKeys.Thread(threadId), "active_op") is { IsNullOrEmpty: false } active ? (string)active! : null;
 
     private IDatabase Db => redis.GetDatabase();
 }
