@@ -27,7 +27,7 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
 
     public async Task<Operation> Process(ProcessRequest request)
     {
-        if (limiter.TryAcquire(Context.GetHttpContext()) is { } wait) throw new HubException(ProcessRateLimiter.Describe(wait));
+        if (await limiter.TryAcquireAsync(Context.GetHttpContext()) is { } wait) throw new HubException(ProcessRateLimiter.Describe(wait));
         return await StartAsync(request);
     }
 

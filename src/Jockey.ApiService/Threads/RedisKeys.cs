@@ -32,6 +32,9 @@ public static class RedisKeys
     /// <summary>Set: ids of the events appended for the operation, so an append retried after a lost reply is not written twice.</summary>
     public static RedisKey AppendedEvents(string operationId) => $"jockey:op:{operationId}:appended";
 
+    /// <summary>Sorted set: when a client (by address) started its recent runs, in ms — its run budget's sliding window.</summary>
+    public static RedisKey RunBudget(string client) => $"jockey:budget:{client}";
+
     /// <summary>Pub/sub: <c>{thread_id}\n{seq}\n{event json}</c> for every appended event, to every replica.</summary>
     public static readonly RedisChannel EventsChannel = RedisChannel.Literal("jockey:events");
 

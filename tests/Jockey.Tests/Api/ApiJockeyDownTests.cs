@@ -7,12 +7,15 @@ using static Jockey.Tests.Api.ApiSteps;
 namespace Jockey.Tests.Api;
 
 /// <summary>
-/// The configured Jockey server is not running; starting runs is limited to 3 a minute per client; and the only
-/// trusted proxy is elsewhere, so the tests' own loopback connections count as clients, not as the web app's proxy.
+/// The configured Jockey server is not running; starting runs is limited to 3 a minute per client, on two replicas;
+/// and the only trusted proxy is elsewhere, so the tests' own loopback connections count as clients, not as the web
+/// app's proxy.
 /// </summary>
 public sealed class JockeyDownFixture : ApiAppFixture
 {
     public Uri DeadUrl { get; } = DeadLoopbackUrl();
+
+    protected override int Replicas => 2;
 
     protected override Uri JockeyUrl => DeadUrl;
 
@@ -26,10 +29,10 @@ public sealed class JockeyDownFixture : ApiAppFixture
 public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixture<JockeyDownFixture>
 {
     [Fact]
-    public async Task With_jockey_down_a_run_fails_naming_the_server_and_the_api_keeps_serving_until_the_rate_limit()
+    public async Task With_jockey_down_a_run_fails_naming_the_server_and_the_api_keeps_serving_until_the_rate_limit_shared_by_every_replica()
     {
         var ct = Timeout();
-        using var api = fixture.Api();
+        using var api = fixture.Api(replica: 0);
         var threadId = await InitAsync(api, ct);
 
         var operationId = await StartOperationAsync(api, threadId, "Make a video", ct);
@@ -46,9 +49,11 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
         Assert.Contains("is not reachable", health.GetProperty("checks").GetProperty("jockey").GetProperty("description").GetString());
 
-        // Three runs a minute per client: the first above used one.
-        for (var i = 0; i < 2; i++) await ProcessAsync(api, await InitAsync(api, ct), "again", ct);
-        using var limited = await api.PostAsJsonAsync("/api/process", new { text = "one too many", thread_id = threadId }, ct);
+        // Three runs a minute per client, whichever replica is asked: the first above used one (on replica 0).
+        using var other = fixture.Api(replica: 1);
+        await ProcessAsync(other, await InitAsync(other, ct), "again", ct);
+        await ProcessAsync(api, await InitAsync(api, ct), "again", ct);
+        using var limited = await other.PostAsJsonAsync("/api/process", new { text = "one too many", thread_id = threadId }, ct);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is set");
