@@ -10,6 +10,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const proxiedPrefixes = ['/api', '/hubs', '/openapi', '/scalar']
+// Headers of an upstream answer that framed its body for the upstream connection, not for ours.
+const reframed = new Set(['transfer-encoding', 'content-length', 'connection', 'keep-alive'])
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
 const contentTypes = {
   '.html': 'text/html; charset=utf-8',
@@ -25,6 +27,26 @@ const contentTypes = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json',
+}
+
+/**
+ * Why a request target must not be served, or null when it may. Dot segments and encoded slashes are refused
+ * outright rather than normalized: `/api/../health` or `/api/%2e%2e/alive` would otherwise start with a public prefix
+ * here and mean another path once the API decodes and normalizes it. Only origin-form targets (`/path`) are served.
+ * @param {string | undefined} url
+ */
+export function pathProblem(url) {
+  const raw = (url ?? '').split('?')[0]
+  if (!raw.startsWith('/') || raw.startsWith('//')) return 'The request target must be a path starting with a single /.'
+  if (/%2f|%5c|\\/i.test(raw)) return 'Encoded slashes and backslashes are not allowed in a path.'
+  let decoded
+  try {
+    decoded = decodeURIComponent(raw)
+  } catch {
+    return 'The path is not valid percent-encoding.'
+  }
+  if (decoded.split('/').some((segment) => segment === '.' || segment === '..')) return 'Dot segments (. and ..) are not allowed in a path.'
+  return null
 }
 
 /** @param {string | undefined} url */
@@ -58,14 +80,12 @@ export function createWebServer({ distDir, apiUrl }) {
 
   /** @param {http.ServerResponse} res @param {Error} error */
   const unreachable = (res, error) => {
+    const reason = /** @type {NodeJS.ErrnoException} */ (error).code ?? error.message
+    // The API's internal address goes to the server's log, never to the browser.
+    console.error(`Jockey web: the API at ${target.origin} is not reachable (${reason})`)
     if (res.headersSent) return res.destroy()
-    res.writeHead(502, { 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
-    res.end(JSON.stringify({
-      type: 'about:blank',
-      title: 'The Jockey API is not reachable',
-      status: 502,
-      detail: `The web server could not reach the API at ${target.origin} (${/** @type {NodeJS.ErrnoException} */ (error).code ?? error.message}). Start the API, or point services__apiservice__http__0 at it.`,
-    }))
+    problem(res, 502, 'The Jockey API is not reachable',
+      `The web server could not reach the API (${reason}). Start the API, or point services__apiservice__http__0 at it.`)
   }
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
@@ -99,9 +119,14 @@ export function createWebServer({ distDir, apiUrl }) {
       socket.on('close', () => upSocket.destroy())
       upSocket.pipe(socket).pipe(upSocket)
     })
-    // The API refused to upgrade (unknown route, bad request): pass its answer through.
+    // The API refused to upgrade (unknown route, bad request): pass its answer on. Node has already decoded a chunked
+    // body, so the answer is framed anew: no length, no chunking, and the connection closes after the body.
     upstream.on('response', (up) => {
-      socket.write(statusBlock(up.statusCode ?? 502, up.statusMessage ?? '', up.rawHeaders))
+      const pairs = []
+      for (let i = 0; i < up.rawHeaders.length; i += 2) {
+        if (!reframed.has(up.rawHeaders[i].toLowerCase())) pairs.push(up.rawHeaders[i], up.rawHeaders[i + 1])
+      }
+      socket.write(statusBlock(up.statusCode ?? 502, up.statusMessage ?? '', [...pairs, 'connection', 'close']))
       up.pipe(socket)
     })
     upstream.end()
@@ -140,12 +165,14 @@ export function createWebServer({ distDir, apiUrl }) {
 
   return http
     .createServer((req, res) => {
-      if (isProxied(req.url)) proxy(req, res)
+      const refused = pathProblem(req.url)
+      if (refused) problem(res, 400, 'Bad path', refused)
+      else if (isProxied(req.url)) proxy(req, res)
       else void serveStatic(req, res)
     })
     .on('upgrade', (req, socket, head) => {
-      if (isProxied(req.url)) proxyUpgrade(req, socket, head)
-      else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n')
+      if (!pathProblem(req.url) && isProxied(req.url)) proxyUpgrade(req, socket, head)
+      else socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n')
     })
 }
 
@@ -160,6 +187,12 @@ function send(req, res, file, size, immutable) {
   })
   if (req.method === 'HEAD') res.end()
   else createReadStream(file).pipe(res)
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {string} title @param {string} detail */
+function problem(res, status, title, detail) {
+  res.writeHead(status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
+  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }))
 }
 
 /** @param {number} status @param {string} message @param {string[]} rawHeaders */

@@ -6,7 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createWebServer, isProxied } from './server.mjs'
+import { createWebServer, isProxied, pathProblem } from './server.mjs'
 
 let dist: string
 let api: http.Server
@@ -33,6 +33,11 @@ beforeAll(async () => {
     })
   })
   api.on('upgrade', (req, socket) => {
+    if (req.url?.startsWith('/api/plain')) {
+      // What ASP.NET answers an upgrade on a route that is no WebSocket: a chunked body.
+      socket.end('HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n5\r\nnope!\r\n0\r\n\r\n')
+      return
+    }
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Path: ${req.url}\r\n\r\n`)
     socket.on('data', (chunk) => socket.write(Buffer.concat([Buffer.from('echo:'), chunk])))
     socket.on('end', () => socket.end())
@@ -102,6 +107,23 @@ describe('web server', () => {
     expect((await fetch(`${webUrl}/assets/missing.js`)).status).toBe(404)
   })
 
+  it.each(['/api/../health', '/api/%2e%2e/alive', '/api/%2E%2E/health', '/api/jockey/files/a%2f..%2fb', '/api/a%5cb', '/hubs/./jockey'])(
+    'refuses %s with 400 before it reaches the API', async (target) => {
+      const res = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+      expect(res).toMatch(/^HTTP\/1.1 400/)
+      expect(res).toContain('application/problem+json')
+      expect(res).not.toContain('x-api')
+    })
+
+  it('frames the API\'s refusal of an upgrade on a plain path as a valid answer that closes the connection', async () => {
+    const res = await rawRequest('GET /api/plain HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+    const [head, body] = res.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1.1 404/)
+    expect(head.toLowerCase()).not.toContain('transfer-encoding')
+    expect(head.toLowerCase()).toContain('connection: close')
+    expect(body).toBe('nope!')
+  })
+
   it('never serves files outside dist', async () => {
     const res = await fetch(`${webUrl}/%2e%2e/%2e%2e/etc/passwd`)
     expect(await res.text()).not.toContain('root:')
@@ -116,11 +138,34 @@ describe('web server without an API', () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/config`)
       expect(res.status).toBe(502)
       expect(res.headers.get('content-type')).toBe('application/problem+json')
-      expect((await res.json()).detail).toContain('services__apiservice__http__0')
+      const detail = (await res.json()).detail
+      expect(detail).toContain('services__apiservice__http__0')
+      expect(detail).not.toContain('127.0.0.1:9') // the API's internal address stays in the server's log
     } finally {
       lonely.closeAllConnections()
       await close(lonely)
     }
+  })
+})
+
+/** Sends raw bytes to the web server and returns everything it answers until it closes the connection. */
+function rawRequest(bytes: string) {
+  return new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(new URL(webUrl).port), '127.0.0.1', () => socket.write(bytes))
+    let text = ''
+    socket.on('data', (chunk) => (text += chunk.toString()))
+    socket.on('end', () => resolve(text))
+    socket.on('error', reject)
+  })
+}
+
+describe('pathProblem', () => {
+  it.each([
+    ['/api/config?x=../y', null], ['/', null], ['/api/x%20y', null], ['/api/..', 'Dot'], ['http://evil/api/x', 'single /'], ['//evil/api', 'single /'], ['/api/%zz', 'percent'],
+  ])('%s → %s', (url, expected) => {
+    const problem = pathProblem(url)
+    if (expected === null) expect(problem).toBeNull()
+    else expect(problem).toContain(expected)
   })
 })
 

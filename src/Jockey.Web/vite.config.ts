@@ -11,11 +11,12 @@ export default defineConfig({
     host: '127.0.0.1',
     port: Number(process.env.PORT ?? 5173),
     strictPort: true,
+    // The browser's Host goes through unchanged (no changeOrigin): the API checks a socket's Origin against it.
     proxy: {
-      '/api': { target: api, changeOrigin: true, ws: true },
-      '/hubs': { target: api, changeOrigin: true, ws: true },
-      '/openapi': { target: api, changeOrigin: true },
-      '/scalar': { target: api, changeOrigin: true },
+      '/api': { target: api, ws: true },
+      '/hubs': { target: api, ws: true },
+      '/openapi': { target: api },
+      '/scalar': { target: api },
     },
   },
   test: {

@@ -53,7 +53,9 @@ public static class ClientAddressExtensions
         builder.Services.AddOptions<ForwardedHeadersSettings>().BindConfiguration("ForwardedHeaders").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((forwarded, settings) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The host too: the browser's origin is checked against it (CrossSiteSocketGuard), and the web server in
+            // front changes Host to the API's own.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             // Browser → Container Apps ingress → web server → API is more than one hop; only trusted hops are peeled.
             forwarded.ForwardLimit = null;
             forwarded.KnownProxies.Clear();

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Jockey.ApiService.Hosting;
 
-/// <summary>What every request goes through: the client's real address, size limit, ProblemDetails for every error, CORS; and the run budget.</summary>
+/// <summary>What every request goes through: the client's real address, size limit, ProblemDetails for every error, CORS, no cross-site sockets; and the run budget.</summary>
 public static class HttpHardeningExtensions
 {
     public static IHostApplicationBuilder AddHttpHardening(this IHostApplicationBuilder builder)
@@ -49,6 +49,7 @@ public static class HttpHardeningExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
+        app.UseCrossSiteSocketGuard();
         return app;
     }
 }

@@ -23,7 +23,7 @@ public static class MediaApi
             : TypedResults.Problem($"No stored media at '{path}'.", statusCode: StatusCodes.Status404NotFound, title: "Media not found");
     }
 
-    private static async Task<IResult> ProxyFileAsync(HttpContext context, string index_id, string file, JockeyClient jockey, JockeyEndpoint endpoint, CancellationToken ct)
+    private static async Task<IResult> ProxyFileAsync(HttpContext context, string index_id, string file, JockeyClient jockey, ILoggerFactory loggers, CancellationToken ct)
     {
         if (!IsSafePath(index_id, 1) || !IsSafePath(file, 1)) return BadPath($"{index_id}/{file}");
         HttpResponseMessage upstream;
@@ -33,13 +33,16 @@ public static class MediaApi
         }
         catch (JockeyException ex)
         {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status502BadGateway, title: "Agent file server unavailable");
+            // The reason names the agent's internal address: it goes to the log, not to the browser.
+            loggers.CreateLogger(typeof(MediaApi)).LogWarning("Agent file {Index}/{File} not served: {Reason}", index_id, file, ex.Message);
+            return TypedResults.Problem("The agent's file server is not reachable right now; try again in a moment.", statusCode: StatusCodes.Status502BadGateway, title: "Agent file server unavailable");
         }
         using (upstream)
         {
             if (upstream.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
-                return TypedResults.Problem($"{endpoint.FilesDisplayUrl} has no file '{index_id}/{file}'.", statusCode: StatusCodes.Status404NotFound, title: "File not found");
+                // The agent's address is internal: it goes to no public error body.
+                return TypedResults.Problem($"The agent has no file '{index_id}/{file}'.", statusCode: StatusCodes.Status404NotFound, title: "File not found");
             }
             var response = context.Response;
             response.StatusCode = (int)upstream.StatusCode;

@@ -137,6 +137,17 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
     }
 
     [Fact]
+    public async Task An_agent_file_that_does_not_exist_is_a_404_that_does_not_name_the_agents_internal_address()
+    {
+        using var api = fixture.Api();
+        using var response = await api.GetAsync("/api/jockey/files/sample/missing.txt", Timeout());
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "The agent has no file 'sample/missing.txt'");
+        var body = await response.Content.ReadAsStringAsync(Timeout());
+        Assert.DoesNotContain(fixture.Jockey.BaseAddress.Authority, body);
+    }
+
+    [Fact]
     public async Task Config_reports_the_default_index_and_limits_and_indexes_come_from_the_agent()
     {
         using var api = fixture.Api();

@@ -1,0 +1,43 @@
+using Jockey.ApiService.Processing;
+using Microsoft.Extensions.Options;
+
+namespace Jockey.ApiService.Hosting;
+
+/// <summary>
+/// WebSockets and SignalR are not covered by CORS: a browser lets any page open them, with the user's cookies. So
+/// the audio socket (<c>/api/ws</c>) and the hub (<c>/hubs</c>, negotiate and connect) refuse a request whose
+/// <c>Origin</c> is neither this app's own (the host the browser asked for, as trusted proxies report it) nor one of
+/// <c>Limits:CorsOrigins</c>. A request without <c>Origin</c> comes from no browser and passes.
+/// </summary>
+public static class CrossSiteSocketGuard
+{
+    public static WebApplication UseCrossSiteSocketGuard(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments("/api/ws"), branch => branch.Use(async (context, next) =>
+        {
+            var origin = context.Request.Headers.Origin.ToString();
+            if (origin.Length == 0 || IsAllowed(context, origin))
+            {
+                await next(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "Cross-site connection refused",
+                    Detail = "Only this app's own pages may open its live connections. To allow another web origin, add it to Limits:CorsOrigins.",
+                },
+            });
+        }));
+        return app;
+    }
+
+    private static bool IsAllowed(HttpContext context, string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            || context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.CorsOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase));
+}
