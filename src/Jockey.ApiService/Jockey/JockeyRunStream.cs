@@ -56,6 +56,7 @@ public sealed partial class JockeyRunStream : IAsyncDisposable
     public async IAsyncEnumerable<JockeyStreamPart> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
     {
         var failedRejoins = 0;
+        var drained = false;
         while (true)
         {
             JockeyException? broke = null;
@@ -137,6 +138,14 @@ public sealed partial class JockeyRunStream : IAsyncDisposable
             {
                 status = "unknown";
                 broke = ex;
+            }
+            if (broke is not null && status is "success" or "error" or "interrupted" or "timeout" && !drained && LastEventId is not null)
+            {
+                // The connection broke and the run ended meanwhile: what it sent after the break is still on the server.
+                drained = true;
+                Rejoins++;
+                LogRejoin(current.RunId, current.ThreadId, LastEventId, status);
+                continue;
             }
             switch (status)
             {
