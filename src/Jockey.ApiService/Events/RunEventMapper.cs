@@ -13,9 +13,13 @@ public sealed record EmitEvent(NewEvent Event) : RunOutput;
 public sealed record VideoProduced(string FileName, double? Duration, ToolCall ToolCall) : RunOutput;
 
 /// <summary>
-/// Turns one run's LangGraph stream (<c>updates</c>, <c>events</c>, <c>values</c>) into display events. Stateful per run:
-/// it coalesces reflect tokens and reports each tool call once although both <c>events</c> (on_tool_end) and
-/// <c>updates</c> (the worker's message) carry it.
+/// Turns one run's LangGraph stream (every stream mode: <c>updates</c>, <c>events</c>, <c>values</c>, <c>messages</c>,
+/// <c>messages-tuple</c>, <c>custom</c>; <c>debug</c> carries nothing to show) into display events. Stateful per run:
+/// it coalesces reflect tokens, reports each tool call once although both <c>events</c> (on_tool_end) and the
+/// messages (the worker's report) carry it, and shows only this run's messages although <c>values</c> carries the
+/// thread's whole history. Tools are reported two ways: Jockey's message named after the worker whose content is a
+/// JSON list of tool calls with their output, or the modern AI message with <c>tool_calls</c> followed by
+/// <c>ToolMessage</c>s — the former is no reflection and the latter carry the results.
 /// </summary>
 public sealed class RunEventMapper(string indexId, Func<string?, string?> rewriteUrl, int reflectChunkChars, TimeSpan reflectChunkInterval, TimeProvider time)
 {
@@ -23,6 +27,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     private readonly HashSet<string> _seenMessageIds = [];
     private readonly Dictionary<string, int> _toolsFromEvents = [];
     private readonly Dictionary<string, int> _toolsFromMessages = [];
+    private readonly Dictionary<string, (string Name, JsonElement? Args)> _pendingCalls = [];
     private readonly StringBuilder _reflect = new();
     private long _reflectSince;
     private bool _reflectStreamed;
@@ -30,6 +35,9 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     private int _valuesSeen;
 
     public string? RunId { get; private set; }
+
+    /// <summary>The id of the user message this run was started with; <c>values</c> shows only what follows it.</summary>
+    public string? InputMessageId { get; set; }
 
     public IReadOnlyList<RunOutput> Map(JockeyStreamPart part)
     {
@@ -48,6 +56,16 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
                 break;
             case "events":
                 MapStreamEvent(part.Data, output);
+                break;
+            case "messages" when part.Data.ValueKind == JsonValueKind.Array && part.Data.GetArrayLength() == 2:
+                // messages-tuple: [message chunk, metadata with langgraph_node]
+                MapToken(part.Data[1].Str("langgraph_node"), part.Data[0], output);
+                break;
+            case "messages/partial" or "messages/complete" or "messages/metadata":
+                // Legacy messages mode repeats each message whole as it grows; updates or values carry the final one.
+                break;
+            case "custom" when part.Data.Str("stage") is not null || part.Data.Num("percent") is not null:
+                MapProgress(part.Data, null, output);
                 break;
         }
         if (_reflect.Length > 0 && time.GetElapsedTime(_reflectSince) >= reflectChunkInterval) FlushReflect(final: false, output);
@@ -78,7 +96,9 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     {
         if (state.Prop("chat_history") is not { ValueKind: JsonValueKind.Array } messages) return;
         var all = messages.EnumerateArray().ToList();
-        foreach (var message in all.Skip(_valuesSeen)) MapMessage(message, output);
+        // The first values frame holds the thread's history: earlier runs' messages are no news of this one.
+        var input = InputMessageId is null ? -1 : all.FindIndex(message => message.Str("id") == InputMessageId);
+        foreach (var message in all.Skip(Math.Max(_valuesSeen, input + 1))) MapMessage(message, output);
         _valuesSeen = all.Count;
     }
 
@@ -93,6 +113,19 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         {
             output.Add(new EmitEvent(new NewEvent(EventTypes.Human, content, name)));
         }
+        else if (type is "ai" or "assistant" && message.Prop("tool_calls") is { ValueKind: JsonValueKind.Array } toolCalls && toolCalls.GetArrayLength() > 0)
+        {
+            // A tool call announced; its ToolMessage brings the result.
+            foreach (var call in toolCalls.EnumerateArray().Where(call => call.Str("id") is not null && call.Str("name") is not null))
+                _pendingCalls[call.Str("id")!] = (call.Str("name")!, call.Prop("args"));
+        }
+        else if (type is "tool")
+        {
+            var callId = message.Str("tool_call_id");
+            var (tool, args) = callId is not null && _pendingCalls.Remove(callId, out var call) ? call : (name ?? "tool", null);
+            var result = message.Str("status") == "error" ? JsonSerializer.SerializeToElement(new { error = "error", message = content }) : message.Prop("content");
+            ReportFromMessage(tool, args, callId, result, node: null, output);
+        }
         else if (type is "ai" or "assistant")
         {
             if (!_reflectStreamed)
@@ -105,12 +138,15 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         else if (name != EventNames.User && type != "system" && message.Prop("content")?.Unwrap() is { ValueKind: JsonValueKind.Array } calls)
         {
             foreach (var call in calls.EnumerateArray().Where(call => call.Str("name") is not null))
-            {
-                var tool = call.Str("name")!;
-                var seen = _toolsFromMessages[tool] = _toolsFromMessages.GetValueOrDefault(tool) + 1;
-                if (seen > _toolsFromEvents.GetValueOrDefault(tool)) MapToolResult(tool, call.Prop("args"), call.Str("id"), call.Prop("output"), node: name, output);
-            }
+                ReportFromMessage(call.Str("name")!, call.Prop("args"), call.Str("id"), call.Prop("output"), node: name, output);
         }
+    }
+
+    /// <summary>A tool result carried by a message: shown unless <c>events</c> already showed this call of the tool.</summary>
+    private void ReportFromMessage(string tool, JsonElement? args, string? id, JsonElement? result, string? node, List<RunOutput> output)
+    {
+        var seen = _toolsFromMessages[tool] = _toolsFromMessages.GetValueOrDefault(tool) + 1;
+        if (seen > _toolsFromEvents.GetValueOrDefault(tool)) MapToolResult(tool, args, id, result, node, output);
     }
 
     private void MapStreamEvent(JsonElement data, List<RunOutput> output)
@@ -133,22 +169,34 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
                 MapToolResult(name, payload.Prop("input"), data.Str("run_id"), result, node, output);
                 break;
             case "on_custom_event" when name == "progress":
-                var stage = payload.Str("stage") ?? node ?? "working";
-                var percent = Math.Clamp(payload.Num("percent") ?? 0, 0, 100);
-                output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? $"{stage}: {percent:0}%", EventNames.Progress, new ProgressData(stage, percent))));
+                MapProgress(payload, node, output);
                 break;
-            case "on_chat_model_stream" when node == ReflectNode && !_reflectFinal:
-                var token = payload.Prop("chunk")?.Prop("content").ContentText() ?? "";
-                if (token.Length == 0) break;
-                if (_reflect.Length == 0) _reflectSince = time.GetTimestamp();
-                _reflect.Append(token);
-                _reflectStreamed = true;
-                if (_reflect.Length >= reflectChunkChars) FlushReflect(final: false, output);
+            case "on_chat_model_stream" when payload.Prop("chunk") is { } chunk:
+                MapToken(node, chunk, output);
                 break;
             case "on_chat_model_end" when node == ReflectNode && _reflectStreamed && !_reflectFinal:
                 FlushReflect(final: true, output);
                 break;
         }
+    }
+
+    private static void MapProgress(JsonElement payload, string? node, List<RunOutput> output)
+    {
+        var stage = payload.Str("stage") ?? node ?? "working";
+        var percent = Math.Clamp(payload.Num("percent") ?? 0, 0, 100);
+        output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? $"{stage}: {percent:0}%", EventNames.Progress, new ProgressData(stage, percent))));
+    }
+
+    /// <summary>A streamed token of the reflect node's chat model (from <c>events</c> or <c>messages-tuple</c>).</summary>
+    private void MapToken(string? node, JsonElement chunk, List<RunOutput> output)
+    {
+        if (node != ReflectNode || _reflectFinal) return;
+        var token = chunk.Prop("content").ContentText();
+        if (token.Length == 0) return;
+        if (_reflect.Length == 0) _reflectSince = time.GetTimestamp();
+        _reflect.Append(token);
+        _reflectStreamed = true;
+        if (_reflect.Length >= reflectChunkChars) FlushReflect(final: false, output);
     }
 
     private void MapToolResult(string tool, JsonElement? args, string? id, JsonElement? result, string? node, List<RunOutput> output)

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -57,70 +55,76 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
             ?? throw new JockeyException($"Jockey server at {ServerName} created a thread but sent no thread_id.");
     }
 
-    public async Task CancelRunAsync(string threadId, string runId, CancellationToken ct)
+    /// <summary>
+    /// Cancels a run and, with <paramref name="wait"/>, waits until the server has stopped it, so the thread takes a
+    /// new run at once (LangGraph rejects one while the cancelled run is still unwinding).
+    /// </summary>
+    public async Task CancelRunAsync(JockeyRunRef run, bool wait, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"threads/{threadId}/runs/{runId}/cancel", new { }, ct);
+        using var response = await SendAsync(HttpMethod.Post, $"threads/{run.ThreadId}/runs/{run.RunId}/cancel{(wait ? "?wait=true" : "")}", new { }, ct);
     }
 
     /// <summary>
-    /// Starts a run and yields its stream parts until <c>end</c>. Malformed frames are logged and skipped; an
-    /// <c>error</c> event, a stream cut before <c>end</c> or a silent stream past <see cref="JockeyOptions.IdleTimeout"/> throw.
+    /// Starts a run (<c>POST /threads/{t}/runs/stream</c>, resumable) and returns it to follow; the run id comes from
+    /// the <c>Content-Location</c> header. The caller disposes the stream.
     /// </summary>
-    public async IAsyncEnumerable<JockeyStreamPart> StreamRunAsync(string threadId, JockeyInput input, [EnumeratorCancellation] CancellationToken ct)
+    public async Task<JockeyRunStream> StartRunAsync(string threadId, JockeyInput input, CancellationToken ct)
     {
         var assistantId = await GetAssistantIdAsync(ct);
         var body = new RunStreamRequest(assistantId, input, _options.EffectiveStreamModes);
-        using var response = await SendAsync(HttpMethod.Post, $"threads/{threadId}/runs/stream", body, ct, streaming: true);
+        var response = await SendAsync(HttpMethod.Post, $"threads/{threadId}/runs/stream", body, ct, streaming: true);
         if (response.Content.Headers.ContentType?.MediaType is { } mediaType && mediaType != "text/event-stream")
         {
+            response.Dispose();
             throw new JockeyException($"Jockey server at {ServerName} answered the run with {mediaType} instead of an event stream; is that URL a LangGraph server?");
         }
-
-        await using var stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(ct), _options.IdleTimeout);
-        var parser = SseParser.Create(stream, static (type, data) => Parse(type, data));
-        var enumerator = parser.EnumerateAsync(ct).GetAsyncEnumerator(ct);
-        try
-        {
-            while (true)
-            {
-                SseItem<JockeyStreamPart?> item;
-                try
-                {
-                    if (!await enumerator.MoveNextAsync()) break;
-                    item = enumerator.Current;
-                }
-                catch (TimeoutException)
-                {
-                    throw new JockeyException($"Jockey server at {ServerName} sent nothing for {_options.IdleTimeout.TotalSeconds:0.#} s, so the run was abandoned (Jockey:IdleTimeout).");
-                }
-                catch (Exception ex) when (ex is IOException or HttpRequestException && !ct.IsCancellationRequested)
-                {
-                    throw new JockeyException($"The connection to the Jockey server at {ServerName} broke during the run: {ex.Message}", ex);
-                }
-
-                if (item.Data is not { } part)
-                {
-                    LogMalformedFrame(item.EventType, threadId);
-                    continue;
-                }
-                switch (part.Event)
-                {
-                    case "end":
-                        yield break;
-                    case "error":
-                        throw new JockeyException($"Jockey reported an error: {DescribeError(part.Data)}");
-                    default:
-                        yield return part;
-                        break;
-                }
-            }
-        }
-        finally
-        {
-            await enumerator.DisposeAsync();
-        }
-        throw new JockeyException($"Jockey server at {ServerName} closed the stream before the run finished (no 'end' event).");
+        return new JockeyRunStream(this, _options.IdleTimeout, logger, threadId, RunIdOf(response), response, lastEventId: null);
     }
+
+    /// <summary>Follows a run that is already going (started by this replica or another) from <paramref name="lastEventId"/>.</summary>
+    public JockeyRunStream JoinRun(JockeyRunRef run, string? lastEventId) =>
+        new(this, _options.IdleTimeout, logger, run.ThreadId, run.RunId, response: null, lastEventId);
+
+    /// <summary><c>GET /threads/{t}/runs/{r}</c>: pending, running, success, error, timeout or interrupted; null when the server does not know the run.</summary>
+    public async Task<string?> GetRunStatusAsync(JockeyRunRef run, CancellationToken ct)
+    {
+        var path = $"threads/{run.ThreadId}/runs/{run.RunId}";
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct, allow: [HttpStatusCode.NotFound]);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        var body = await ReadJsonAsync<JsonObject>(response, HttpMethod.Get, path, ct);
+        return body?["status"]?.GetValue<string>()
+            ?? throw new JockeyException($"Jockey server at {ServerName} sent no status for GET /{path}.");
+    }
+
+    /// <summary>
+    /// <c>GET …/runs/{r}/stream</c> from <paramref name="lastEventId"/>; null when the server has no such endpoint
+    /// (404 or 405), which leaves <see cref="JoinRunAsync"/>.
+    /// </summary>
+    internal async Task<HttpResponseMessage?> OpenRunStreamAsync(JockeyRunRef run, string? lastEventId, CancellationToken ct)
+    {
+        var headers = lastEventId is null ? null : new Dictionary<string, string> { ["Last-Event-ID"] = lastEventId };
+        var response = await SendAsync(HttpMethod.Get, $"threads/{run.ThreadId}/runs/{run.RunId}/stream", null, ct, streaming: true,
+            allow: [HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed], headers: headers);
+        if (response.IsSuccessStatusCode) return response;
+        response.Dispose();
+        return null;
+    }
+
+    /// <summary><c>GET …/runs/{r}/join</c>: waits for the run's end and returns its final state; a failed run throws its error.</summary>
+    internal async Task<JsonElement> JoinRunAsync(JockeyRunRef run, CancellationToken ct)
+    {
+        var path = $"threads/{run.ThreadId}/runs/{run.RunId}/join";
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct, streaming: true);
+        var state = await ReadJsonAsync<JsonElement>(response, HttpMethod.Get, path, ct);
+        if (state.ValueKind == JsonValueKind.Object && state.TryGetProperty("__error__", out var error))
+        {
+            throw new JockeyException($"Jockey reported an error: {JockeyRunStream.DescribeError(error)}");
+        }
+        return state;
+    }
+
+    private static string? RunIdOf(HttpResponseMessage response) =>
+        response.Content.Headers.ContentLocation?.OriginalString is { } location && location.Split('/', StringSplitOptions.RemoveEmptyEntries) is [.., "runs", var id] ? id : null;
 
     /// <summary>An agent-only listing (<c>GET /indexes…</c>); null when this server has none (a real Jockey) or is down.</summary>
     public async Task<JsonNode?> GetOptionalJsonAsync(string path, CancellationToken ct)
@@ -160,6 +164,11 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     private async Task<T?> SendJsonAsync<T>(HttpMethod method, string path, object body, CancellationToken ct)
     {
         using var response = await SendAsync(method, path, body, ct);
+        return await ReadJsonAsync<T>(response, method, path, ct);
+    }
+
+    private async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, HttpMethod method, string path, CancellationToken ct)
+    {
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(ct);
@@ -170,14 +179,19 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body, CancellationToken ct, bool streaming = false)
+    /// <summary>
+    /// One call to the server. A streaming call (a run's stream, a join) has no deadline, as a run may take minutes to
+    /// say anything; the short calls have <c>Jockey:RequestTimeout</c>. A status outside 2xx and <paramref name="allow"/> throws.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct, bool streaming = false,
+        HttpStatusCode[]? allow = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = Request(method, path);
-        request.Content = JsonContent.Create(body);
+        if (body is not null) request.Content = JsonContent.Create(body);
         if (streaming) request.Headers.Accept.ParseAdd("text/event-stream");
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        // A run's stream may legitimately take minutes to start talking; only the short calls get a deadline.
         if (!streaming) timeout.CancelAfter(_options.RequestTimeout);
         try
         {
@@ -191,16 +205,26 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         {
             throw new JockeyException($"Jockey server at {ServerName} did not answer {method} /{path} within {_options.RequestTimeout.TotalSeconds:0} s (Jockey:RequestTimeout).", ex);
         }
-        if (response.IsSuccessStatusCode) return response;
+        if (response.IsSuccessStatusCode || allow?.Contains(response.StatusCode) == true) return response;
 
         using (response)
         {
             var detail = await response.Content.ReadAsStringAsync(ct);
             if (detail.Length > 300) detail = detail[..300] + "…";
+            if (IsBusy(response.StatusCode, detail))
+            {
+                throw new JockeyBusyException(
+                    $"Jockey server at {ServerName} is still running an earlier run on this conversation's thread and refused a new one ({(int)response.StatusCode}: {detail.Trim()}). Wait for it to finish or cancel it, then try again.");
+            }
             throw new JockeyException(
                 $"Jockey server at {ServerName} answered {(int)response.StatusCode} {response.ReasonPhrase} to {method} /{path}{(detail.Length > 0 ? ": " + detail : "")}");
         }
     }
+
+    /// <summary>LangGraph's "thread is busy": 409 and JSON (Python server, the local agent) or 422 and a sentence in text/plain (JS server).</summary>
+    private static bool IsBusy(HttpStatusCode status, string detail) =>
+        status == HttpStatusCode.Conflict && !detail.Contains("already exists", StringComparison.OrdinalIgnoreCase)
+        || status == HttpStatusCode.UnprocessableEntity && detail.Contains("already running", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A request to the LangGraph server, with <c>x-api-key</c> when <c>Jockey:ApiKey</c> is set.</summary>
     private HttpRequestMessage Request(HttpMethod method, string pathOrUri)
@@ -214,31 +238,6 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         ex.InnerException is SocketException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
             ? new JockeyException($"Jockey server at {server} is not reachable ({ex.Message}). Start the agent or set Jockey:Url.", ex)
             : new JockeyException($"Talking to the Jockey server at {server} failed: {ex.Message}", ex);
-
-    private static JockeyStreamPart? Parse(string eventType, ReadOnlySpan<byte> data)
-    {
-        try
-        {
-            var json = data.IsEmpty ? default : JsonElement.Parse(data);
-            return new JockeyStreamPart(eventType, json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string DescribeError(JsonElement data) => data.ValueKind switch
-    {
-        JsonValueKind.Object => string.Join(": ", new[] { "error", "message" }
-            .Select(key => data.TryGetProperty(key, out var value) ? value.ToString() : null)
-            .Where(text => !string.IsNullOrWhiteSpace(text))),
-        JsonValueKind.String => data.GetString() ?? "",
-        _ => data.ToString(),
-    };
-
-    [LoggerMessage(LogLevel.Warning, "Skipped a malformed '{EventType}' frame from Jockey on thread {ThreadId}")]
-    private partial void LogMalformedFrame(string eventType, string threadId);
 
     [LoggerMessage(LogLevel.Warning, "No assistant found for graph {GraphId}; using the graph name as assistant id")]
     private partial void LogNoAssistant(string graphId);

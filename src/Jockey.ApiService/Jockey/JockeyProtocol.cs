@@ -3,11 +3,23 @@ using System.Text.Json.Serialization;
 
 namespace Jockey.ApiService.Jockey;
 
-/// <summary>One server-sent event of a LangGraph run stream: <c>metadata</c>, <c>updates</c>, <c>events</c>, <c>values</c>, …</summary>
-public sealed record JockeyStreamPart(string Event, JsonElement Data);
+/// <summary>
+/// One server-sent event of a LangGraph run stream: <c>metadata</c>, <c>updates</c>, <c>events</c>, <c>values</c>, …;
+/// <see cref="Id"/> is its <c>id:</c> field, what a rejoin sends back as <c>Last-Event-ID</c>.
+/// </summary>
+public sealed record JockeyStreamPart(string Event, JsonElement Data, string? Id = null);
+
+/// <summary>Where a run lives on the Jockey server: enough to ask its status, rejoin its stream or cancel it.</summary>
+public sealed record JockeyRunRef(string ThreadId, string RunId);
 
 /// <summary>A run ended badly on the Jockey side; <see cref="Exception.Message"/> is shown to the user as is.</summary>
-public sealed class JockeyException(string message, Exception? inner = null) : Exception(message, inner);
+public class JockeyException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The Jockey thread already runs something: LangGraph's JS server says so with 422 and a text/plain sentence, others
+/// with 409 and JSON. One exception for both, so the user reads one clear reason.
+/// </summary>
+public sealed class JockeyBusyException(string message) : JockeyException(message);
 
 /// <summary>Jockey's graph state as the run input (see jockey-protocol.md §2).</summary>
 public sealed record JockeyInput(
@@ -28,6 +40,8 @@ internal sealed record RunStreamRequest(
     [property: JsonPropertyName("input")] JockeyInput Input,
     [property: JsonPropertyName("stream_mode")] string[] StreamMode,
     [property: JsonPropertyName("multitask_strategy")] string MultitaskStrategy = "reject",
+    // Keeps the run's frames on the server so a broken stream can be rejoined from Last-Event-ID without losing any.
+    [property: JsonPropertyName("stream_resumable")] bool StreamResumable = true,
     // A Jockey server that restarted without persistence (the local agent, `langgraph dev`) has forgotten the
     // thread; creating it again lets the conversation go on instead of failing every later run with 404.
     [property: JsonPropertyName("if_not_exists")] string IfNotExists = "create");

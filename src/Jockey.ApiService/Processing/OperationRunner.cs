@@ -55,21 +55,24 @@ public sealed partial class OperationRunner(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled, lost.Token);
         timeout.CancelAfter(_options.RunTimeout);
         var ct = timeout.Token;
-        string? jockeyThreadId = null;
         var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
+        JockeyRunStream? run = null;
         string? videoUrl = null;
         using var lease = new CancellationTokenSource();
         var renewing = RenewLeaseAsync(operation, lost, lease.Token);
         try
         {
-            jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
-            var input = new JockeyInput([new JockeyMessage("human", "user", operation.Response.OriginalText, Guid.NewGuid().ToString())], operation.IndexId ?? _options.IndexId);
-            await foreach (var part in jockey.StreamRunAsync(jockeyThreadId, input, ct))
+            var jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
+            var message = new JockeyMessage("human", "user", operation.Response.OriginalText, Guid.NewGuid().ToString());
+            mapper.InputMessageId = message.Id;
+            run = await jockey.StartRunAsync(jockeyThreadId, new JockeyInput([message], operation.IndexId ?? _options.IndexId), ct);
+            string? recorded = null;
+            if (run.RunId is { } started) await operations.SetRunAsync(operation.OperationId, jockeyThreadId, recorded = started);
+            await foreach (var part in run.ReadAllAsync(ct))
             {
-                var runId = mapper.RunId;
-                var outputs = mapper.Map(part);
-                if (mapper.RunId is { } newRunId && newRunId != runId) await operations.SetRunAsync(operation.OperationId, jockeyThreadId, newRunId);
-                foreach (var output in outputs) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
+                // A server without Content-Location names the run in its metadata frame; recorded for a cancel from any replica.
+                if (run.RunId is { } runId && runId != recorded) await operations.SetRunAsync(operation.OperationId, jockeyThreadId, recorded = runId);
+                foreach (var output in mapper.Map(part)) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
             }
             foreach (var output in mapper.Complete()) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
 
@@ -89,8 +92,9 @@ public sealed partial class OperationRunner(
         }
         catch (Exception) when (cancelled.IsCancellationRequested)
         {
-            // Cancelled from some replica: that replica already recorded it; make sure Jockey stops too.
-            if (jockeyThreadId is not null && mapper.RunId is not null) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            // Cancelled from some replica, which recorded it and cancelled the Jockey run it knew of; a run it could
+            // not know of yet (started a moment before) is still going, and is cancelled here.
+            if (run?.Run is { } started && !run.Finished && await IsRunningAsync(started)) await CancelJockeyRunAsync(started);
             await FinishCancelledAsync(await narrated, log);
         }
         catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested || RedisOutage.IsOutage(ex))
@@ -103,13 +107,16 @@ public sealed partial class OperationRunner(
                 _ when RedisOutage.IsOutage(ex) => "The event store (Redis) was unreachable for longer than EventLog:OutageTolerance, so the run was stopped; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
-            if (jockeyThreadId is not null && mapper.RunId is not null && timeout.IsCancellationRequested) await CancelJockeyRunAsync(jockeyThreadId, mapper.RunId);
+            // Abandoned here while still going on the server (a dead stream, a timeout, a failed upload): stop it once,
+            // or it holds the Jockey thread and the next request on it is refused.
+            if (run?.Run is { } abandoned && !run.Finished) await CancelJockeyRunAsync(abandoned);
             await FailAsync(await narrated, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
         catch (Exception ex)
         {
             LogUnexpected(ex, operation.OperationId);
+            if (run?.Run is { } abandoned && !run.Finished) await CancelJockeyRunAsync(abandoned);
             await FailAsync(await narrated, $"The API hit an unexpected error: {ex.Message}");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
         }
@@ -117,6 +124,7 @@ public sealed partial class OperationRunner(
         {
             await lease.CancelAsync();
             await renewing;
+            if (run is not null) await run.DisposeAsync();
         }
     }
 
@@ -149,11 +157,14 @@ public sealed partial class OperationRunner(
         }
     }
 
-    /// <summary>Records a user's cancel: the cancelled event, the lock released, and Jockey told to stop the run.</summary>
+    /// <summary>
+    /// Records a user's cancel: Jockey told to stop the run and waited for (so the thread takes the next request at
+    /// once), then the cancelled event and the lock released, and the replica running it told.
+    /// </summary>
     public async Task<Operation?> CancelAsync(Operation operation)
     {
+        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(new JockeyRunRef(run.JockeyThreadId, run.RunId));
         var finished = await FinishCancelledAsync(operation, log);
-        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(run.JockeyThreadId, run.RunId);
         await registry.PublishCancelAsync(operation.OperationId);
         return finished;
     }
@@ -195,16 +206,30 @@ public sealed partial class OperationRunner(
         }
     }
 
-    private async Task CancelJockeyRunAsync(string jockeyThreadId, string runId)
+    private async Task CancelJockeyRunAsync(JockeyRunRef run)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(_options.ConnectTimeout * 2);
-            await jockey.CancelRunAsync(jockeyThreadId, runId, timeout.Token);
+            using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+            await jockey.CancelRunAsync(run, wait: true, timeout.Token);
         }
         catch (Exception ex) when (ex is JockeyException or OperationCanceledException)
         {
-            LogCancelFailed(runId, ex.Message);
+            LogCancelFailed(run.RunId, ex.Message);
+        }
+    }
+
+    private async Task<bool> IsRunningAsync(JockeyRunRef run)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+            return await jockey.GetRunStatusAsync(run, timeout.Token) is "pending" or "running";
+        }
+        catch (Exception ex) when (ex is JockeyException or OperationCanceledException)
+        {
+            LogCancelFailed(run.RunId, ex.Message);
+            return false;
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
     public const string AssistantId = "0c5b3aef-e0a6-57a4-9f29-29466c9b8f8c";
 
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _runs = new();
+    private readonly ConcurrentDictionary<string, FakeRun> _runs = new();
     private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeJockeyServer(WebApplication app, byte[] video)
@@ -85,13 +85,20 @@ public sealed class FakeJockeyServer : IAsyncDisposable
                 ? Results.Json(new[] { new { assistant_id = AssistantId, graph_id = "jockey" } })
                 : Results.Json(Array.Empty<object>()));
         app.MapPost("/threads", () => Results.Json(new { thread_id = Guid.NewGuid().ToString(), status = "idle" }));
-        app.MapPost("/threads/{threadId}/runs/{runId}/cancel", (string threadId, string runId) =>
+        app.MapPost("/threads/{threadId}/runs/{runId}/cancel", async (string threadId, string runId, bool? wait) =>
         {
             Cancels.Enqueue((threadId, runId));
-            if (_runs.TryGetValue(runId, out var run)) run.Cancel();
-            return Results.Accepted();
+            if (!_runs.TryGetValue(runId, out var run)) return Results.NotFound();
+            await run.Cancel.CancelAsync();
+            if (wait == true) await run.Done.Task;
+            return wait == true ? Results.NoContent() : Results.Accepted();
         });
         app.MapPost("/threads/{threadId}/runs/stream", RunAsync);
+        app.MapGet("/threads/{threadId}/runs/{runId}/stream", JoinStreamAsync);
+        app.MapGet("/threads/{threadId}/runs/{runId}", (string threadId, string runId) =>
+            !_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId ? Results.NotFound()
+            : run.Hung ? Results.StatusCode(StatusCodes.Status504GatewayTimeout)
+            : Results.Json(new { run_id = runId, thread_id = threadId, status = run.Status }));
         // The local agent's extras (a real LangGraph server has neither).
         app.MapGet("/indexes", () => Results.Json(new[] { new { index_id = IndexId, video_count = 3 } }));
         app.MapGet("/indexes/{index}/videos", (string index) => Results.Json(new[]
@@ -123,70 +130,130 @@ public sealed class FakeJockeyServer : IAsyncDisposable
             await context.Response.WriteAsJsonAsync(new { detail = "Internal Server Error: graph 'jockey' failed to load" });
             return;
         }
-        var runId = Guid.NewGuid().ToString();
-        RunIds[text] = runId;
+        if (scenario == Scenario.NotSse)
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>Welcome to nginx!</html>");
+            return;
+        }
+        if (_runs.Values.Any(r => r.ThreadId == threadId && r.Status is "pending" or "running"))
+        {
+            // As LangGraph's JS server (1.5.1) refuses a second run on a busy thread: 422, text/plain.
+            context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            context.Response.ContentType = "text/plain;charset=UTF-8";
+            await context.Response.WriteAsync("Thread is already running a task. Wait for it to finish or choose a different multitask strategy.");
+            return;
+        }
+        var run = new FakeRun(Guid.NewGuid().ToString(), threadId);
+        _runs[run.RunId] = run;
+        RunIds[text] = run.RunId;
         TraceParents[text] = context.Request.Headers["traceparent"].ToString();
-        using var run = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        _runs[runId] = run;
         if (scenario == Scenario.Gated) _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The run goes on in the background whatever happens to this request, as on the real server.
+        _ = Task.Run(() => PlayAsync(run, scenario));
+        context.Response.Headers.ContentLocation = $"/threads/{threadId}/runs/{run.RunId}";
+        await StreamAsync(context, run, afterId: -1, endAfter: scenario == Scenario.Drop ? 2 : null);
+    }
+
+    /// <summary>GET /threads/{t}/runs/{r}/stream: the run's frames after Last-Event-ID, then live ones until it ends.</summary>
+    private async Task JoinStreamAsync(string threadId, string runId, HttpContext context)
+    {
+        if (!_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var afterId = long.TryParse(context.Request.Headers["Last-Event-ID"], out var id) ? id : -1;
+        run.Joined.TrySetResult();
+        await StreamAsync(context, run, afterId, endAfter: null);
+    }
+
+    /// <summary>Writes frames after <paramref name="afterId"/>; with <paramref name="endAfter"/>, ends the response after that many.</summary>
+    private static async Task StreamAsync(HttpContext context, FakeRun run, long afterId, int? endAfter)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var ct = context.RequestAborted;
+        var written = 0;
         try
         {
-            if (scenario == Scenario.NotSse)
+            await context.Response.Body.FlushAsync(ct);
+            while (true)
             {
-                context.Response.ContentType = "text/html";
-                await context.Response.WriteAsync("<html>Welcome to nginx!</html>", run.Token);
-                return;
+                var (frames, finished, changed) = run.After(afterId);
+                foreach (var (frameId, frame) in frames)
+                {
+                    await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), ct);
+                    await context.Response.Body.FlushAsync(ct);
+                    afterId = frameId;
+                    if (++written == endAfter) return;
+                }
+                if (finished) return;
+                await changed.WaitAsync(ct);
             }
-            context.Response.ContentType = "text/event-stream";
-            var sse = new SseWriter(context.Response, run.Token);
-            await sse.SendAsync("metadata", new { run_id = runId, attempt = 1 });
-            await sse.CommentAsync("heartbeat");
-            await sse.SendAsync("updates", Node("planner", Message("human", "planner", "Plan: 1. search for sunrise clips 2. combine them.")));
-            switch (scenario)
-            {
-                case Scenario.Error:
-                    await sse.SendAsync("error", new { error = "ValueError", message = "TWELVE_LABS_API_KEY is not set" });
-                    return;
-                case Scenario.Cut:
-                    return;
-                case Scenario.Hang:
-                    await Task.Delay(Timeout.Infinite, run.Token);
-                    return;
-                case Scenario.Busy:
-                    // A long step: LangGraph keeps the stream alive with heartbeats, so no idle timeout ends the run.
-                    while (true)
-                    {
-                        await Task.Delay(250, run.Token);
-                        await sse.CommentAsync("heartbeat");
-                    }
-                case Scenario.Malformed:
-                    await sse.RawAsync("event: updates\ndata: {\"planner\": {oops\n\n");
-                    await sse.RawAsync("event: events\ndata: [1, 2\n\n");
-                    break;
-                case Scenario.Gated:
-                    for (var i = 1; i <= 5; i++) await sse.SendAsync("events", Progress(i * 10));
-                    await _gate.Task.WaitAsync(run.Token);
-                    for (var i = 6; i <= 10; i++)
-                    {
-                        await Task.Delay(20, run.Token);
-                        await sse.SendAsync("events", Progress(i * 10));
-                    }
-                    await sse.SendAsync("end", null);
-                    return;
-            }
-            await NormalRunAsync(sse);
         }
         catch (OperationCanceledException)
         {
-            // Cancelled through the API or the client went away: the stream just stops.
-        }
-        finally
-        {
-            _runs.TryRemove(runId, out _);
+            // The client went away; the run goes on.
         }
     }
 
-    private async Task NormalRunAsync(SseWriter sse)
+    private async Task PlayAsync(FakeRun run, Scenario scenario)
+    {
+        var sse = new SseWriter(run);
+        var ct = run.Cancel.Token;
+        try
+        {
+            sse.Send("metadata", new { run_id = run.RunId, attempt = 1 });
+            sse.Send("updates", Node("planner", Message("human", "planner", "Plan: 1. search for sunrise clips 2. combine them.")));
+            switch (scenario)
+            {
+                case Scenario.Error:
+                    sse.Send("error", new { error = "ValueError", message = "TWELVE_LABS_API_KEY is not set" });
+                    run.Finish("error");
+                    return;
+                case Scenario.Cut:
+                    // The server lost the run (a restart without persistence): the stream closes and the run is unknown.
+                    _runs.TryRemove(run.RunId, out _);
+                    run.Finish("lost");
+                    return;
+                case Scenario.Hang:
+                    // Wedged: no frame, and the status endpoint answers only through a proxy's 504.
+                    run.Hung = true;
+                    await Task.Delay(Timeout.Infinite, ct);
+                    return;
+                case Scenario.Busy:
+                    // A long step that writes nothing (LangGraph sends no heartbeat); the status says it is running.
+                    await Task.Delay(Timeout.Infinite, ct);
+                    return;
+                case Scenario.Drop:
+                    // The first stream has ended (a proxy closing it, say); the run goes on once the client rejoins.
+                    await run.Joined.Task.WaitAsync(ct);
+                    break;
+                case Scenario.Malformed:
+                    sse.Raw("event: updates\ndata: {\"planner\": {oops\n\n");
+                    sse.Raw("event: events\ndata: [1, 2\n\n");
+                    break;
+                case Scenario.Gated:
+                    for (var i = 1; i <= 5; i++) sse.Send("events", Progress(i * 10));
+                    await _gate.Task.WaitAsync(ct);
+                    for (var i = 6; i <= 10; i++)
+                    {
+                        await Task.Delay(20, ct);
+                        sse.Send("events", Progress(i * 10));
+                    }
+                    run.Finish("success");
+                    return;
+            }
+            NormalRun(sse);
+            run.Finish("success");
+        }
+        catch (OperationCanceledException)
+        {
+            run.Finish("interrupted");
+        }
+    }
+
+    private void NormalRun(SseWriter sse)
     {
         var clips = new JsonArray(
             Clip("v1", "Sunrise over the bay", 0, 4, 0.91),
@@ -196,30 +263,29 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         var renderArgs = new JsonObject { ["clips"] = new JsonArray(Span("v1", 0, 4), Span("v2", 10, 13), Span("v3", 5, 7)), ["output_filename"] = "sunrise", ["index_id"] = IndexId };
         var renderedPath = $"/app/public/{IndexId}/{RenderedFile}";
 
-        await sse.SendAsync("updates", new JsonObject { ["supervisor"] = new JsonObject { ["next_worker"] = "video-search" } });
-        await sse.SendAsync("updates", Node("video-search", Message("human", "instructor", "Search the index for sunrise clips.")));
-        await sse.SendAsync("events", ToolEvent("on_tool_start", "simple-video-search", "video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise", ["index_id"] = IndexId } }));
-        await sse.SendAsync("events", ToolEvent("on_tool_end", "simple-video-search", "video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" }, ["output"] = clipsJson }));
-        await sse.SendAsync("updates", Node("video-search", Message("human", "video-search",
+        sse.Send("updates", new JsonObject { ["supervisor"] = new JsonObject { ["next_worker"] = "video-search" } });
+        sse.Send("updates", Node("video-search", Message("human", "instructor", "Search the index for sunrise clips.")));
+        sse.Send("events", ToolEvent("on_tool_start", "simple-video-search", "video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise", ["index_id"] = IndexId } }));
+        sse.Send("events", ToolEvent("on_tool_end", "simple-video-search", "video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" }, ["output"] = clipsJson }));
+        sse.Send("updates", Node("video-search", Message("human", "video-search",
             new JsonArray(ToolCall("simple-video-search", new JsonObject { ["query"] = "sunrise" }, clipsJson)).ToJsonString())));
-        await sse.SendAsync("events", ToolEvent("on_tool_start", "combine-clips", "video-editing", new JsonObject { ["input"] = renderArgs.DeepClone() }));
-        await sse.SendAsync("events", new JsonObject
+        sse.Send("events", ToolEvent("on_tool_start", "combine-clips", "video-editing", new JsonObject { ["input"] = renderArgs.DeepClone() }));
+        sse.Send("events", new JsonObject
         {
             ["event"] = "on_custom_event", ["name"] = "progress", ["run_id"] = Guid.NewGuid().ToString(),
             ["metadata"] = new JsonObject { ["langgraph_node"] = "video-editing" },
             ["data"] = new JsonObject { ["stage"] = "render", ["percent"] = 50, ["message"] = "Rendering: 50%" },
         });
-        await sse.SendAsync("events", ToolEvent("on_tool_end", "combine-clips", "video-editing", new JsonObject { ["input"] = renderArgs.DeepClone(), ["output"] = renderedPath }));
-        await sse.SendAsync("updates", Node("video-editing", Message("human", "video-editing",
+        sse.Send("events", ToolEvent("on_tool_end", "combine-clips", "video-editing", new JsonObject { ["input"] = renderArgs.DeepClone(), ["output"] = renderedPath }));
+        sse.Send("updates", Node("video-editing", Message("human", "video-editing",
             new JsonArray(ToolCall("combine-clips", renderArgs.DeepClone(), renderedPath)).ToJsonString())));
         // Reflect streams token by token, as astream_events v2 reports a chat model.
         foreach (var token in ReflectText.Split(' ').Select((word, i) => i == 0 ? word : " " + word))
         {
-            await sse.SendAsync("events", ChatEvent("on_chat_model_stream", new JsonObject { ["chunk"] = new JsonObject { ["content"] = token, ["type"] = "AIMessageChunk" } }));
+            sse.Send("events", ChatEvent("on_chat_model_stream", new JsonObject { ["chunk"] = new JsonObject { ["content"] = token, ["type"] = "AIMessageChunk" } }));
         }
-        await sse.SendAsync("events", ChatEvent("on_chat_model_end", new JsonObject()));
-        await sse.SendAsync("updates", Node("reflect", Message("ai", null, ReflectText)));
-        await sse.SendAsync("end", null);
+        sse.Send("events", ChatEvent("on_chat_model_end", new JsonObject()));
+        sse.Send("updates", Node("reflect", Message("ai", null, ReflectText)));
     }
 
     private JsonObject Clip(string id, string title, double start, double end, double score) => new()
@@ -290,22 +356,63 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var run in _runs.Values) run.Cancel();
+        foreach (var run in _runs.Values) await run.Cancel.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
-    private sealed class SseWriter(HttpResponse response, CancellationToken ct)
+    /// <summary>Numbers frames from 0 and writes <c>id:</c> after <c>data:</c>, as LangGraph's JS server does.</summary>
+    private sealed class SseWriter(FakeRun run)
     {
-        public Task SendAsync(string eventName, object? data) =>
-            RawAsync($"event: {eventName}\ndata: {JsonSerializer.Serialize(data)}\n\n");
+        public void Send(string eventName, object? data) =>
+            run.Append(id => $"event: {eventName}\ndata: {JsonSerializer.Serialize(data)}\nid: {id}\n\n");
 
-        public Task CommentAsync(string text) => RawAsync($": {text}\n\n");
+        public void Raw(string frame) => run.Append(_ => frame);
+    }
 
-        public async Task RawAsync(string frame)
+    /// <summary>A run on the fake: its frames kept for joins, its status for GET /threads/{t}/runs/{r}.</summary>
+    private sealed class FakeRun(string runId, string threadId)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(long Id, string Frame)> _frames = [];
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string RunId => runId;
+        public string ThreadId => threadId;
+        public string Status { get; private set; } = "running";
+        public bool Hung { get; set; }
+        public CancellationTokenSource Cancel { get; } = new();
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Joined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Append(Func<long, string> frame)
         {
-            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), ct);
-            await response.Body.FlushAsync(ct);
+            lock (_gate)
+            {
+                _frames.Add((_frames.Count, frame(_frames.Count)));
+                Signal();
+            }
+        }
+
+        public void Finish(string status)
+        {
+            lock (_gate)
+            {
+                Status = status;
+                Signal();
+            }
+            Done.TrySetResult();
+        }
+
+        public (List<(long Id, string Frame)> Frames, bool Finished, Task Changed) After(long afterId)
+        {
+            lock (_gate) return (_frames.Where(f => f.Id > afterId).ToList(), Status is not "running", _changed.Task);
+        }
+
+        private void Signal()
+        {
+            _changed.TrySetResult();
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 }
@@ -316,10 +423,12 @@ public enum Scenario
     Normal,
     Error,
     Cut,
-    /// <summary>Goes silent, not even a heartbeat, until cancelled: the API's idle timeout ends it.</summary>
+    /// <summary>Goes silent until cancelled, and its status answers 504 (a wedged server behind a proxy): the API's idle timeout ends it.</summary>
     Hang,
-    /// <summary>Works on, sending heartbeats, until cancelled.</summary>
+    /// <summary>Works on silently until cancelled; its status says running, so no idle timeout ends it.</summary>
     Busy,
+    /// <summary>Ends the stream after two frames, without <c>end</c>, while the run is still going: the client rejoins with Last-Event-ID.</summary>
+    Drop,
     /// <summary>Answers the run request with HTTP 500.</summary>
     Http500,
     Malformed,

@@ -19,13 +19,16 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
 
     private static JockeyInput Input(string text) => new([new JockeyMessage("human", "user", text, "m0")], FakeJockeyServer.IndexId);
 
-    private async Task<List<JockeyStreamPart>> RunAsync(string text, TimeSpan? idle = null)
+    private async Task<List<JockeyStreamPart>> RunAsync(string text, TimeSpan? idle = null) => (await FollowAsync(text, idle)).Parts;
+
+    private async Task<(List<JockeyStreamPart> Parts, JockeyRunStream Run)> FollowAsync(string text, TimeSpan? idle = null)
     {
         var client = Client(fake.Server.BaseAddress, idle);
         var thread = await client.CreateThreadAsync(Timeout);
         var parts = new List<JockeyStreamPart>();
-        await foreach (var part in client.StreamRunAsync(thread, Input(text), Timeout)) parts.Add(part);
-        return parts;
+        await using var run = await client.StartRunAsync(thread, Input(text), Timeout);
+        await foreach (var part in run.ReadAllAsync(Timeout)) parts.Add(part);
+        return (parts, run);
     }
 
     [Fact]
@@ -54,7 +57,7 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
 
     [Theory]
     [InlineData("error: x", "Jockey reported an error: ValueError: TWELVE_LABS_API_KEY is not set")]
-    [InlineData("cut: x", "closed the stream before the run finished")]
+    [InlineData("cut: x", "closed the stream before the run finished and no longer knows run")]
     [InlineData("notsse: x", "answered the run with text/html instead of an event stream")]
     public async Task Failed_runs_throw_a_readable_message(string text, string expected)
     {
@@ -63,21 +66,82 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task A_silent_stream_fails_after_the_idle_timeout_although_heartbeats_arrived_before()
+    public async Task A_silent_stream_whose_status_does_not_answer_fails_after_the_idle_timeout()
     {
         var failure = await Assert.ThrowsAsync<JockeyException>(() => RunAsync("hang: x", idle: TimeSpan.FromSeconds(1)));
-        Assert.Contains("sent nothing for 1 s", failure.Message);
+        Assert.Contains("sent nothing for 1 s and did not answer for the run's status", failure.Message);
+        Assert.Contains("504", failure.Message);
         Assert.Contains(fake.Server.BaseAddress.ToString().TrimEnd('/'), failure.Message);
+    }
+
+    [Fact]
+    public async Task A_silent_step_longer_than_the_idle_timeout_lives_on_while_the_run_status_says_running()
+    {
+        // The gated run goes silent at 50 %; it goes on only once the client has asked for its status twice.
+        var ct = Timeout;
+        var released = Task.Run(async () =>
+        {
+            while (!fake.Server.RunIds.ContainsKey("gated: silent")) await Task.Delay(20, ct);
+            var status = $"/runs/{fake.Server.RunIds["gated: silent"]}";
+            while (fake.Server.Requests.Count(r => r.Call.StartsWith("GET ", StringComparison.Ordinal) && r.Call.EndsWith(status, StringComparison.Ordinal)) < 2) await Task.Delay(20, ct);
+            fake.Server.ReleaseGate();
+        }, ct);
+
+        var (parts, run) = await FollowAsync("gated: silent", idle: TimeSpan.FromMilliseconds(300));
+        await released;
+
+        Assert.Equal(100, parts[^1].Data.GetProperty("data").GetProperty("percent").GetInt32());
+        Assert.True(run.Finished);
+        Assert.Equal(0, run.Rejoins);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_rejoined_from_the_last_event_id_with_nothing_lost_or_repeated()
+    {
+        var normal = await RunAsync("normal: x");
+        var (dropped, run) = await FollowAsync("drop: x");
+
+        Assert.Equal(1, run.Rejoins);
+        Assert.Equal(normal.Select(p => (p.Event, p.Id)), dropped.Select(p => (p.Event, p.Id)));
+        Assert.Equal(dropped.Count, dropped.Select(p => p.Id).Distinct().Count());
+        Assert.Contains(fake.Server.Requests, r => r.Call == $"GET /threads/{run.ThreadId}/runs/{run.RunId}/stream");
+    }
+
+    [Fact]
+    public async Task The_run_id_comes_from_content_location_and_a_run_can_be_joined_from_an_event_id()
+    {
+        var (parts, run) = await FollowAsync("normal: joined later");
+        var client = Client(fake.Server.BaseAddress);
+
+        await using var joined = client.JoinRun(run.Run!, parts[3].Id);
+        var rest = new List<JockeyStreamPart>();
+        await foreach (var part in joined.ReadAllAsync(Timeout)) rest.Add(part);
+
+        Assert.Equal(fake.Server.RunIds["normal: joined later"], run.RunId);
+        Assert.Equal(parts.Skip(4).Select(p => p.Id), rest.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task A_busy_thread_reads_as_one_clear_reason_whatever_the_status_code()
+    {
+        var client = Client(fake.Server.BaseAddress);
+        var thread = await client.CreateThreadAsync(Timeout);
+        await using var first = await client.StartRunAsync(thread, Input("busy: holds the thread"), Timeout);
+
+        var failure = await Assert.ThrowsAsync<JockeyBusyException>(() => client.StartRunAsync(thread, Input("second"), Timeout));
+        await client.CancelRunAsync(first.Run!, wait: true, Timeout);
+        await using var after = await client.StartRunAsync(thread, Input("normal: after the cancel"), Timeout);
+
+        Assert.Contains("is still running an earlier run on this conversation's thread", failure.Message);
+        Assert.Contains("422: Thread is already running a task", failure.Message);
+        Assert.Equal("interrupted", await client.GetRunStatusAsync(first.Run!, Timeout));
     }
 
     [Fact]
     public async Task An_http_error_names_the_server_status_and_body()
     {
         var client = Client(fake.Server.BaseAddress);
-        var failure = await Assert.ThrowsAsync<JockeyException>(async () =>
-        {
-            await foreach (var _ in client.StreamRunAsync("missing", Input("x"), Timeout)) { }
-        });
+        var failure = await Assert.ThrowsAsync<JockeyException>(() => client.StartRunAsync("missing", Input("x"), Timeout));
         Assert.Contains("answered 404 Not Found to POST /threads/missing/runs/stream", failure.Message);
         Assert.Contains("Thread missing not found", failure.Message);
     }
@@ -110,7 +174,8 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
         var client = Client(fake.Server.BaseAddress, assistantId: "my-assistant");
         var thread = await client.CreateThreadAsync(Timeout);
 
-        await foreach (var _ in client.StreamRunAsync(thread, Input("configured assistant"), Timeout)) { }
+        await using var run = await client.StartRunAsync(thread, Input("configured assistant"), Timeout);
+        await foreach (var _ in run.ReadAllAsync(Timeout)) { }
 
         var request = fake.Server.RunRequests.Last(r => r["input"]!["chat_history"]![0]!["content"]!.GetValue<string>() == "configured assistant");
         Assert.Equal("my-assistant", request["assistant_id"]!.GetValue<string>());
