@@ -72,6 +72,39 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         return output;
     }
 
+    /// <summary>
+    /// Everything the mapper remembers of the run so far, as JSON: saved with the events it leads to, so a replica
+    /// that takes the run over carries on exactly where this one stood (<see cref="RestoreState"/>).
+    /// </summary>
+    public string SaveState() => JsonSerializer.Serialize(new State(
+        RunId, InputMessageId, [.. _seenMessageIds], new(_toolsFromEvents), new(_toolsFromMessages),
+        _pendingCalls.ToDictionary(call => call.Key, call => new PendingCall(call.Value.Name, call.Value.Args)),
+        _reflect.ToString(), _reflectStreamed, _reflectFinal, _valuesSeen));
+
+    public void RestoreState(string json)
+    {
+        var state = JsonSerializer.Deserialize<State>(json) ?? throw new JsonException("A run's saved mapper state is empty.");
+        RunId = state.RunId;
+        InputMessageId = state.InputMessageId;
+        _seenMessageIds.UnionWith(state.SeenMessageIds);
+        foreach (var (tool, count) in state.ToolsFromEvents) _toolsFromEvents[tool] = count;
+        foreach (var (tool, count) in state.ToolsFromMessages) _toolsFromMessages[tool] = count;
+        foreach (var (id, call) in state.PendingCalls) _pendingCalls[id] = (call.Name, call.Args);
+        _reflect.Clear().Append(state.Reflect);
+        // The wait for more tokens starts again here; what waited before goes out by size or at the end as usual.
+        _reflectSince = time.GetTimestamp();
+        _reflectStreamed = state.ReflectStreamed;
+        _reflectFinal = state.ReflectFinal;
+        _valuesSeen = state.ValuesSeen;
+    }
+
+    private sealed record State(
+        string? RunId, string? InputMessageId, string[] SeenMessageIds, Dictionary<string, int> ToolsFromEvents,
+        Dictionary<string, int> ToolsFromMessages, Dictionary<string, PendingCall> PendingCalls, string Reflect,
+        bool ReflectStreamed, bool ReflectFinal, int ValuesSeen);
+
+    private sealed record PendingCall(string Name, JsonElement? Args);
+
     /// <summary>The run ended: whatever reflect text still waits goes out as the final chunk.</summary>
     public IReadOnlyList<RunOutput> Complete()
     {

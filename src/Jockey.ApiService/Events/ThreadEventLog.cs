@@ -21,7 +21,8 @@ public sealed record StoredEvent(long Seq, string Json);
 /// </summary>
 public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time, RedisOutage outage)
 {
-    // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id, event id, owner.
+    // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id,
+    // event id, owner, checkpoint.
     private const string AppendTail = """
         local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
         local json = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
@@ -34,10 +35,13 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
 
     // -1: this very event was appended already (a retry whose first reply was lost). -2: the writer named an owner
     // (ARGV[7]) and the operation now belongs to another replica, which took its run over: the writer must stop.
+    // A run's own event carries its checkpoint (ARGV[8]): where a replica taking the run over carries on, stored in
+    // the same step as the event, so the two can never disagree.
     private const string Guards = """
         if redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 1 then return -1 end
         if redis.call('HGET', KEYS[3], 'status') ~= 'processing' then return 0 end
         if ARGV[7] ~= '' and redis.call('HGET', KEYS[3], 'owner') ~= ARGV[7] then return -2 end
+        if ARGV[8] ~= '' then redis.call('HSET', KEYS[3], 'checkpoint', ARGV[8]) end
         """;
 
     // Events of a finished operation are dropped: a cancel from another replica must be the operation's last word.
@@ -46,10 +50,10 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     // KEYS: …, lease, running. ARGV: …, new status, operation json, operation id. Exactly one finisher wins; the
     // thread is free again and no replica watches the operation any more.
     private const string FinishScript = Guards + "\n" + """
-        redis.call('HSET', KEYS[3], 'status', ARGV[8], 'json', ARGV[9])
-        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[10] then redis.call('HDEL', KEYS[1], 'active_op') end
+        redis.call('HSET', KEYS[3], 'status', ARGV[9], 'json', ARGV[10])
+        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[11] then redis.call('HDEL', KEYS[1], 'active_op') end
         redis.call('DEL', KEYS[6])
-        redis.call('SREM', KEYS[7], ARGV[10])
+        redis.call('SREM', KEYS[7], ARGV[11])
         """ + "\n" + AppendTail;
 
     private const string SeqPlaceholder = "{\"seq\":0,";
@@ -66,12 +70,12 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     /// operation already ended, or a retry found its first try written). Through a Redis outage it waits (up to
     /// <see cref="EventLogOptions.OutageTolerance"/>), so events stay in order. A run's own writes name their
     /// <paramref name="owner"/>: once another replica has taken the operation over they throw
-    /// <see cref="OwnershipLostException"/> and write nothing.
+    /// <see cref="OwnershipLostException"/> and write nothing; their <paramref name="checkpoint"/> is stored with the event.
     /// </summary>
-    public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct, string? owner = null)
+    public async Task<long> AppendAsync(string threadId, string operationId, NewEvent ev, CancellationToken ct, string? owner = null, string? checkpoint = null)
     {
         var json = Serialize(operationId, ev);
-        RedisValue[] args = Args(threadId, json, owner);
+        RedisValue[] args = Args(threadId, json, owner, checkpoint);
         var gate = GateOf(threadId);
         await gate.WaitAsync(ct);
         try
@@ -96,7 +100,7 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         var finished = operation.Finish(status, time.GetUtcNow(), videoUrl, error);
         var json = Serialize(operation.OperationId, terminal);
         RedisKey[] keys = [.. Keys(operation.ThreadId, operation.OperationId), RedisKeys.Lease(operation.OperationId), RedisKeys.Running];
-        RedisValue[] args = [.. Args(operation.ThreadId, json, owner), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
+        RedisValue[] args = [.. Args(operation.ThreadId, json, owner, checkpoint: null), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
         var gate = GateOf(operation.ThreadId);
         await gate.WaitAsync();
         try
@@ -141,9 +145,9 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     private static RedisKey[] Keys(string threadId, string operationId) =>
         [RedisKeys.Thread(threadId), RedisKeys.Events(threadId), RedisKeys.Operation(operationId), RedisKeys.Operations(threadId), RedisKeys.AppendedEvents(operationId)];
 
-    /// <summary>The script's arguments: then the append's own id (the same on every retry of it) and the writing owner.</summary>
-    private RedisValue[] Args(string threadId, string json, string? owner) =>
-        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N"), owner ?? ""];
+    /// <summary>The script's arguments: then the append's own id (the same on every retry of it), the writing owner and its checkpoint.</summary>
+    private RedisValue[] Args(string threadId, string json, string? owner, string? checkpoint) =>
+        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N"), owner ?? "", checkpoint ?? ""];
 
     private static string Serialize(string operationId, NewEvent ev)
     {

@@ -32,22 +32,45 @@ public sealed partial class OperationRunner(
     /// <param name="narrated">The operation with its narration filled in; it is what the run's end records, so the
     /// narration's fields and event always come before the terminal event.</param>
     public void Launch(Operation operation, ActivityContext parent, Task<Operation>? narrated = null) =>
-        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, narrated ?? Task.FromResult(operation), ct));
+        registry.Launch(operation.OperationId, ct => RunAsync(operation, parent, narrated ?? Task.FromResult(operation), StartRunAsync, ct));
 
     /// <summary>
-    /// Carries on an operation this replica claimed after its owner's lease lapsed. Its run on the Jockey server cannot
-    /// be rejoined yet, so the operation ends failed at once, with its ending published to every subscriber.
+    /// Carries on an operation this replica claimed after its owner's lease lapsed: rejoins its run on the Jockey
+    /// server where the owner's last checkpoint says, and goes on as if nothing had happened.
     /// </summary>
     public void TakeOver(Operation operation) =>
-        registry.Launch(operation.OperationId, async _ =>
-        {
-            var started = await operations.GetRunAsync(operation.OperationId) is not null;
-            await FailAsync(operation, started
-                ? "The API replica running this operation stopped before it finished; please try again."
-                : "The API replica running this operation stopped before its run began on the Jockey server; please try again.");
-        });
+        registry.Launch(operation.OperationId, ct => RunAsync(operation, default, Task.FromResult(operation), ResumeRunAsync, ct));
 
-    private async Task RunAsync(Operation operation, ActivityContext parent, Task<Operation> narrated, CancellationToken cancelled)
+    /// <summary>Opens the Jockey run an operation follows, and says where in it the operation stands.</summary>
+    private delegate Task<(JockeyRunStream Run, RunProgress Progress)> RunOpener(Operation operation, RunEventMapper mapper, CancellationToken ct);
+
+    private async Task<(JockeyRunStream, RunProgress)> StartRunAsync(Operation operation, RunEventMapper mapper, CancellationToken ct)
+    {
+        var jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
+        var message = new JockeyMessage("human", "user", operation.Response.OriginalText, Guid.NewGuid().ToString());
+        mapper.InputMessageId = message.Id;
+        var run = await jockey.StartRunAsync(jockeyThreadId, new JockeyInput([message], operation.IndexId ?? _options.IndexId), ct);
+        return (run, new RunProgress(mapper));
+    }
+
+    private async Task<(JockeyRunStream, RunProgress)> ResumeRunAsync(Operation operation, RunEventMapper mapper, CancellationToken ct)
+    {
+        if (await operations.GetResumePointAsync(operation.OperationId) is not { } point)
+        {
+            throw new RunNotResumableException("The API replica running this operation stopped before its run began on the Jockey server; please try again.");
+        }
+        if (await jockey.GetRunStatusAsync(point.Run, ct) is null)
+        {
+            throw new RunNotResumableException($"The API replica running this operation stopped, and the Jockey server at {jockey.ServerName} no longer knows its run {point.Run.RunId} (did it restart?), so the run cannot be carried on; please try again.");
+        }
+        mapper.InputMessageId = point.InputMessageId;
+        var progress = RunProgress.Resume(mapper, point.Checkpoint);
+        LogResuming(operation.OperationId, point.Run.RunId, progress.After ?? "the start");
+        // "-1": from the run's first frame, as LangGraph's resumable streams count.
+        return (jockey.JoinRun(point.Run, progress.After ?? "-1"), progress);
+    }
+
+    private async Task RunAsync(Operation operation, ActivityContext parent, Task<Operation> narrated, RunOpener open, CancellationToken cancelled)
     {
         using var activity = ApiTelemetry.Source.StartActivity("jockey.run", ActivityKind.Internal, parent);
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
@@ -57,27 +80,24 @@ public sealed partial class OperationRunner(
         var ct = timeout.Token;
         var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
         JockeyRunStream? run = null;
-        string? videoUrl = null;
         using var lease = new CancellationTokenSource();
         var renewing = RenewLeaseAsync(operation, lost, lease.Token);
         try
         {
-            var jockeyThreadId = await EnsureJockeyThreadAsync(operation.ThreadId, ct);
-            var message = new JockeyMessage("human", "user", operation.Response.OriginalText, Guid.NewGuid().ToString());
-            mapper.InputMessageId = message.Id;
-            run = await jockey.StartRunAsync(jockeyThreadId, new JockeyInput([message], operation.IndexId ?? _options.IndexId), ct);
-            string? recorded = null;
-            if (run.RunId is { } started) await operations.SetRunAsync(operation.OperationId, jockeyThreadId, recorded = started);
+            (run, var progress) = await open(operation, mapper, ct);
+            JockeyRunRef? recorded = null;
+            if (run.Run is { } opened) await operations.SetRunAsync(operation.OperationId, recorded = opened, mapper.InputMessageId);
             await foreach (var part in run.ReadAllAsync(ct))
             {
-                // A server without Content-Location names the run in its metadata frame; recorded for a cancel from any replica.
-                if (run.RunId is { } runId && runId != recorded) await operations.SetRunAsync(operation.OperationId, jockeyThreadId, recorded = runId);
-                foreach (var output in mapper.Map(part)) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
+                // Recorded at once (from Content-Location, else the metadata frame) for a cancel or a takeover on any replica.
+                if (run.Run is { } known && known != recorded) await operations.SetRunAsync(operation.OperationId, recorded = known, mapper.InputMessageId);
+                foreach (var output in progress.Map(part)) await HandleAsync(operation, output, progress, ct);
+                progress.End();
             }
-            foreach (var output in mapper.Complete()) videoUrl = await HandleAsync(operation, output, ct) ?? videoUrl;
+            foreach (var output in progress.Complete()) await HandleAsync(operation, output, progress, ct);
 
-            var text = videoUrl is null ? "Done." : "Done. Your video is ready.";
-            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(videoUrl)), OperationStatus.Completed, videoUrl, owner: replica.Id);
+            var text = progress.VideoUrl is null ? "Done." : "Done. Your video is ready.";
+            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(progress.VideoUrl)), OperationStatus.Completed, progress.VideoUrl, owner: replica.Id);
             LogCompleted(operation.OperationId);
         }
         catch (Exception ex) when (ex is OwnershipLostException || lost.IsCancellationRequested)
@@ -97,12 +117,12 @@ public sealed partial class OperationRunner(
             if (run?.Run is { } started && !run.Finished && await IsRunningAsync(started)) await CancelJockeyRunAsync(started);
             await FinishCancelledAsync(await narrated, log);
         }
-        catch (Exception ex) when (ex is JockeyException or Azure.RequestFailedException || timeout.IsCancellationRequested || RedisOutage.IsOutage(ex))
+        catch (Exception ex) when (ex is JockeyException or RunNotResumableException or Azure.RequestFailedException || timeout.IsCancellationRequested || RedisOutage.IsOutage(ex))
         {
             // An aborted read may surface as an IOException rather than a cancellation; the token says what happened.
             var reason = ex switch
             {
-                JockeyException => ex.Message,
+                JockeyException or RunNotResumableException => ex.Message,
                 Azure.RequestFailedException => $"Storing the video in Blob Storage failed: {ex.Message}",
                 _ when RedisOutage.IsOutage(ex) => "The event store (Redis) was unreachable for longer than EventLog:OutageTolerance, so the run was stopped; please try again.",
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
@@ -163,7 +183,7 @@ public sealed partial class OperationRunner(
     /// </summary>
     public async Task<Operation?> CancelAsync(Operation operation)
     {
-        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(new JockeyRunRef(run.JockeyThreadId, run.RunId));
+        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(run);
         var finished = await FinishCancelledAsync(operation, log);
         await registry.PublishCancelAsync(operation.OperationId);
         return finished;
@@ -186,24 +206,32 @@ public sealed partial class OperationRunner(
         return created;
     }
 
-    /// <summary>Logs an event, or stores a rendered video and logs <c>video-ready</c>; returns the video's SAS URL if any.</summary>
-    private async Task<string?> HandleAsync(Operation operation, RunOutput output, CancellationToken ct)
+    /// <summary>
+    /// Logs an event, or stores a rendered video and logs <c>video-ready</c> (its URL kept for the completion). Each
+    /// event goes with the run's checkpoint; one its previous owner already wrote is skipped — a video is stored and
+    /// its URL taken all the same, as the blob is simply written again.
+    /// </summary>
+    private async Task HandleAsync(Operation operation, RunOutput output, RunProgress progress, CancellationToken ct)
     {
         switch (output)
         {
             case EmitEvent emit:
-                await log.AppendAsync(operation.ThreadId, operation.OperationId, emit.Event, ct, replica.Id);
-                return null;
+                await AppendAsync(operation, emit.Event, progress, ct);
+                break;
             case VideoProduced video:
-                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), ct, replica.Id);
+                await AppendAsync(operation, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), progress, ct);
                 var path = await media.CopyFromAgentAsync(operation.ThreadId, operation.OperationId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
                 var url = (await media.CreateReadUrlAsync(media.GetBlob(path), ct)).ToString();
+                progress.VideoUrl = url;
                 var data = new VideoReadyData(url, $"/api/media/{path}", video.Duration, video.FileName, video.ToolCall);
-                await log.AppendAsync(operation.ThreadId, operation.OperationId, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), ct, replica.Id);
-                return url;
-            default:
-                return null;
+                await AppendAsync(operation, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), progress, ct);
+                break;
         }
+    }
+
+    private async Task AppendAsync(Operation operation, NewEvent ev, RunProgress progress, CancellationToken ct)
+    {
+        if (progress.TryNextWrite(out var checkpoint)) await log.AppendAsync(operation.ThreadId, operation.OperationId, ev, ct, replica.Id, checkpoint);
     }
 
     private async Task CancelJockeyRunAsync(JockeyRunRef run)
@@ -233,6 +261,9 @@ public sealed partial class OperationRunner(
         }
     }
 
+    [LoggerMessage(LogLevel.Warning, "Taking over run {RunId} of operation {OperationId} after frame {After}")]
+    private partial void LogResuming(string operationId, string runId, string after);
+
     [LoggerMessage(LogLevel.Warning, "Run {OperationId} is now owned by another API replica; stopping here")]
     private partial void LogOwnershipLost(string operationId);
 
@@ -254,3 +285,6 @@ public sealed partial class OperationRunner(
     [LoggerMessage(LogLevel.Warning, "Could not cancel Jockey run {RunId}: {Reason}")]
     private partial void LogCancelFailed(string runId, string reason);
 }
+
+/// <summary>A run taken over that cannot be carried on; the message says why, for the person who asked for it.</summary>
+public sealed class RunNotResumableException(string message) : Exception(message);

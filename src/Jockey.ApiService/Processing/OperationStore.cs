@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Processing;
+
+/// <summary>A processing operation's run on the Jockey server and how far its owner had got (see <see cref="RunProgress"/>).</summary>
+public sealed record ResumePoint(JockeyRunRef Run, string? InputMessageId, string? Checkpoint);
 
 public abstract record StartResult
 {
@@ -104,14 +108,22 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
         return operations.OfType<Operation>().ToList();
     }
 
-    /// <summary>The LangGraph run behind an operation, recorded as soon as the run's metadata arrives so any replica can cancel it.</summary>
-    public Task SetRunAsync(string operationId, string jockeyThreadId, string runId) =>
-        Db.HashSetAsync(RedisKeys.Operation(operationId), [new("jockey_thread_id", jockeyThreadId), new("run_id", runId)]);
+    /// <summary>
+    /// The LangGraph run behind an operation and the message that started it, recorded as soon as the run is known so
+    /// any replica can cancel it, or take it over.
+    /// </summary>
+    public Task SetRunAsync(string operationId, JockeyRunRef run, string? inputMessageId) =>
+        Db.HashSetAsync(RedisKeys.Operation(operationId), [new("jockey_thread_id", run.ThreadId), new("run_id", run.RunId), new("input_message_id", inputMessageId ?? "")]);
 
-    public async Task<(string JockeyThreadId, string RunId)?> GetRunAsync(string operationId)
+    public async Task<JockeyRunRef?> GetRunAsync(string operationId) => (await GetResumePointAsync(operationId))?.Run;
+
+    /// <summary>Where a replica taking the operation over starts: its run, and the checkpoint written with its owner's last event (null before the first).</summary>
+    public async Task<ResumePoint?> GetResumePointAsync(string operationId)
     {
-        var fields = await Db.HashGetAsync(RedisKeys.Operation(operationId), ["jockey_thread_id", "run_id"]);
-        return fields[0].IsNullOrEmpty || fields[1].IsNullOrEmpty ? null : ((string)fields[0]!, (string)fields[1]!);
+        var fields = await Db.HashGetAsync(RedisKeys.Operation(operationId), ["jockey_thread_id", "run_id", "input_message_id", "checkpoint"]);
+        if (fields[0].IsNullOrEmpty || fields[1].IsNullOrEmpty) return null;
+        return new ResumePoint(new JockeyRunRef((string)fields[0]!, (string)fields[1]!),
+            fields[2].IsNullOrEmpty ? null : (string)fields[2]!, fields[3].IsNullOrEmpty ? null : (string)fields[3]!);
     }
 
     // KEYS: op. ARGV: operation json. A run that already ended has recorded its final state; leave it.

@@ -148,7 +148,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         _runs[run.RunId] = run;
         RunIds[text] = run.RunId;
         TraceParents[text] = context.Request.Headers["traceparent"].ToString();
-        if (scenario == Scenario.Gated) _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (scenario is Scenario.Gated or Scenario.Held) _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         // The run goes on in the background whatever happens to this request, as on the real server.
         _ = Task.Run(() => PlayAsync(run, scenario));
         context.Response.Headers.ContentLocation = $"/threads/{threadId}/runs/{run.RunId}";
@@ -243,6 +243,10 @@ public sealed class FakeJockeyServer : IAsyncDisposable
                     }
                     run.Finish("success");
                     return;
+                case Scenario.Held:
+                    for (var i = 1; i <= 5; i++) sse.Send("events", Progress(i * 10));
+                    await _gate.Task.WaitAsync(ct);
+                    break;
             }
             NormalRun(sse);
             run.Finish("success");
@@ -434,4 +438,6 @@ public enum Scenario
     Malformed,
     NotSse,
     Gated,
+    /// <summary>Five progress frames, then waits at the gate (<see cref="FakeJockeyServer.ReleaseGate"/>), then a whole normal run.</summary>
+    Held,
 }
