@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace Jockey.LocalAgent.Library;
 
 /// <summary>How far an index's indexing is: files whose entry is current out of the video files in its folder.</summary>
@@ -14,12 +16,12 @@ public readonly record struct IndexingProgress(int Indexed, int Total)
 /// One index folder kept in memory and on disk: its files as last read (loaded from its <see cref="IndexStore"/> on
 /// start, so nothing unchanged is read again), a snapshot for readers, and the scans that bring it up to date. A
 /// scan lists the folder, drops removed files at once and reads new and changed ones in parallel (as many at once as
-/// the machine has cores), saving and publishing every <see cref="BatchSize"/> files so searches see them early.
+/// the machine has cores), saving and publishing them as they come so searches see them early.
 /// Scans never overlap: asking for one while one runs makes it go round once more.
 /// </summary>
 public sealed class IndexCatalog : IDisposable
 {
-    private const int BatchSize = 32;
+    private const int MaxBatch = 256;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredFile> _files = new(StringComparer.Ordinal);
     private readonly VideoFiles _reader;
@@ -146,13 +148,28 @@ public sealed class IndexCatalog : IDisposable
         }
         if (removed.Count > 0) Publish([], removed);
 
-        foreach (var batch in todo.Chunk(BatchSize))
+        // Files are read in parallel and saved by one writer, which takes whatever has been read since its last save:
+        // a search sees each file soon after it is read, and one slow file holds up no others.
+        var read = Channel.CreateUnbounded<StoredFile>(new UnboundedChannelOptions { SingleReader = true });
+        var writer = Task.Run(async () =>
         {
-            var read = new StoredFile[batch.Length];
-            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Length),
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
-                async (i, token) => read[i] = await _reader.ReadAsync(IndexId, Folder, batch[i], Known(batch[i].FileName), token));
-            Publish(read, []);
+            var batch = new List<StoredFile>();
+            while (await read.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && read.Reader.TryRead(out var file)) batch.Add(file);
+                Publish(batch, []);
+                batch.Clear();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                async (file, token) => await read.Writer.WriteAsync(await _reader.ReadAsync(IndexId, Folder, file, Known(file.FileName), token), token));
+        }
+        finally
+        {
+            read.Writer.Complete();
+            await writer;
         }
         if (todo.Count + removed.Count > 0)
             _logger.LogInformation("Index {IndexId}: {Read} file(s) read, {Removed} removed, {Total} in all", IndexId, todo.Count, removed.Count, listed.Count);

@@ -81,9 +81,10 @@ public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, VideoFiles
         var catalog = Catalog(indexId);
         if (catalog.FolderChanged())
         {
+            // Until the first scan of the library is done, everything is indexed in the background: the agent answers at once.
             var changes = catalog.CountChanges();
-            if (changes is > 0 and <= InlineChanges) await catalog.ScanAsync().WaitAsync(ct);
-            else if (changes > InlineChanges) _ = catalog.ScanAsync();
+            if (changes is > 0 and <= InlineChanges && _firstScan.Task.IsCompleted) await catalog.ScanAsync().WaitAsync(ct);
+            else if (changes > 0) _ = catalog.ScanAsync();
         }
         return catalog;
     }
