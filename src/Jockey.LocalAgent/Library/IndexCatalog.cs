@@ -104,34 +104,37 @@ public sealed class IndexCatalog : IDisposable
 
     private async Task ScanLoopAsync(CancellationToken ct)
     {
-        try
+        while (true)
         {
-            while (true)
+            lock (_gate) _again = false;
+            try
             {
-                lock (_gate) _again = false;
                 await ScanOnceAsync(ct);
-                lock (_gate)
-                {
-                    if (!_again) return;
-                }
             }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            _logger.LogWarning("Indexing {IndexId} stopped: {Reason}; the next scan tries again", IndexId, ex.Message);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        finally
-        {
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                // A folder removed mid-scan, a full disk, a store closed at shutdown: logged, and the next scan starts over.
+                _logger.LogWarning("Indexing {IndexId} stopped: {Reason}; the next scan tries again", IndexId, ex.Message);
+            }
+            // Deciding to stop and saying so in one step, so a scan asked for meanwhile is never lost.
             lock (_gate)
             {
-                _scanning = false;
-                _pending = 0;
-                _total = _files.Count;
+                if (_again && !ct.IsCancellationRequested) continue;
+                (_scanning, _pending, _total) = (false, 0, _files.Count);
+                return;
             }
         }
+    }
+
+    /// <summary>Reads one file now, whatever a scan is doing: an upload's video is listed the moment it is answered.</summary>
+    public async Task ReadNowAsync(string fileName, CancellationToken ct)
+    {
+        var file = VideoFiles.Describe(Path.Combine(Folder, fileName));
+        if (file.MediaStamp == "-") return;
+        Publish([await _reader.ReadAsync(IndexId, Folder, file, Known(fileName), ct)], [], scanned: false);
     }
 
     private async Task ScanOnceAsync(CancellationToken ct)
@@ -146,7 +149,7 @@ public sealed class IndexCatalog : IDisposable
             removed = _files.Keys.Except(listed.Select(f => f.FileName)).ToList();
             (_total, _pending, _folderSeen) = (listed.Count, todo.Count, seen);
         }
-        if (removed.Count > 0) Publish([], removed);
+        if (removed.Count > 0) Publish([], removed, scanned: true);
 
         // Files are read in parallel and saved by one writer, which takes whatever has been read since its last save:
         // a search sees each file soon after it is read, and one slow file holds up no others.
@@ -157,7 +160,7 @@ public sealed class IndexCatalog : IDisposable
             while (await read.Reader.WaitToReadAsync(CancellationToken.None))
             {
                 while (batch.Count < MaxBatch && read.Reader.TryRead(out var file)) batch.Add(file);
-                Publish(batch, []);
+                Publish(batch, [], scanned: true);
                 batch.Clear();
             }
         }, CancellationToken.None);
@@ -175,14 +178,16 @@ public sealed class IndexCatalog : IDisposable
             _logger.LogInformation("Index {IndexId}: {Read} file(s) read, {Removed} removed, {Total} in all", IndexId, todo.Count, removed.Count, listed.Count);
     }
 
-    private void Publish(IReadOnlyCollection<StoredFile> read, IReadOnlyCollection<string> removed)
+    /// <summary>Saves and shows files read and removed; <paramref name="scanned"/> when they were the running scan's to do.</summary>
+    private void Publish(IReadOnlyCollection<StoredFile> read, IReadOnlyCollection<string> removed, bool scanned)
     {
         Store.Save(read, removed);
         lock (_gate)
         {
             foreach (var name in removed) _files.Remove(name);
             foreach (var file in read) _files[file.FileName] = file;
-            _pending = Math.Max(0, _pending - read.Count);
+            if (scanned) _pending = Math.Max(0, _pending - read.Count);
+            if (!_scanning) _total = _files.Count;
             _version++;
             _snapshot = null;
         }

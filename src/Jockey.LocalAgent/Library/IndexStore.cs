@@ -36,6 +36,8 @@ public sealed class IndexStore : IDisposable
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _db.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+        // In a write transaction, so two agents opening one new library create the schema once.
+        using var tx = _db.BeginTransaction(deferred: false);
         if (Scalar<long>("PRAGMA user_version") != SchemaVersion)
             Execute($"""
                 DROP TABLE IF EXISTS videos; DROP TABLE IF EXISTS docs;
@@ -45,6 +47,7 @@ public sealed class IndexStore : IDisposable
                 CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'porter unicode61');
                 PRAGMA user_version = {SchemaVersion};
                 """);
+        tx.Commit();
     }
 
     /// <summary>Every file the index knows, as stored: what a restart starts from instead of probing again.</summary>
@@ -113,7 +116,6 @@ public sealed class IndexStore : IDisposable
     {
         var e = file.Entry;
         var m = e?.Media ?? new MediaInfo(0, 0, 0, 0, false, false);
-        var known = _idOfFile.ContainsKey(file.FileName);
         using var cmd = _db.CreateCommand();
         cmd.CommandText = """
             INSERT INTO videos(file, media_stamp, text_stamp, usable, video_id, title, description, tags, cues, duration, width, height, frame_rate, has_video, has_audio)
@@ -141,7 +143,7 @@ public sealed class IndexStore : IDisposable
         cmd.Parameters.AddWithValue("$ha", m.HasAudio);
         var id = (long)cmd.ExecuteScalar()!;
         Remember(id, file.FileName);
-        if (known) DeleteDocs(id);
+        DeleteDocs(id); // also when this process had not seen the file: another agent on the same library may have indexed it
         if (e is null) return;
 
         using var insert = _db.CreateCommand();

@@ -89,6 +89,15 @@ public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, VideoFiles
         return catalog;
     }
 
+    /// <summary>The entry of a file just put into an index folder, read at once.</summary>
+    public async Task<VideoEntry?> AddAsync(string indexId, string fileName, CancellationToken ct)
+    {
+        await WhenReady.WaitAsync(ct);
+        var catalog = Catalog(indexId);
+        await catalog.ReadNowAsync(fileName, ct);
+        return catalog.Snapshot().FindFile(fileName);
+    }
+
     /// <summary>Scans every index folder, dropping the catalogs of folders that are gone.</summary>
     public async Task ScanAllAsync(CancellationToken ct)
     {

@@ -22,8 +22,11 @@ public sealed class VideoFiles(MediaTools tools, ILogger<VideoFiles> logger)
     public static IReadOnlyList<ListedFile> List(string folder) =>
         Directory.EnumerateFiles(folder)
             .Where(path => Names.IsSafe(Path.GetFileName(path)) && VideoExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
-            .Select(path => new ListedFile(Path.GetFileName(path), Stamp(path), string.Join(',', Sidecars.Select(ext => Stamp(Path.ChangeExtension(path, ext))))))
-            .ToList();
+            .Select(Describe).ToList();
+
+    /// <summary>One video file's name and stamps (its own "-" when it does not exist).</summary>
+    public static ListedFile Describe(string path) =>
+        new(Path.GetFileName(path), Stamp(path), string.Join(',', Sidecars.Select(ext => Stamp(Path.ChangeExtension(path, ext)))));
 
     /// <summary>
     /// The entry for <paramref name="file"/>; <paramref name="known"/>'s media facts are reused when the video's own

@@ -88,7 +88,7 @@ public sealed class VideoUploads(IOptions<LocalAgentOptions> options, MediaLibra
             File.Move(videoTemp, Path.Combine(dir, stem + extension));
             logger.LogInformation("Added {File} to index {IndexId}", stem + extension, indexId);
 
-            var entry = (await library.GetIndexAsync(indexId, ct))?.Find(stem);
+            var entry = await library.AddAsync(indexId, stem + extension, ct);
             return entry is null
                 ? Problem(422, $"“{videoName}” could not be added to the index.")
                 : TypedResults.Created($"/indexes/{indexId}/videos/{entry.VideoId}", LibraryApi.ToSummary(entry, Files.FileUrls.BaseUrl(request)));
