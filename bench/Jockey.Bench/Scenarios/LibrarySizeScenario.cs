@@ -37,7 +37,7 @@ public static class LibrarySizeScenario
                 var figures = new Dictionary<string, double>();
                 await ColdAsync(dataPath, size, figures, ct);
                 await RestartAsync(dataPath, figures, ct);
-                results.Row(Name, "local agent", $"{size:N0} videos", "").Runs.Add(figures);
+                results.Row(Name, "local agent", "", $"{size:N0} videos").Runs.Add(figures);
                 Console.WriteLine($"    {size,6:N0} videos: first results {figures["cold_first_results_s"]:0.0} s, all indexed {figures["cold_indexed_s"]:0.0} s; " +
                     $"after a restart first search {figures["restart_first_search_s"]:0.00} s; search p50 {figures["search_p50_ms"]:0.0} ms (max {figures["search_max_ms"]:0.0}), POST → result p50 {figures["result_p50_ms"]:0.0} ms (max {figures["result_max_ms"]:0.0}), {figures["hits_pct"]:0.0} % match; RSS {figures["rss_mib"]:0} MiB");
                 Directory.Delete(dataPath, recursive: true);
