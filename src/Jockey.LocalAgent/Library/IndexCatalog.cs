@@ -15,13 +15,14 @@ public readonly record struct IndexingProgress(int Indexed, int Total)
 /// <summary>
 /// One index folder kept in memory and on disk: its files as last read (loaded from its <see cref="IndexStore"/> on
 /// start, so nothing unchanged is read again), a snapshot for readers, and the scans that bring it up to date. A
-/// scan lists the folder, drops removed files at once and reads new and changed ones in parallel (as many at once as
-/// the machine has cores), saving and publishing them as they come so searches see them early.
+/// scan lists the folder, drops removed files at once and reads new and changed ones in parallel (as many groups at
+/// once as the machine has cores, each group's videos probed by one ffmpeg process), saving and publishing them as they come so searches see them early.
 /// Scans never overlap: asking for one while one runs makes it go round once more.
 /// </summary>
 public sealed class IndexCatalog : IDisposable
 {
     private const int MaxBatch = 256;
+    private const int MaxProbeGroup = 16;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredFile> _files = new(StringComparer.Ordinal);
     private readonly VideoFiles _reader;
@@ -134,7 +135,7 @@ public sealed class IndexCatalog : IDisposable
     {
         var file = VideoFiles.Describe(Path.Combine(Folder, fileName));
         if (file.MediaStamp == "-") return;
-        Publish([await _reader.ReadAsync(IndexId, Folder, file, Known(fileName), ct)], [], scanned: false);
+        Publish(await _reader.ReadAsync(IndexId, Folder, [(file, Known(fileName))], ct), [], scanned: false);
     }
 
     private async Task ScanOnceAsync(CancellationToken ct)
@@ -166,8 +167,14 @@ public sealed class IndexCatalog : IDisposable
         }, CancellationToken.None);
         try
         {
-            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
-                async (file, token) => await read.Writer.WriteAsync(await _reader.ReadAsync(IndexId, Folder, file, Known(file.FileName), token), token));
+            // Many files are probed a few at a time, a few files one by one: a slow file then holds up only its own group.
+            var group = Math.Clamp(todo.Count / (Environment.ProcessorCount * 4), 1, MaxProbeGroup);
+            await Parallel.ForEachAsync(todo.Chunk(group), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                async (files, token) =>
+                {
+                    foreach (var file in await _reader.ReadAsync(IndexId, Folder, files.Select(f => (f, Known(f.FileName))).ToList(), token))
+                        await read.Writer.WriteAsync(file, token);
+                });
         }
         finally
         {

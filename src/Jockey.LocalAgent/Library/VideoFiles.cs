@@ -10,7 +10,7 @@ public sealed record VideoMetadata(string? Title, string? Description, IReadOnly
 public sealed record ListedFile(string FileName, string MediaStamp, string TextStamp);
 
 /// <summary>
-/// Lists an index folder's videos with their stamps and reads one into an entry: ffprobe for the media facts (only
+/// Lists an index folder's videos with their stamps and reads them into entries: ffmpeg for the media facts (only
 /// when the video itself changed), the .json/.srt/.vtt sidecars for the words.
 /// </summary>
 public sealed class VideoFiles(MediaTools tools, ILogger<VideoFiles> logger)
@@ -29,33 +29,31 @@ public sealed class VideoFiles(MediaTools tools, ILogger<VideoFiles> logger)
         new(Path.GetFileName(path), Stamp(path), string.Join(',', Sidecars.Select(ext => Stamp(Path.ChangeExtension(path, ext)))));
 
     /// <summary>
-    /// The entry for <paramref name="file"/>; <paramref name="known"/>'s media facts are reused when the video's own
-    /// stamp has not changed (only a sidecar did), so nothing unchanged is probed again.
+    /// The entries for <paramref name="files"/> (each with what was known of it before, if anything). Media facts are
+    /// reused when the video's own stamp has not changed (only a sidecar did), so nothing unchanged is probed again;
+    /// the rest are probed together by one ffmpeg process.
     /// </summary>
-    public async Task<StoredFile> ReadAsync(string indexId, string folder, ListedFile file, StoredFile? known, CancellationToken ct)
+    public async Task<StoredFile[]> ReadAsync(string indexId, string folder, IReadOnlyList<(ListedFile File, StoredFile? Known)> files, CancellationToken ct)
     {
-        var path = Path.Combine(folder, file.FileName);
-        var media = known is { Entry: { } entry } && known.MediaStamp == file.MediaStamp ? entry.Media : await ProbeAsync(path, ct);
-        if (media is not { HasVideo: true, Duration: > 0 }) return new StoredFile(file.FileName, file.MediaStamp, file.TextStamp, null);
+        var media = files.Select(f => f.Known is { Entry: { } entry } known && known.MediaStamp == f.File.MediaStamp ? entry.Media : null).ToArray();
+        var unprobed = Enumerable.Range(0, files.Count).Where(i => media[i] is null).ToList();
+        if (unprobed.Count > 0)
+        {
+            var probed = await tools.ProbeManyAsync(unprobed.Select(i => Path.Combine(folder, files[i].File.FileName)).ToList(), ct);
+            for (var k = 0; k < unprobed.Count; k++) media[unprobed[k]] = probed[k];
+        }
+        return files.Select((f, i) => Read(indexId, folder, f.File, media[i])).ToArray();
+    }
 
+    private StoredFile Read(string indexId, string folder, ListedFile file, MediaInfo? media)
+    {
+        if (media is not { HasVideo: true, Duration: > 0 }) return new StoredFile(file.FileName, file.MediaStamp, file.TextStamp, null);
+        var path = Path.Combine(folder, file.FileName);
         var stem = Path.GetFileNameWithoutExtension(path);
         var meta = ReadMetadata(Path.ChangeExtension(path, ".json"));
         return new StoredFile(file.FileName, file.MediaStamp, file.TextStamp, new VideoEntry(indexId, Names.IsSafe(stem) ? stem : Names.Slug(stem),
             file.FileName, path, string.IsNullOrWhiteSpace(meta?.Title) ? Humanize(stem) : meta.Title!, meta?.Description ?? "",
             meta?.Tags ?? [], ReadCues(path), media));
-    }
-
-    private async Task<MediaInfo?> ProbeAsync(string path, CancellationToken ct)
-    {
-        try
-        {
-            return await tools.ProbeAsync(path, ct);
-        }
-        catch (MediaToolException ex)
-        {
-            logger.LogWarning("Skipping {Path}: {Reason}", path, ex.Message);
-            return null;
-        }
     }
 
     /// <summary>A file's size and time of last change, "-" when it does not exist.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>
-/// The persistent search index: ranking among a thousand distractors, serving while indexing (with an ffprobe that
+/// The persistent search index: ranking among a thousand distractors, serving while indexing (with an ffmpeg that
 /// is held for one file, so "part indexed" is a state the test controls), picking up a changed sidecar without a
 /// restart, and a restart that probes nothing again.
 /// </summary>
@@ -45,28 +45,27 @@ public sealed class SearchIndexTests(LocalAgentFixture agent)
     }
 
     [Fact]
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // the held ffprobe is a shell script
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // the held ffmpeg is a shell script
     public async Task While_indexing_the_agent_serves_what_is_indexed_says_how_far_then_picks_up_changes_and_a_restart_probes_nothing_again()
     {
         var dataPath = Directory.CreateTempSubdirectory("jockey-agent-index-").FullName;
         var (gate, probes) = (Path.Combine(dataPath, "gate"), Path.Combine(dataPath, "probes.log"));
-        var ffprobe = Path.Combine(dataPath, "ffprobe-gated.sh");
-        // Logs every file probed; holds a file whose name says "gated" until the gate file exists.
-        await File.WriteAllTextAsync(ffprobe, $"""
+        var ffmpeg = Path.Combine(dataPath, "ffmpeg-gated.sh");
+        // The agent probes with ffmpeg (and renders nothing here): logs every run, holds one that reads a "gated" file until the gate file exists.
+        await File.WriteAllTextAsync(ffmpeg, $"""
             #!/bin/sh
-            for last; do :; done
-            echo "$last" >> '{probes}'
-            case "$last" in *gated*) while [ ! -e '{gate}' ]; do sleep 0.05; done ;; esac
-            exec ffprobe "$@"
+            echo "$*" >> '{probes}'
+            case "$*" in *gated*) while [ ! -e '{gate}' ]; do sleep 0.05; done ;; esac
+            exec ffmpeg "$@"
             """, Ct);
-        File.SetUnixFileMode(ffprobe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(ffmpeg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var folder = Path.Combine(dataPath, "indexes", "partial");
         Directory.CreateDirectory(folder);
         var sample = Path.Combine(agent.DataPath, "indexes", "sample");
         foreach (var (from, to) in new[] { ("sunset-beach", "sunset-beach"), ("ocean-waves", "ocean-waves"), ("rocket-launch", "gated-rocket") })
             foreach (var ext in new[] { ".mp4", ".srt", ".json" })
                 File.Copy(Path.Combine(sample, from + ext), Path.Combine(folder, to + ext));
-        (string, string)[] settings = [("LocalAgent__GenerateSampleIndex", "false"), ("LocalAgent__FFprobePath", ffprobe)];
+        (string, string)[] settings = [("LocalAgent__GenerateSampleIndex", "false"), ("LocalAgent__FFmpegPath", ffmpeg)];
         try
         {
             await using (var app = await LocalAgentFixture.StartServingAsync(dataPath, Ct, settings))
@@ -108,7 +107,7 @@ public sealed class SearchIndexTests(LocalAgentFixture agent)
         }
         finally
         {
-            await File.WriteAllTextAsync(gate, "", CancellationToken.None); // a held ffprobe ends rather than waiting forever
+            await File.WriteAllTextAsync(gate, "", CancellationToken.None); // a held ffmpeg ends rather than waiting forever
             Directory.Delete(dataPath, recursive: true);
         }
     }
