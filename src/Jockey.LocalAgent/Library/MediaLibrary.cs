@@ -79,13 +79,17 @@ public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, VideoFiles
         await WhenReady.WaitAsync(ct);
         if (!Names.IsSafe(indexId) || !Directory.Exists(IndexPath(indexId))) return null;
         var catalog = Catalog(indexId);
-        if (catalog.FolderChanged())
+        if (!catalog.FolderChanged()) return catalog;
+        // Until the first scan of the library is done, everything is indexed in the background: the agent answers at once,
+        // without listing a folder the scan is listing anyway.
+        if (!_firstScan.Task.IsCompleted)
         {
-            // Until the first scan of the library is done, everything is indexed in the background: the agent answers at once.
-            var changes = catalog.CountChanges();
-            if (changes is > 0 and <= InlineChanges && _firstScan.Task.IsCompleted) await catalog.ScanAsync().WaitAsync(ct);
-            else if (changes > 0) _ = catalog.ScanAsync();
+            if (!catalog.IsScanning) _ = catalog.ScanAsync();
+            return catalog;
         }
+        var changes = catalog.CountChanges();
+        if (changes is > 0 and <= InlineChanges) await catalog.ScanAsync().WaitAsync(ct);
+        else if (changes > 0) _ = catalog.ScanAsync();
         return catalog;
     }
 
