@@ -3,8 +3,9 @@
 # Socket.IO + Redis adapter peer, on loopback only. Writes bench/results/<time>.json and the tables in
 # docs/benchmarks.md. All scenarios take about 10–15 minutes on 2 cores; run it on an otherwise idle machine.
 #   ./scripts/bench.sh                       every scenario, 3 repetitions
-#   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent coldstart)
+#   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent library coldstart)
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
+#                                            --sizes 100,1000,10000 (the agent's library sweep)
 #                                            and --only sse,signalr,socketio
 #   ./scripts/bench.sh fanout --profile      also perf-records the servers during one extra fixed-rate run per case;
 #                                            summaries in bench/results/profile-*.md (installs linux-perf)

@@ -5,7 +5,7 @@ namespace Jockey.Bench;
 /// <summary>The command line: which scenarios, smoke or full, repetitions, and the repository root.</summary>
 public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<Transport> Transports, bool Smoke, BenchSettings Settings, string Root, string? Error)
 {
-    public static readonly string[] AllScenarios = ["fanout", "capacity", "threads", "narration", "agent", "coldstart"];
+    public static readonly string[] AllScenarios = ["fanout", "capacity", "threads", "narration", "agent", "library", "coldstart"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 
@@ -15,7 +15,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
         var smoke = false;
         var profile = false;
         int? reps = null, capacity = null, threads = null;
-        int[]? subscribers = null;
+        int[]? subscribers = null, librarySizes = null;
         var transports = new HashSet<Transport>();
         string? root = null;
         for (var i = 0; i < args.Length; i++)
@@ -42,6 +42,9 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
                     break;
                 case "--subscribers" when i + 1 < args.Length && args[i + 1].Split(',').All(x => int.TryParse(x, out var v) && v > 0):
                     subscribers = [.. args[++i].Split(',').Select(int.Parse)];
+                    break;
+                case "--sizes" when i + 1 < args.Length && args[i + 1].Split(',').All(x => int.TryParse(x, out var v) && v > 0):
+                    librarySizes = [.. args[++i].Split(',').Select(int.Parse)];
                     break;
                 case "--only" when i + 1 < args.Length:
                     foreach (var name in args[++i].Split(','))
@@ -71,6 +74,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
             Capacity = capacity ?? settings.Capacity,
             Threads = threads ?? settings.Threads,
             Subscribers = subscribers ?? settings.Subscribers,
+            LibrarySizes = librarySizes ?? settings.LibrarySizes,
             Profile = profile,
         };
         root ??= FindRoot() ?? Directory.GetCurrentDirectory();

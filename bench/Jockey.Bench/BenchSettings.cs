@@ -28,6 +28,9 @@ public sealed record BenchSettings
 
     public double ThreadRate { get; init; } = 5;
 
+    /// <summary>Scenario 5: library sizes of the sweep (videos in one index).</summary>
+    public int[] LibrarySizes { get; init; } = [100, 1_000, 10_000];
+
     /// <summary>Scenario 6: cold starts timed.</summary>
     public int ColdStarts { get; init; } = 3;
 

@@ -7,7 +7,7 @@ public sealed class LocalAgentOptions
 {
     public const string Section = "LocalAgent";
 
-    /// <summary>The media library: <c>indexes/</c> (source videos, scanned), <c>outputs/</c> (renders), <c>cache/</c> (thumbnails).</summary>
+    /// <summary>The media library: <c>indexes/</c> (source videos, scanned), <c>search/</c> (their search index), <c>outputs/</c> (renders), <c>cache/</c> (thumbnails).</summary>
     [Required]
     public string DataPath { get; set; } = DefaultDataPath();
 
@@ -27,6 +27,10 @@ public sealed class LocalAgentOptions
     [Range(0.05, 300)]
     public double HeartbeatSeconds { get; set; } = 5;
 
+    /// <summary>How often every index folder is rescanned, a safety net for changes the file watcher missed.</summary>
+    [Range(1, 86_400)]
+    public double RescanSeconds { get; set; } = 60;
+
     [Required]
     public string DefaultIndexId { get; set; } = "sample";
 
@@ -42,6 +46,7 @@ public sealed class LocalAgentOptions
     public string IndexesPath => Path.Combine(DataPath, "indexes");
     public string OutputsPath => Path.Combine(DataPath, "outputs");
     public string CachePath => Path.Combine(DataPath, "cache");
+    public string SearchIndexPath => Path.Combine(DataPath, "search");
 
     private static string DefaultDataPath()
     {

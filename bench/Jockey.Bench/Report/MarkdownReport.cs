@@ -45,6 +45,12 @@ public static class MarkdownReport
             [("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
              ("× real time", "speed_x_realtime", "0.0"), ("whole run s", "run_s", "0.0")], counts: false);
 
+        Section(md, results, LibrarySizeScenario.Name, "Scenario 5 — local agent library sizes (one index of N videos; cold: a fresh index, seconds from the agent's start; then after a restart)",
+            [("cold: serving s", "cold_serving_s", "0.0"), ("cold: first results s", "cold_first_results_s", "0.0"), ("cold: all indexed s", "cold_indexed_s", "0.0"),
+             ("restart: serving s", "restart_serving_s", "0.0"), ("restart: first search answered s", "restart_first_search_s", "0.00"),
+             ("search p50 ms", "search_p50_ms", "0.0"), ("search max ms", "search_max_ms", "0.0"),
+             ("POST → result p50 ms", "result_p50_ms", "0.0"), ("POST → result max ms", "result_max_ms", "0.0"), ("videos matching %", "hits_pct", "0.0"), ("RSS MiB", "rss_mib", "0")], counts: false);
+
         Section(md, results, ColdStartScenario.Name, "Scenario 6 — AppHost cold start (seconds from StartAsync until each resource is healthy)",
             [("redis", "redis_healthy_s", "0.0"), ("storage", "storage_healthy_s", "0.0"), ("jockey", "jockey_healthy_s", "0.0"),
              ("apiservice", "apiservice_healthy_s", "0.0"), ("web", "web_healthy_s", "0.0"), ("all healthy", "all_healthy_s", "0.0"),

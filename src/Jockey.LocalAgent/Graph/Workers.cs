@@ -44,7 +44,14 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
         {
             var args = new JsonObject { ["query"] = query, ["index_id"] = indexId, ["top_k"] = limit };
             var toolRun = scope.ToolStart("simple-video-search", args);
-            var hits = await search.SearchAsync(indexId, query, scope.Run.BaseUrl, limit, ct);
+            var (hits, coverage) = await search.SearchAsync(indexId, query, scope.Run.BaseUrl, limit, ct);
+            // While the index is being built a search covers only part of it; the web app shows this as a progress bar.
+            if (!coverage.Complete)
+                scope.Custom("progress", new JsonObject
+                {
+                    ["stage"] = "indexing", ["percent"] = Math.Round(coverage.Indexed * 100.0 / coverage.Total),
+                    ["message"] = $"Searched the videos indexed so far: {coverage} in “{indexId}”; the rest are still being indexed.",
+                });
             var output = JsonSerializer.SerializeToNode(hits, Protocol.Json.Wire)!.AsArray();
             scope.ToolEnd("simple-video-search", toolRun, args, output);
             outcome.Hits.AddRange(hits);

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Jockey.LocalAgent.Library;
 
-public sealed record IndexSummary(string IndexId, int VideoCount);
+/// <summary>An index and how far its indexing is: <see cref="FilesIndexed"/> of the <see cref="FilesTotal"/> video files in its folder.</summary>
+public sealed record IndexSummary(string IndexId, int VideoCount, int FilesIndexed, int FilesTotal);
 
 public sealed record VideoSummary(string VideoId, string Title, string Description, double Duration, IReadOnlyList<string> Tags,
     string ThumbnailUrl, string VideoUrl, bool HasSubtitles);
@@ -16,9 +17,11 @@ public static class LibraryApi
     public static IHostApplicationBuilder AddMediaLibrary(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<MediaTools>();
+        builder.Services.AddSingleton<VideoFiles>();
         builder.Services.AddSingleton<MediaLibrary>();
         builder.Services.AddSingleton<VideoUploads>();
         builder.Services.AddHostedService<SampleIndexGenerator>();
+        builder.Services.AddHostedService<LibraryIndexer>();
         builder.Services.AddHealthChecks().AddCheck<LibraryReadyCheck>("library");
         return builder;
     }
@@ -39,7 +42,8 @@ public static class LibraryApi
     {
         var result = new List<IndexSummary>();
         foreach (var id in await library.ListIndexIdsAsync(ct))
-            result.Add(new IndexSummary(id, (await library.GetIndexAsync(id, ct))?.Videos.Count ?? 0));
+            if (await library.GetCatalogAsync(id, ct) is { } catalog)
+                result.Add(new IndexSummary(id, catalog.Snapshot().Videos.Count, catalog.Progress.Indexed, catalog.Progress.Total));
         return TypedResults.Ok(result);
     }
 
@@ -54,15 +58,16 @@ public static class LibraryApi
         FileUrls.Thumbnail(baseUrl, v.IndexId, v.VideoId, v.Media.Duration / 2), FileUrls.File(baseUrl, v.IndexId, v.FileName), v.Cues.Count > 0);
 
     /// <summary>
-    /// Degraded, not unhealthy, while the sample index is generated on a first start: the agent already serves (a
-    /// run waits for the library and reports its progress), so whoever waits for it to be healthy — the API, the
-    /// web app — can start meanwhile. /health says which.
+    /// Degraded, not unhealthy, while the sample index is generated on a first start or the library is being indexed:
+    /// the agent already serves (a run waits for the sample library and reports its progress; a search covers what is
+    /// indexed so far and says so), so whoever waits for it to be healthy — the API, the web app — can start
+    /// meanwhile. /health says which, and how far.
     /// </summary>
-    private const string GeneratingSample = "Generating the sample index (first start); runs wait for it.";
-
     private sealed class LibraryReadyCheck(MediaLibrary library) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(library.IsReady ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded(GeneratingSample));
+            Task.FromResult(!library.IsReady ? HealthCheckResult.Degraded("Generating the sample index (first start); runs wait for it.")
+                : !library.IsIndexed ? HealthCheckResult.Degraded($"Indexing the library: {library.Progress()} video files; searches cover what is indexed so far.")
+                : HealthCheckResult.Healthy($"{library.Progress()} video files"));
     }
 }

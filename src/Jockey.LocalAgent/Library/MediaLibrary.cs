@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Jockey.LocalAgent.Media;
 using Microsoft.Extensions.Options;
 
@@ -9,28 +8,34 @@ public sealed record VideoEntry(
     string IndexId, string VideoId, string FileName, string FullPath,
     string Title, string Description, IReadOnlyList<string> Tags, IReadOnlyList<Cue> Cues, MediaInfo Media);
 
-/// <summary>One index as it is on disk now; <see cref="Version"/> changes whenever a file is added, removed or touched.</summary>
+/// <summary>One index as indexed so far; <see cref="Version"/> changes whenever a file is added, removed or changed.</summary>
 public sealed record IndexSnapshot(string IndexId, IReadOnlyList<VideoEntry> Videos, string Version)
 {
-    public VideoEntry? Find(string videoId) => Videos.FirstOrDefault(v => v.VideoId == videoId);
-}
+    private readonly Dictionary<string, VideoEntry> _byId = Videos.ToDictionary(v => v.VideoId, StringComparer.Ordinal);
+    private readonly Dictionary<string, VideoEntry> _byFile = Videos.ToDictionary(v => v.FileName, StringComparer.Ordinal);
 
-/// <summary>Sidecar metadata: <c>clip.json</c> next to <c>clip.mp4</c>.</summary>
-public sealed record VideoMetadata(string? Title, string? Description, IReadOnlyList<string>? Tags);
+    public VideoEntry? Find(string videoId) => _byId.GetValueOrDefault(videoId);
+
+    public VideoEntry? FindFile(string fileName) => _byFile.GetValueOrDefault(fileName);
+}
 
 /// <summary>
 /// The indexes under <c>DataPath/indexes</c>: each folder is an index, each video in it (with optional .srt/.vtt/.json
-/// sidecars) an entry. Folders are rescanned on every call so copied-in files appear at once; ffprobe results are
-/// cached per file version so a rescan costs a directory listing.
+/// sidecars) an entry. Each index is an <see cref="IndexCatalog"/> kept on disk under <c>DataPath/search</c> and in
+/// memory; <see cref="LibraryIndexer"/> keeps them current in the background. A reader gets what is indexed so far,
+/// after one stat of the folder: when files were added or removed since the last scan, a few are read before it
+/// answers (so a copied-in or uploaded video is there on the next request), more are left to a background scan.
 /// </summary>
-public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, MediaTools tools, ILogger<MediaLibrary> logger)
+public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, VideoFiles reader, ILogger<MediaLibrary> logger) : IDisposable
 {
-    public static readonly string[] VideoExtensions = [".mp4", ".m4v", ".mov", ".mkv", ".webm"];
-    private static readonly JsonSerializerOptions SidecarJson = new(JsonSerializerDefaults.Web);
+    /// <summary>Changes a request waits for; beyond this many it answers with what is indexed and the scan goes on.</summary>
+    private const int InlineChanges = 8;
 
     private readonly LocalAgentOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, (string Stamp, VideoEntry Entry)> _entries = new();
+    private readonly ConcurrentDictionary<string, Lazy<IndexCatalog>> _catalogs = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstScan = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private int _sampleClipsDone, _sampleClipsTotal;
 
@@ -48,96 +53,81 @@ public sealed class MediaLibrary(IOptions<LocalAgentOptions> options, MediaTools
 
     public string IndexPath(string indexId) => Path.Combine(_options.IndexesPath, indexId);
 
+    /// <summary>Whether every index has been scanned since the start and none is being scanned now.</summary>
+    public bool IsIndexed => _firstScan.Task.IsCompleted && _catalogs.Values.All(c => !c.IsValueCreated || !c.Value.IsScanning);
+
+    internal void MarkFirstScanDone() => _firstScan.TrySetResult();
+
+    /// <summary>How far indexing is over every index, or over one.</summary>
+    public IndexingProgress Progress(string? indexId = null) =>
+        _catalogs.Where(c => (indexId is null || c.Key == indexId) && c.Value.IsValueCreated)
+            .Aggregate(new IndexingProgress(0, 0), (sum, c) => sum + c.Value.Value.Progress);
+
     public async Task<IReadOnlyList<string>> ListIndexIdsAsync(CancellationToken ct)
     {
         await WhenReady.WaitAsync(ct);
-        if (!Directory.Exists(_options.IndexesPath)) return [];
-        return Directory.EnumerateDirectories(_options.IndexesPath)
-            .Select(Path.GetFileName).OfType<string>().Where(Names.IsSafe).Order(StringComparer.Ordinal).ToList();
+        return ListFolders();
     }
 
-    /// <summary>The index, or null when no folder of that name exists.</summary>
-    public async Task<IndexSnapshot?> GetIndexAsync(string indexId, CancellationToken ct)
+    /// <summary>The index as indexed so far, or null when no folder of that name exists.</summary>
+    public async Task<IndexSnapshot?> GetIndexAsync(string indexId, CancellationToken ct) =>
+        await GetCatalogAsync(indexId, ct) is { } catalog ? catalog.Snapshot() : null;
+
+    /// <summary>The index's catalog, current for files added or removed since the last scan when they are few.</summary>
+    public async Task<IndexCatalog?> GetCatalogAsync(string indexId, CancellationToken ct)
     {
         await WhenReady.WaitAsync(ct);
-        if (!Names.IsSafe(indexId)) return null;
-        var dir = IndexPath(indexId);
-        if (!Directory.Exists(dir)) return null;
-
-        var videos = new List<VideoEntry>();
-        var stamps = new List<string>();
-        foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+        if (!Names.IsSafe(indexId) || !Directory.Exists(IndexPath(indexId))) return null;
+        var catalog = Catalog(indexId);
+        if (!catalog.FolderChanged()) return catalog;
+        // Until the first scan of the library is done, everything is indexed in the background: the agent answers at once,
+        // without listing a folder the scan is listing anyway.
+        if (!_firstScan.Task.IsCompleted)
         {
-            var name = Path.GetFileName(path);
-            if (!Names.IsSafe(name) || !VideoExtensions.Contains(Path.GetExtension(name).ToLowerInvariant())) continue;
-            var stamp = Stamp(path);
-            stamps.Add(name + stamp);
-            var entry = await LoadAsync(indexId, path, stamp, ct);
-            if (entry is not null && videos.All(v => v.VideoId != entry.VideoId)) videos.Add(entry);
+            if (!catalog.IsScanning) _ = catalog.ScanAsync();
+            return catalog;
         }
-        return new IndexSnapshot(indexId, videos, string.Join('|', stamps).GetHashCode().ToString("x8"));
+        var changes = catalog.CountChanges();
+        if (changes is > 0 and <= InlineChanges) await catalog.ScanAsync().WaitAsync(ct);
+        else if (changes > 0) _ = catalog.ScanAsync();
+        return catalog;
     }
 
-    private async Task<VideoEntry?> LoadAsync(string indexId, string path, string stamp, CancellationToken ct)
+    /// <summary>The entry of a file just put into an index folder, read at once.</summary>
+    public async Task<VideoEntry?> AddAsync(string indexId, string fileName, CancellationToken ct)
     {
-        if (_entries.TryGetValue(path, out var cached) && cached.Stamp == stamp) return cached.Entry;
-        MediaInfo media;
-        try
-        {
-            media = await tools.ProbeAsync(path, ct);
-        }
-        catch (MediaToolException ex)
-        {
-            logger.LogWarning("Skipping {Path}: {Reason}", path, ex.Message);
-            return null;
-        }
-        if (!media.HasVideo || media.Duration <= 0) return null;
-
-        var stem = Path.GetFileNameWithoutExtension(path);
-        var meta = ReadMetadata(Path.ChangeExtension(path, ".json"));
-        var cues = ReadCues(path);
-        var entry = new VideoEntry(indexId, Names.IsSafe(stem) ? stem : Names.Slug(stem), Path.GetFileName(path), path,
-            string.IsNullOrWhiteSpace(meta?.Title) ? Humanize(stem) : meta.Title!, meta?.Description ?? "",
-            meta?.Tags ?? [], cues, media);
-        _entries[path] = (stamp, entry);
-        return entry;
+        await WhenReady.WaitAsync(ct);
+        var catalog = Catalog(indexId);
+        await catalog.ReadNowAsync(fileName, ct);
+        return catalog.Snapshot().FindFile(fileName);
     }
 
-    /// <summary>A file's identity for caching: its size and time of last change, plus its sidecars'.</summary>
-    private static string Stamp(string path)
+    /// <summary>Scans every index folder, dropping the catalogs of folders that are gone.</summary>
+    public async Task ScanAllAsync(CancellationToken ct)
     {
-        var parts = new[] { path, Path.ChangeExtension(path, ".json"), Path.ChangeExtension(path, ".srt"), Path.ChangeExtension(path, ".vtt") }
-            .Select(p => new FileInfo(p)).Select(f => f.Exists ? $"{f.Length}:{f.LastWriteTimeUtc.Ticks}" : "-");
-        return string.Join(',', parts);
+        var folders = ListFolders();
+        foreach (var gone in _catalogs.Keys.Except(folders).ToList())
+            if (_catalogs.TryRemove(gone, out var catalog) && catalog.IsValueCreated)
+            {
+                catalog.Value.Dispose();
+                File.Delete(StorePath(gone));
+            }
+        await Task.WhenAll(folders.Select(id => Catalog(id).ScanAsync())).WaitAsync(ct);
     }
 
-    private VideoMetadata? ReadMetadata(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<VideoMetadata>(File.ReadAllText(path), SidecarJson);
-        }
-        catch (JsonException ex)
-        {
-            logger.LogWarning("Ignoring metadata {Path}: {Reason}", path, ex.Message);
-            return null;
-        }
-    }
+    /// <summary>The catalog of an index folder that exists, loaded from its store the first time it is asked for.</summary>
+    public IndexCatalog Catalog(string indexId) => _catalogs.GetOrAdd(indexId, id => new Lazy<IndexCatalog>(() =>
+        new IndexCatalog(id, IndexPath(id), new IndexStore(StorePath(id)), reader, logger, _stopping.Token))).Value;
 
-    private static IReadOnlyList<Cue> ReadCues(string videoPath)
-    {
-        foreach (var ext in new[] { ".srt", ".vtt" })
-        {
-            var sidecar = Path.ChangeExtension(videoPath, ext);
-            if (File.Exists(sidecar)) return Subtitles.Parse(File.ReadAllText(sidecar));
-        }
-        return [];
-    }
+    private string StorePath(string indexId) => Path.Combine(_options.SearchIndexPath, indexId + ".db");
 
-    private static string Humanize(string stem)
+    private List<string> ListFolders() => !Directory.Exists(_options.IndexesPath) ? [] :
+        Directory.EnumerateDirectories(_options.IndexesPath).Select(Path.GetFileName).OfType<string>()
+            .Where(Names.IsSafe).Order(StringComparer.Ordinal).ToList();
+
+    public void Dispose()
     {
-        var words = stem.Replace('_', ' ').Replace('-', ' ').Trim();
-        return words.Length == 0 ? stem : char.ToUpperInvariant(words[0]) + words[1..];
+        _stopping.Cancel();
+        foreach (var catalog in _catalogs.Values.Where(c => c.IsValueCreated)) catalog.Value.Dispose();
     }
 }

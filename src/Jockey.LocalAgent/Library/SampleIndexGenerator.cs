@@ -24,7 +24,12 @@ public sealed class SampleIndexGenerator(
     {
         try
         {
-            if (_options.GenerateSampleIndex) await EnsureSampleAsync(stoppingToken);
+            if (_options.GenerateSampleIndex)
+            {
+                await EnsureSampleAsync(stoppingToken);
+                // Indexed before the library says it is ready, so a run that waited for the sample finds its clips.
+                await library.Catalog(SampleClips.IndexId).ScanAsync().WaitAsync(stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -59,8 +59,8 @@ public sealed class VideoUploads(IOptions<LocalAgentOptions> options, MediaLibra
             if (videoTemp is null || videoName is null) return Problem(422, "No video in the upload: send it in a multipart field named \"file\".");
 
             var extension = Path.GetExtension(videoName).ToLowerInvariant();
-            if (!MediaLibrary.VideoExtensions.Contains(extension))
-                return Problem(422, $"“{videoName}” does not have a video extension; use one of {string.Join(", ", MediaLibrary.VideoExtensions)}.");
+            if (!VideoFiles.VideoExtensions.Contains(extension))
+                return Problem(422, $"“{videoName}” does not have a video extension; use one of {string.Join(", ", VideoFiles.VideoExtensions)}.");
             MediaInfo media;
             try
             {
@@ -88,7 +88,7 @@ public sealed class VideoUploads(IOptions<LocalAgentOptions> options, MediaLibra
             File.Move(videoTemp, Path.Combine(dir, stem + extension));
             logger.LogInformation("Added {File} to index {IndexId}", stem + extension, indexId);
 
-            var entry = (await library.GetIndexAsync(indexId, ct))?.Find(stem);
+            var entry = await library.AddAsync(indexId, stem + extension, ct);
             return entry is null
                 ? Problem(422, $"“{videoName}” could not be added to the index.")
                 : TypedResults.Created($"/indexes/{indexId}/videos/{entry.VideoId}", LibraryApi.ToSummary(entry, Files.FileUrls.BaseUrl(request)));

@@ -51,6 +51,38 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
         return new MediaInfo(duration, width, height, fps, hasVideo, hasAudio);
     }
 
+    /// <summary>
+    /// The facts of many files from one ffmpeg process: <c>ffmpeg -i a -i b …</c> with no output dumps every input and
+    /// stops, at a fifteenth of the CPU of an ffprobe per file (most of either is loading ffmpeg's libraries). ffmpeg
+    /// stops at the first input it cannot open; that one and the ones after it are probed one by one with ffprobe.
+    /// Null for a file ffprobe cannot read either.
+    /// </summary>
+    public async Task<MediaInfo?[]> ProbeManyAsync(IReadOnlyList<string> paths, CancellationToken ct)
+    {
+        var stderr = new List<string>();
+        await RunProcessAsync(_options.FFmpegPath, ["-hide_banner", "-nostdin", .. paths.SelectMany(p => new[] { "-i", p })], ct, null,
+            line => { lock (stderr) stderr.Add(line); });
+        Dictionary<int, MediaInfo> dumped;
+        lock (stderr) dumped = InputDump.Parse(stderr);
+        var infos = new MediaInfo?[paths.Count];
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (dumped.TryGetValue(i, out var info)) infos[i] = info;
+            else
+            {
+                try
+                {
+                    infos[i] = await ProbeAsync(paths[i], ct);
+                }
+                catch (MediaToolException ex)
+                {
+                    logger.LogWarning("Skipping {Path}: {Reason}", paths[i], ex.Message);
+                }
+            }
+        }
+        return infos;
+    }
+
     private static bool IsAttachedPicture(JsonElement stream) =>
         stream.TryGetProperty("disposition", out var disp) && disp.TryGetProperty("attached_pic", out var ap) && ap.GetInt32() == 1;
 
@@ -66,6 +98,27 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
 
     private async Task RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine)
     {
+        var stderrTail = new Queue<string>();
+        var exitCode = await RunProcessAsync(file, args, ct, onStdoutLine, line =>
+        {
+            lock (stderrTail)
+            {
+                stderrTail.Enqueue(line);
+                if (stderrTail.Count > 12) stderrTail.Dequeue();
+            }
+        });
+        if (exitCode != 0)
+        {
+            string tail;
+            lock (stderrTail) tail = string.Join(" | ", stderrTail);
+            logger.LogWarning("{Tool} exited with {ExitCode}: {Stderr}", Path.GetFileName(file), exitCode, tail);
+            throw new MediaToolException($"{Path.GetFileName(file)} failed (exit {exitCode}): {tail}");
+        }
+    }
+
+    /// <summary>Runs a tool to its end and returns its exit code; cancellation kills it.</summary>
+    private static async Task<int> RunProcessAsync(string file, IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine, Action<string> onStderrLine)
+    {
         var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -75,16 +128,7 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
         foreach (var a in args) psi.ArgumentList.Add(a);
 
         using var process = new Process { StartInfo = psi };
-        var stderrTail = new Queue<string>();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (stderrTail)
-            {
-                stderrTail.Enqueue(e.Data);
-                if (stderrTail.Count > 12) stderrTail.Dequeue();
-            }
-        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onStderrLine(e.Data); };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) onStdoutLine?.Invoke(e.Data); };
         try
         {
@@ -106,12 +150,6 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
             await process.WaitForExitAsync(CancellationToken.None);
             throw;
         }
-        if (process.ExitCode != 0)
-        {
-            string tail;
-            lock (stderrTail) tail = string.Join(" | ", stderrTail);
-            logger.LogWarning("{Tool} exited with {ExitCode}: {Stderr}", Path.GetFileName(file), process.ExitCode, tail);
-            throw new MediaToolException($"{Path.GetFileName(file)} failed (exit {process.ExitCode}): {tail}");
-        }
+        return process.ExitCode;
     }
 }

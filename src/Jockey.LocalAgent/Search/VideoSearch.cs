@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using Jockey.LocalAgent.Files;
 using Jockey.LocalAgent.Library;
@@ -15,70 +14,62 @@ public sealed record Segment(
     [JsonIgnore] public int QueryOrder { get; init; }
 }
 
+/// <summary>A search's hits, and how much of the index they cover: while it is being indexed, only what is indexed so far.</summary>
+public sealed record SearchResult(IReadOnlyList<Segment> Hits, IndexingProgress Coverage);
+
 /// <summary>
-/// Ranks each video of an index against a query with BM25: every subtitle cue is a document, and so is the video's
-/// metadata (title twice, tags, description). A video's score is its metadata score plus its best cue run; its segment
-/// is the run of matching cues, padded to at least <see cref="MinSegmentSeconds"/>. Videos matching no query term are
-/// not returned, so a query about something absent finds nothing.
+/// Ranks the videos of an index against a query with the index's FTS5 table (bm25): every subtitle cue is a
+/// document, and so is the video's metadata (title twice, tags, description). A video's score is its metadata score
+/// plus its best cue's; its segment is the run of matching cues, padded to at least <see cref="MinSegmentSeconds"/>.
+/// Videos matching no query word are not returned, so a query about something absent finds nothing.
 /// </summary>
 public sealed class VideoSearch(MediaLibrary library)
 {
     public const double MinSegmentSeconds = 4;
-    private readonly ConcurrentDictionary<string, (string Version, Corpus Corpus)> _corpora = new();
 
-    private sealed record Corpus(Bm25 Bm25, IReadOnlyList<(VideoEntry Video, int MetaDoc, int[] CueDocs)> Videos);
-
-    public async Task<IReadOnlyList<Segment>> SearchAsync(string indexId, string query, string baseUrl, int limit, CancellationToken ct)
+    public async Task<SearchResult> SearchAsync(string indexId, string query, string baseUrl, int limit, CancellationToken ct)
     {
-        var index = await library.GetIndexAsync(indexId, ct) ?? throw new KeyNotFoundException(
+        var catalog = await library.GetCatalogAsync(indexId, ct) ?? throw new KeyNotFoundException(
             $"Index '{indexId}' does not exist: copy videos into {library.IndexPath(indexId)} or upload them with POST /indexes/{indexId}/videos.");
-        var terms = TextAnalyzer.Terms(query);
-        if (terms.Count == 0) return [];
-        var corpus = CorpusFor(index);
+        var coverage = catalog.Progress;
+        var words = TextAnalyzer.Words(query);
+        if (words.Count == 0) return new SearchResult([], coverage);
+        var index = catalog.Snapshot();
+        // Each word quoted, so FTS5 reads it as a term (porter-stemmed like the documents), never as query syntax.
+        var matches = catalog.Store.Match(string.Join(" OR ", words.Select(w => w.Word).Distinct().Select(w => $"\"{w}\"")));
 
-        var hits = new List<(Segment Segment, double Score)>();
-        foreach (var (video, metaDoc, cueDocs) in corpus.Videos)
+        var hits = matches.GroupBy(m => m.FileName)
+            .Select(g => (Video: index.FindFile(g.Key), Matches: g.ToList()))
+            .Where(h => h.Video is not null)
+            .Select(h => (Video: h.Video!, h.Matches, Score: h.Matches.Where(m => m.Cue < 0).Sum(m => m.Score) + h.Matches.Where(m => m.Cue >= 0).Select(m => m.Score).DefaultIfEmpty(0).Max()))
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Video.VideoId, StringComparer.Ordinal).Take(limit).ToList();
+        if (hits.Count == 0) return new SearchResult([], coverage);
+        var top = hits[0].Score;
+        var terms = words.Select(w => w.Term).ToList();
+        return new SearchResult(hits.Select(h =>
         {
-            var meta = corpus.Bm25.Score(metaDoc, terms);
-            var cueScores = cueDocs.Select(d => corpus.Bm25.Score(d, terms)).ToArray();
-            var best = cueScores.Length == 0 ? 0 : cueScores.Max();
-            if (meta + best <= 0) continue;
-            var (start, end, transcript) = SegmentOf(video, cueScores);
-            var order = terms.ToList().FindIndex(t => corpus.Bm25.Score(metaDoc, [t]) > 0 || cueDocs.Any(d => corpus.Bm25.Score(d, [t]) > 0));
-            hits.Add((new Segment(video.VideoId, video.Title, start, end, 0, "", FileUrls.Thumbnail(baseUrl, indexId, video.VideoId, (start + end) / 2),
-                FileUrls.File(baseUrl, indexId, video.FileName)) { Transcript = transcript, QueryOrder = order }, meta + best));
-        }
-        if (hits.Count == 0) return [];
-        var top = hits.Max(h => h.Score);
-        return hits.OrderByDescending(h => h.Score).ThenBy(h => h.Segment.VideoId, StringComparer.Ordinal).Take(limit)
-            .Select(h => h.Segment with
+            var (start, end, transcript) = SegmentOf(h.Video, h.Matches.Where(m => m.Cue >= 0).Select(m => m.Cue).ToHashSet());
+            return new Segment(h.Video.VideoId, h.Video.Title, start, end, Math.Round(h.Score, 3),
+                h.Score >= 0.7 * top ? "high" : h.Score >= 0.4 * top ? "medium" : "low",
+                FileUrls.Thumbnail(baseUrl, indexId, h.Video.VideoId, (start + end) / 2), FileUrls.File(baseUrl, indexId, h.Video.FileName))
             {
-                Score = Math.Round(h.Score, 3),
-                Confidence = h.Score >= 0.7 * top ? "high" : h.Score >= 0.4 * top ? "medium" : "low",
-            })
-            .ToList();
+                Transcript = transcript, QueryOrder = QueryOrder(h.Video, terms),
+            };
+        }).ToList(), coverage);
     }
 
-    private Corpus CorpusFor(IndexSnapshot index)
+    /// <summary>The position of the first query term the video's words hold, by the same stemmer the query was split with.</summary>
+    private static int QueryOrder(VideoEntry video, List<string> terms)
     {
-        if (_corpora.TryGetValue(index.IndexId, out var cached) && cached.Version == index.Version) return cached.Corpus;
-        var bm25 = new Bm25();
-        var videos = index.Videos.Select(v =>
-        {
-            var meta = bm25.Add(TextAnalyzer.Terms($"{v.Title} {v.Title} {string.Join(' ', v.Tags)} {v.Description}"));
-            var cues = v.Cues.Select(c => bm25.Add(TextAnalyzer.Terms(c.Text))).ToArray();
-            return (v, meta, cues);
-        }).ToList();
-        var corpus = new Corpus(bm25, videos);
-        _corpora[index.IndexId] = (index.Version, corpus);
-        return corpus;
+        var held = TextAnalyzer.Terms($"{video.Title} {string.Join(' ', video.Tags)} {video.Description} {string.Join(' ', video.Cues.Select(c => c.Text))}").ToHashSet();
+        return terms.FindIndex(held.Contains);
     }
 
     /// <summary>The span from the first to the last matching cue (the whole video when nothing in the transcript matched), at least MinSegmentSeconds long.</summary>
-    private static (double Start, double End, string Transcript) SegmentOf(VideoEntry video, double[] cueScores)
+    private static (double Start, double End, string Transcript) SegmentOf(VideoEntry video, HashSet<int> matchingCues)
     {
         var duration = video.Media.Duration;
-        var matching = Enumerable.Range(0, cueScores.Length).Where(i => cueScores[i] > 0).ToList();
+        var matching = Enumerable.Range(0, video.Cues.Count).Where(matchingCues.Contains).ToList();
         if (matching.Count == 0)
         {
             var all = string.Join(' ', video.Cues.Select(c => c.Text));
