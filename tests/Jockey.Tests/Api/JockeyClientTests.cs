@@ -10,9 +10,10 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
 {
     private static CancellationToken Timeout => ApiSteps.Timeout(30);
 
-    private static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null, AssistantIdCache? assistants = null, string? assistantId = null, string graphId = "jockey")
+    /// <summary>A client of the Jockey server at <paramref name="baseAddress"/> (the fake here, the real LangGraph server in the conformance tests).</summary>
+    internal static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null, AssistantIdCache? assistants = null, string? assistantId = null, string graphId = "jockey", string[]? streamModes = null)
     {
-        var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20), AssistantId = assistantId, GraphId = graphId });
+        var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20), AssistantId = assistantId, GraphId = graphId, StreamModes = streamModes });
         var http = new HttpClient { BaseAddress = options.Value.GetBaseUri(), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         return new JockeyClient(http, options, new JockeyEndpoint(options, new ConfigurationBuilder().Build()), assistants ?? new AssistantIdCache(), NullLogger<JockeyClient>.Instance);
     }
