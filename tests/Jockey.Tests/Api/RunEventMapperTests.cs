@@ -189,4 +189,77 @@ public sealed class RunEventMapperTests
         var clip = Assert.Single(Assert.IsType<SearchResultsData>(Assert.Single(events).Data).Clips);
         Assert.Equal((expected, expected), (clip.VideoUrl, clip.ThumbnailUrl));
     }
+
+    private static JockeyStreamPart Update(string node, params JsonObject[] messages) =>
+        Part("updates", new JsonObject { [node] = new JsonObject { ["chat_history"] = new JsonArray([.. messages]) } });
+
+    [Fact]
+    public void Modern_tool_reports_show_the_tool_results_not_an_empty_reflection_and_keep_the_real_one()
+    {
+        var mapper = Mapper();
+        var clips = new JsonArray(new JsonObject { ["video_id"] = "v1", ["start"] = 0, ["end"] = 2 }).ToJsonString();
+        var call = new JsonObject { ["type"] = "ai", ["name"] = "video-search", ["content"] = "", ["id"] = "a1",
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "call_s", ["name"] = "simple-video-search", ["args"] = new JsonObject { ["query"] = "sunrise" } }) };
+        var result = new JsonObject { ["type"] = "tool", ["name"] = "simple-video-search", ["tool_call_id"] = "call_s", ["content"] = clips, ["id"] = "t1" };
+        var render = new JsonObject { ["type"] = "ai", ["content"] = "", ["id"] = "a2",
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "call_r", ["name"] = "combine-clips", ["args"] = new JsonObject { ["clips"] = new JsonArray() } }) };
+        var rendered = new JsonObject { ["type"] = "tool", ["name"] = "combine-clips", ["tool_call_id"] = "call_r", ["content"] = "/out/sample/m_1.mp4", ["id"] = "t2" };
+        var reflection = new JsonObject { ["type"] = "ai", ["name"] = "reflect", ["content"] = "Here it is.", ["id"] = "a3", ["tool_calls"] = new JsonArray() };
+
+        var outputs = new[] { Update("video-search", call, result), Update("video-editing", render, rendered), Update("reflect", reflection) }
+            .SelectMany(mapper.Map).ToList();
+        outputs.AddRange(mapper.Complete());
+
+        var events = Events(outputs);
+        Assert.Equal([EventNames.SearchResults, EventNames.Reflect], events.Select(e => e.Name));
+        Assert.Equal("sunrise", ((SearchResultsData)events[0].Data!).Query);
+        Assert.Equal(("Here it is.", true), (events[1].Text, ((ReflectData)events[1].Data!).Final));
+        Assert.Equal(("m_1.mp4", "combine-clips", "call_r"), (Assert.Single(outputs.OfType<VideoProduced>()).FileName, outputs.OfType<VideoProduced>().Single().ToolCall.Name, outputs.OfType<VideoProduced>().Single().ToolCall.Id));
+    }
+
+    [Fact]
+    public void A_modern_tool_message_with_error_status_is_reported_as_the_tools_failure()
+    {
+        var mapper = Mapper();
+        var call = new JsonObject { ["type"] = "ai", ["content"] = "", ["id"] = "a1",
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "c1", ["name"] = "combine-clips", ["args"] = new JsonObject() }) };
+        var failed = new JsonObject { ["type"] = "tool", ["name"] = "combine-clips", ["tool_call_id"] = "c1", ["status"] = "error", ["content"] = "ffmpeg exited 1", ["id"] = "t1" };
+
+        var events = Events(mapper.Map(Update("video-editing", call, failed)));
+
+        Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
+    }
+
+    [Fact]
+    public void Values_show_only_the_messages_after_this_runs_input_although_the_first_frame_holds_the_history()
+    {
+        var mapper = Mapper();
+        mapper.InputMessageId = "u2";
+        JsonObject Message(string type, string? name, string content, string id) => new() { ["type"] = type, ["name"] = name, ["content"] = content, ["id"] = id };
+        var history = new JsonArray(Message("human", "user", "first", "u1"), Message("human", "planner", "Old plan", "p1"), Message("ai", "reflect", "Old video.", "r1"),
+            Message("human", "user", "second", "u2"));
+
+        var first = Events(mapper.Map(Part("values", new JsonObject { ["chat_history"] = history.DeepClone() })));
+        history.Add(Message("human", "planner", "New plan", "p2"));
+        history.Add(Message("ai", "reflect", "New video.", "r2"));
+        var next = Events(mapper.Map(Part("values", new JsonObject { ["chat_history"] = history })));
+
+        Assert.Empty(first);
+        Assert.Equal([("planner", "New plan"), ("reflect", "New video.")], next.Select(e => (e.Name!, e.Text)));
+    }
+
+    [Fact]
+    public void Messages_tuple_tokens_of_the_reflect_node_stream_the_reflection_and_custom_progress_shows_progress()
+    {
+        var mapper = Mapper(chunkChars: 1000);
+        JockeyStreamPart Token(string node, string text) =>
+            Part("messages", new JsonArray(new JsonObject { ["type"] = "AIMessageChunk", ["content"] = text }, new JsonObject { ["langgraph_node"] = node }));
+
+        var outputs = new[] { Token("planner", "not shown"), Token("reflect", "Here "), Token("reflect", "it is."),
+            Part("custom", new JsonObject { ["stage"] = "render", ["percent"] = 40 }) }.SelectMany(mapper.Map).ToList();
+        outputs.AddRange(mapper.Complete());
+
+        var events = Events(outputs);
+        Assert.Equal([(EventNames.Progress, "render: 40%"), (EventNames.Reflect, "Here it is.")], events.Select(e => (e.Name!, e.Text)));
+    }
 }
