@@ -15,7 +15,10 @@ namespace Jockey.Tests.Api;
 
 /// <summary>
 /// A stand-in Jockey (LangGraph API) server over real HTTP on 127.0.0.1: assistants, threads, streamed runs and
-/// cancel, plus the agent's file server. The user's text picks the scripted run (see <see cref="Scenario"/>). It has
+/// cancel, plus the agent's file server. Where the protocol leaves a choice it does what LangGraph's JS server 1.5.1
+/// was measured to do: no <c>end</c> event and no heartbeat, <c>id:</c> from 0, <c>Content-Location</c>, the run's
+/// status at <c>GET /threads/{t}/runs/{r}</c>, rejoin with <c>Last-Event-ID</c>, and 422 <c>text/plain</c> for a busy
+/// thread. It is kept for the faults the real server cannot be made to show. The user's text picks the scripted run (see <see cref="Scenario"/>). It has
 /// one assistant, for the graph <c>jockey</c>; a search for any other graph finds none.
 /// </summary>
 public sealed class FakeJockeyServer : IAsyncDisposable
