@@ -117,6 +117,8 @@ public sealed class LangGraphConformanceTests(LangGraphApiFixture fixture) : Joc
         var after = await ReadMessagesAsync(StreamAsync(api, threadId, Seq(before[^1]), ct), EndOf(operationId));
 
         Assert.True(Fixture.Path.Accepted > connections, "the API did not reconnect to the server");
+        // It rejoined the run's stream (the server logs each request), rather than only asking the run's status.
+        Assert.Matches(@"GET /threads/[0-9a-f-]+/runs/[0-9a-f-]+/stream", Fixture.Server.Log);
         await AssertCompletedWithVideoAsync([.. before, .. after], ct);
     }
 }
