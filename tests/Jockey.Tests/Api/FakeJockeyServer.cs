@@ -98,6 +98,13 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         });
         app.MapPost("/threads/{threadId}/runs/stream", RunAsync);
         app.MapGet("/threads/{threadId}/runs/{runId}/stream", JoinStreamAsync);
+        app.MapGet("/threads/{threadId}/runs/{runId}/join", async (string threadId, string runId) =>
+        {
+            if (!_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId) return Results.NotFound();
+            run.Joined.TrySetResult();
+            await run.Done.Task;
+            return Results.Json(new { chat_history = new[] { Message("ai", "reflect", ReflectText) } });
+        });
         app.MapGet("/threads/{threadId}/runs/{runId}", (string threadId, string runId) =>
             !_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId ? Results.NotFound()
             : run.Hung ? Results.StatusCode(StatusCodes.Status504GatewayTimeout)
@@ -147,7 +154,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
             await context.Response.WriteAsync("Thread is already running a task. Wait for it to finish or choose a different multitask strategy.");
             return;
         }
-        var run = new FakeRun(Guid.NewGuid().ToString(), threadId);
+        var run = new FakeRun(Guid.NewGuid().ToString(), threadId, scenario);
         _runs[run.RunId] = run;
         RunIds[text] = run.RunId;
         TraceParents[text] = context.Request.Headers["traceparent"].ToString();
@@ -155,7 +162,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         // The run goes on in the background whatever happens to this request, as on the real server.
         _ = Task.Run(() => PlayAsync(run, scenario));
         context.Response.Headers.ContentLocation = $"/threads/{threadId}/runs/{run.RunId}";
-        await StreamAsync(context, run, afterId: -1, endAfter: scenario == Scenario.Drop ? 2 : null);
+        await StreamAsync(context, run, afterId: -1, endAfter: scenario is Scenario.Drop or Scenario.NoRejoin ? 2 : null);
     }
 
     /// <summary>GET /threads/{t}/runs/{r}/stream: the run's frames after Last-Event-ID, then live ones until it ends.</summary>
@@ -164,6 +171,11 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         if (!_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (run.Scenario == Scenario.NoRejoin)
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             return;
         }
         var afterId = long.TryParse(context.Request.Headers["Last-Event-ID"], out var id) ? id : -1;
@@ -228,7 +240,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
                     // A long step that writes nothing (LangGraph sends no heartbeat); the status says it is running.
                     await Task.Delay(Timeout.Infinite, ct);
                     return;
-                case Scenario.Drop:
+                case Scenario.Drop or Scenario.NoRejoin:
                     // The first stream has ended (a proxy closing it, say); the run goes on once the client rejoins.
                     await run.Joined.Task.WaitAsync(ct);
                     break;
@@ -374,7 +386,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
     }
 
     /// <summary>A run on the fake: its frames kept for joins, its status for GET /threads/{t}/runs/{r}.</summary>
-    private sealed class FakeRun(string runId, string threadId)
+    private sealed class FakeRun(string runId, string threadId, Scenario scenario)
     {
         private readonly Lock _gate = new();
         private readonly List<(long Id, string Frame)> _frames = [];
@@ -382,6 +394,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
         public string RunId => runId;
         public string ThreadId => threadId;
+        public Scenario Scenario => scenario;
         public string Status { get; private set; } = "running";
         public bool Hung { get; set; }
         public CancellationTokenSource Cancel { get; } = new();
@@ -432,6 +445,8 @@ public enum Scenario
     Busy,
     /// <summary>Ends the stream after two frames, without <c>end</c>, while the run is still going: the client rejoins with Last-Event-ID.</summary>
     Drop,
+    /// <summary>As <see cref="Drop"/> on a server without GET …/runs/{r}/stream: the client waits with …/join for the final state.</summary>
+    NoRejoin,
     /// <summary>Answers the run request with HTTP 500.</summary>
     Http500,
     Malformed,

@@ -109,6 +109,17 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task A_server_that_cannot_rejoin_a_stream_is_waited_out_with_join_and_its_final_state()
+    {
+        var (parts, run) = await FollowAsync("norejoin: x");
+
+        Assert.Equal(["metadata", "updates", "values"], parts.Select(p => p.Event));
+        Assert.Equal(FakeJockeyServer.ReflectText, parts[^1].Data.GetProperty("chat_history")[0].GetProperty("content").GetString());
+        Assert.True(run.Finished);
+        Assert.Contains(fake.Server.Requests, r => r.Call == $"GET /threads/{run.ThreadId}/runs/{run.RunId}/join");
+    }
+
+    [Fact]
     public async Task The_run_id_comes_from_content_location_and_a_run_can_be_joined_from_an_event_id()
     {
         var (parts, run) = await FollowAsync("normal: joined later");
