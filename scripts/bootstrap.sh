@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Jockey needs and nothing that is already there. Safe to run any number of times.
 #   ./scripts/bootstrap.sh          what `dev.sh` needs
-#   ./scripts/bootstrap.sh --test   plus what the browser tests need (Chromium)
+#   ./scripts/bootstrap.sh --test   plus what the tests need (Chromium, the LangGraph server in tests/langgraph-server)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -44,6 +44,8 @@ npm_ci() {
 }
 npm_ci "$ROOT"
 npm_ci "$ROOT/src/Jockey.Web"
+# The real LangGraph JS API server the conformance tests run the API against.
+[ "$with_test" -eq 1 ] && npm_ci "$ROOT/tests/langgraph-server"
 
 step "dotnet restore"
 dotnet restore "$ROOT/Jockey.sln" --verbosity quiet

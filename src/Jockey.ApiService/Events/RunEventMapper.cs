@@ -28,6 +28,10 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     private readonly Dictionary<string, int> _toolsFromEvents = [];
     private readonly Dictionary<string, int> _toolsFromMessages = [];
     private readonly Dictionary<string, (string Name, JsonElement? Args)> _pendingCalls = [];
+    // Tool results from `events`, held until their node's own update: Jockey's workers put their instruction in that
+    // update, which LangGraph sends when the node ends, after the tool events — and the instruction goes first.
+    private readonly List<RunOutput> _held = [];
+    private string? _heldNode;
     private readonly StringBuilder _reflect = new();
     private long _reflectSince;
     private bool _reflectStreamed;
@@ -52,6 +56,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
                 foreach (var node in part.Data.EnumerateObject()) MapNodeUpdate(node.Name, node.Value, output);
                 break;
             case "values":
+                ReleaseHeld(output);
                 MapValues(part.Data, output);
                 break;
             case "events":
@@ -109,16 +114,30 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     public IReadOnlyList<RunOutput> Complete()
     {
         var output = new List<RunOutput>();
+        ReleaseHeld(output);
         if (_reflectStreamed && !_reflectFinal) FlushReflect(final: true, output);
         return output;
     }
 
+    private void ReleaseHeld(List<RunOutput> output)
+    {
+        output.AddRange(_held);
+        _held.Clear();
+        _heldNode = null;
+    }
+
     private void MapNodeUpdate(string node, JsonElement update, List<RunOutput> output)
     {
+        if (node != _heldNode) ReleaseHeld(output);
         if (update.Prop("chat_history") is { ValueKind: JsonValueKind.Array } messages)
         {
-            foreach (var message in messages.EnumerateArray()) MapMessage(message, output);
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.Str("name") is not (EventNames.Planner or EventNames.Instructor)) ReleaseHeld(output);
+                MapMessage(message, output);
+            }
         }
+        ReleaseHeld(output);
         if (node == "supervisor" && update.Str("next_worker") is { Length: > 0 } worker && worker != "FINISH")
         {
             output.Add(new EmitEvent(new NewEvent(EventTypes.System, $"Handing over to {worker}…", EventNames.Status, new StatusData(worker, null, null))));
@@ -188,6 +207,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         var name = data.Str("name") ?? "";
         var node = data.Prop("metadata")?.Str("langgraph_node");
         var payload = data.Prop("data") ?? default;
+        if (node is not null && node != _heldNode) ReleaseHeld(output);
         switch (kind)
         {
             case "on_tool_start":
@@ -199,7 +219,9 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
                 var result = payload.Prop("output");
                 // LangChain wraps tool results in a ToolMessage; its content is the tool's return value.
                 if (result is { ValueKind: JsonValueKind.Object } message && message.Prop("content") is { } inner) result = inner;
-                MapToolResult(name, payload.Prop("input"), data.Str("run_id"), result, node, output);
+                if (node != _heldNode) ReleaseHeld(output);
+                _heldNode = node;
+                MapToolResult(name, payload.Prop("input"), data.Str("run_id"), result, node, _held);
                 break;
             case "on_custom_event" when name == "progress":
                 MapProgress(payload, node, output);

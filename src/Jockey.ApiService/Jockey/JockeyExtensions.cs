@@ -9,8 +9,8 @@ public static class JockeyExtensions
     /// <summary>
     /// The Jockey client. ServiceDefaults gives every HttpClient the standard resilience handler (30 s total timeout,
     /// retries); both are wrong here: a run streams for minutes and a retried <c>POST …/runs/stream</c> would start a
-    /// second run. So this client drops it; slow connects fail after <see cref="JockeyOptions.ConnectTimeout"/>, silent
-    /// streams after <see cref="JockeyOptions.IdleTimeout"/>.
+    /// second run. So this client drops it; slow connects fail after <see cref="JockeyOptions.ConnectTimeout"/>, and a
+    /// stream silent for <see cref="JockeyOptions.IdleTimeout"/> makes the client ask the run's status.
     /// </summary>
     public static IHostApplicationBuilder AddJockeyClient(this IHostApplicationBuilder builder)
     {

@@ -34,7 +34,10 @@ public sealed class JockeyOptions : IValidatableObject
 
     public string[] EffectiveStreamModes => StreamModes is { Length: > 0 } modes ? modes : ["updates", "events"];
 
-    /// <summary>A run whose stream sends no byte (not even a heartbeat) for this long is abandoned as failed.</summary>
+    /// <summary>
+    /// After this long without a byte on a run's stream the run's status is asked (LangGraph's JS server sends no
+    /// heartbeat): still running, the API waits on; over, it reads the end; no answer, the run fails and is cancelled.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

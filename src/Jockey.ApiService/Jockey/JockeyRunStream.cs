@@ -13,6 +13,7 @@ namespace Jockey.ApiService.Jockey;
 /// status, as the official SDK does: finished ends it, cancelled or failed throws, still going rejoins
 /// <c>GET /threads/{t}/runs/{r}/stream</c> with <c>Last-Event-ID</c>; a server without that endpoint is waited out
 /// with <c>…/join</c>, whose final state is yielded as one <c>values</c> part.</item>
+/// <item>A stream that broke while the run ended is rejoined once more, to read what was sent after the break.</item>
 /// <item>A frame whose <c>id:</c> is not past the last one seen is a replay and is skipped, so nothing is repeated.</item>
 /// <item>Silence longer than <c>Jockey:IdleTimeout</c> is a question to the status endpoint, not a failure.</item>
 /// </list>

@@ -16,8 +16,10 @@ internal sealed class LivenessStream(Stream inner, TimeSpan idle, Func<Cancellat
         {
             using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                if (await Task.WhenAny(read, Task.Delay(idle, quiet.Token)) == read) return await read;
+                var winner = await Task.WhenAny(read, Task.Delay(idle, quiet.Token));
+                // Stops the delay's timer; one per read would otherwise live on for the whole idle timeout.
                 await quiet.CancelAsync();
+                if (winner == read) return await read;
             }
             cancellationToken.ThrowIfCancellationRequested();
             bool running;

@@ -178,13 +178,13 @@ public sealed partial class OperationRunner(
     }
 
     /// <summary>
-    /// Records a user's cancel: Jockey told to stop the run and waited for (so the thread takes the next request at
-    /// once), then the cancelled event and the lock released, and the replica running it told.
+    /// Records a user's cancel (the cancelled event, the lock released), then tells Jockey to stop the run and waits
+    /// until it has — so once this returns, the Jockey thread takes the next request — and tells the replica running it.
     /// </summary>
     public async Task<Operation?> CancelAsync(Operation operation)
     {
-        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(run);
         var finished = await FinishCancelledAsync(operation, log);
+        if (await operations.GetRunAsync(operation.OperationId) is { } run) await CancelJockeyRunAsync(run);
         await registry.PublishCancelAsync(operation.OperationId);
         return finished;
     }

@@ -141,8 +141,9 @@ public static class LangGraphApi
         if (FindRun(store, thread_id, run_id, out var run) is { } missing) return missing;
         if (run!.IsFinished) return Conflict($"Run {run_id} has already finished ({run.Status}); there is nothing to cancel.");
         await run.Cancellation.CancelAsync();
-        if (wait == true) await run.Completion.WaitAsync(ct);
-        return Results.Accepted();
+        if (wait != true) return Results.Accepted();
+        await run.Completion.WaitAsync(ct);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> JoinStream(string thread_id, string run_id, ThreadStore store, SseStream sse, HttpContext http)

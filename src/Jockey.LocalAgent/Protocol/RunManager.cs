@@ -67,7 +67,6 @@ public sealed class RunManager(JockeyGraph graph, ThreadStore threads, ILogger<R
             logger.LogError(ex, "Run {RunId} on thread {ThreadId} failed", run.RunId, thread.ThreadId);
             run.Emit("error", new JsonObject { ["error"] = ex.GetType().Name, ["message"] = ex.Message });
         }
-        run.Emit("end", null);
         lock (thread.Gate)
         {
             if (thread.ActiveRun == run) thread.ActiveRun = null;

@@ -26,8 +26,8 @@ public class ApiAppFixture : IAsyncLifetime
 
     protected virtual void Configure(TestingOptions options)
     {
-        // Short, so the silent (hang) scenario fails quickly; runs that must stay open use the busy scenario, whose
-        // heartbeats keep them alive however long a test takes.
+        // Short, so the wedged (hang) scenario fails quickly and a silent step outlasts it; runs that must stay open
+        // use the busy scenario, whose status says running however long a test takes.
         options.Environment("apiservice", "Jockey__IdleTimeout", "00:00:04");
         // The longest allowed: reflect chunks then go out by size or at the end of the message, never by the clock.
         options.Environment("apiservice", "Jockey__ReflectChunkInterval", "00:00:10");

@@ -15,7 +15,10 @@ namespace Jockey.Tests.Api;
 
 /// <summary>
 /// A stand-in Jockey (LangGraph API) server over real HTTP on 127.0.0.1: assistants, threads, streamed runs and
-/// cancel, plus the agent's file server. The user's text picks the scripted run (see <see cref="Scenario"/>). It has
+/// cancel, plus the agent's file server. Where the protocol leaves a choice it does what LangGraph's JS server 1.5.1
+/// was measured to do: no <c>end</c> event and no heartbeat, <c>id:</c> from 0, <c>Content-Location</c>, the run's
+/// status at <c>GET /threads/{t}/runs/{r}</c>, rejoin with <c>Last-Event-ID</c>, and 422 <c>text/plain</c> for a busy
+/// thread. It is kept for the faults the real server cannot be made to show. The user's text picks the scripted run (see <see cref="Scenario"/>). It has
 /// one assistant, for the graph <c>jockey</c>; a search for any other graph finds none.
 /// </summary>
 public sealed class FakeJockeyServer : IAsyncDisposable
@@ -95,6 +98,13 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         });
         app.MapPost("/threads/{threadId}/runs/stream", RunAsync);
         app.MapGet("/threads/{threadId}/runs/{runId}/stream", JoinStreamAsync);
+        app.MapGet("/threads/{threadId}/runs/{runId}/join", async (string threadId, string runId) =>
+        {
+            if (!_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId) return Results.NotFound();
+            run.Joined.TrySetResult();
+            await run.Done.Task;
+            return Results.Json(new { chat_history = new[] { Message("ai", "reflect", ReflectText) } });
+        });
         app.MapGet("/threads/{threadId}/runs/{runId}", (string threadId, string runId) =>
             !_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId ? Results.NotFound()
             : run.Hung ? Results.StatusCode(StatusCodes.Status504GatewayTimeout)
@@ -144,7 +154,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
             await context.Response.WriteAsync("Thread is already running a task. Wait for it to finish or choose a different multitask strategy.");
             return;
         }
-        var run = new FakeRun(Guid.NewGuid().ToString(), threadId);
+        var run = new FakeRun(Guid.NewGuid().ToString(), threadId, scenario);
         _runs[run.RunId] = run;
         RunIds[text] = run.RunId;
         TraceParents[text] = context.Request.Headers["traceparent"].ToString();
@@ -152,7 +162,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         // The run goes on in the background whatever happens to this request, as on the real server.
         _ = Task.Run(() => PlayAsync(run, scenario));
         context.Response.Headers.ContentLocation = $"/threads/{threadId}/runs/{run.RunId}";
-        await StreamAsync(context, run, afterId: -1, endAfter: scenario == Scenario.Drop ? 2 : null);
+        await StreamAsync(context, run, afterId: -1, endAfter: scenario is Scenario.Drop or Scenario.NoRejoin ? 2 : null);
     }
 
     /// <summary>GET /threads/{t}/runs/{r}/stream: the run's frames after Last-Event-ID, then live ones until it ends.</summary>
@@ -161,6 +171,11 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         if (!_runs.TryGetValue(runId, out var run) || run.ThreadId != threadId)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (run.Scenario == Scenario.NoRejoin)
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             return;
         }
         var afterId = long.TryParse(context.Request.Headers["Last-Event-ID"], out var id) ? id : -1;
@@ -225,7 +240,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
                     // A long step that writes nothing (LangGraph sends no heartbeat); the status says it is running.
                     await Task.Delay(Timeout.Infinite, ct);
                     return;
-                case Scenario.Drop:
+                case Scenario.Drop or Scenario.NoRejoin:
                     // The first stream has ended (a proxy closing it, say); the run goes on once the client rejoins.
                     await run.Joined.Task.WaitAsync(ct);
                     break;
@@ -375,7 +390,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
     }
 
     /// <summary>A run on the fake: its frames kept for joins, its status for GET /threads/{t}/runs/{r}.</summary>
-    private sealed class FakeRun(string runId, string threadId)
+    private sealed class FakeRun(string runId, string threadId, Scenario scenario)
     {
         private readonly Lock _gate = new();
         private readonly List<(long Id, string Frame)> _frames = [];
@@ -383,6 +398,7 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
         public string RunId => runId;
         public string ThreadId => threadId;
+        public Scenario Scenario => scenario;
         public string Status { get; private set; } = "running";
         public bool Hung { get; set; }
         public CancellationTokenSource Cancel { get; } = new();
@@ -433,6 +449,8 @@ public enum Scenario
     Busy,
     /// <summary>Ends the stream after two frames, without <c>end</c>, while the run is still going: the client rejoins with Last-Event-ID.</summary>
     Drop,
+    /// <summary>As <see cref="Drop"/> on a server without GET …/runs/{r}/stream: the client waits with …/join for the final state.</summary>
+    NoRejoin,
     /// <summary>Answers the run request with HTTP 500.</summary>
     Http500,
     Malformed,

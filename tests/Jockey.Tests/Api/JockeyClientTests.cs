@@ -10,9 +10,10 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
 {
     private static CancellationToken Timeout => ApiSteps.Timeout(30);
 
-    private static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null, AssistantIdCache? assistants = null, string? assistantId = null, string graphId = "jockey")
+    /// <summary>A client of the Jockey server at <paramref name="baseAddress"/> (the fake here, the real LangGraph server in the conformance tests).</summary>
+    internal static JockeyClient Client(Uri baseAddress, TimeSpan? idle = null, AssistantIdCache? assistants = null, string? assistantId = null, string graphId = "jockey", string[]? streamModes = null)
     {
-        var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20), AssistantId = assistantId, GraphId = graphId });
+        var options = Options.Create(new JockeyOptions { Url = baseAddress.ToString(), IdleTimeout = idle ?? TimeSpan.FromSeconds(20), AssistantId = assistantId, GraphId = graphId, StreamModes = streamModes });
         var http = new HttpClient { BaseAddress = options.Value.GetBaseUri(), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         return new JockeyClient(http, options, new JockeyEndpoint(options, new ConfigurationBuilder().Build()), assistants ?? new AssistantIdCache(), NullLogger<JockeyClient>.Instance);
     }
@@ -105,6 +106,17 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
         Assert.Equal(normal.Select(p => (p.Event, p.Id)), dropped.Select(p => (p.Event, p.Id)));
         Assert.Equal(dropped.Count, dropped.Select(p => p.Id).Distinct().Count());
         Assert.Contains(fake.Server.Requests, r => r.Call == $"GET /threads/{run.ThreadId}/runs/{run.RunId}/stream");
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_rejoin_a_stream_is_waited_out_with_join_and_its_final_state()
+    {
+        var (parts, run) = await FollowAsync("norejoin: x");
+
+        Assert.Equal(["metadata", "updates", "values"], parts.Select(p => p.Event));
+        Assert.Equal(FakeJockeyServer.ReflectText, parts[^1].Data.GetProperty("chat_history")[0].GetProperty("content").GetString());
+        Assert.True(run.Finished);
+        Assert.Contains(fake.Server.Requests, r => r.Call == $"GET /threads/{run.ThreadId}/runs/{run.RunId}/join");
     }
 
     [Fact]

@@ -27,6 +27,15 @@ public sealed class RunEventMapperTests
 
     private static List<NewEvent> Events(IEnumerable<RunOutput> outputs) => outputs.OfType<EmitEvent>().Select(e => e.Event).ToList();
 
+    /// <summary>One part through a fresh mapper, then the run's end: what a tool result held for its node becomes.</summary>
+    private static List<NewEvent> Settled(JockeyStreamPart part)
+    {
+        var mapper = Mapper();
+        var outputs = mapper.Map(part).ToList();
+        outputs.AddRange(mapper.Complete());
+        return Events(outputs);
+    }
+
     [Fact]
     public void Metadata_sets_the_run_id_and_emits_nothing()
     {
@@ -51,7 +60,7 @@ public sealed class RunEventMapperTests
     }
 
     [Fact]
-    public void Search_tool_end_becomes_search_results_with_proxied_thumbnails_and_the_worker_message_does_not_repeat_it()
+    public void Search_tool_end_becomes_search_results_with_proxied_thumbnails_at_the_workers_update_which_does_not_repeat_it()
     {
         var mapper = Mapper();
         var clips = new JsonArray(new JsonObject
@@ -63,17 +72,35 @@ public sealed class RunEventMapperTests
         var start = Events(mapper.Map(Part("events", ToolEvent("on_tool_start", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" } }))));
         var end = Events(mapper.Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "sunrise" }, ["output"] = clips }))));
         var worker = new JsonArray(new JsonObject { ["name"] = "simple-video-search", ["args"] = new JsonObject { ["query"] = "sunrise" }, ["output"] = clips }).ToJsonString();
-        var repeat = Events(mapper.Map(Part("updates", new JsonObject
+        var update = Events(mapper.Map(Part("updates", new JsonObject
         {
             ["video-search"] = new JsonObject { ["chat_history"] = new JsonArray(new JsonObject { ["type"] = "human", ["name"] = "video-search", ["content"] = worker, ["id"] = "m3" }) },
         })));
 
         Assert.Equal(EventNames.Status, Assert.Single(start).Name);
         Assert.Equal(new StatusData("video-search", "simple-video-search", "sunrise"), start[0].Data);
-        var results = Assert.IsType<SearchResultsData>(Assert.Single(end).Data);
+        Assert.Empty(end);
+        var results = Assert.IsType<SearchResultsData>(Assert.Single(update).Data);
         Assert.Equal("sunrise", results.Query);
         Assert.Equal(new Clip("v1", "Sunrise", 1.5, 4, 0.9, "high", "/api/jockey/files/sample/v1.jpg", "/api/jockey/files/sample/sunrise.mov"), Assert.Single(results.Clips));
-        Assert.Empty(repeat);
+    }
+
+    [Fact]
+    public void An_instruction_in_the_workers_own_update_comes_before_the_tool_result_that_events_reported_first()
+    {
+        var mapper = Mapper();
+        var clips = new JsonArray(new JsonObject { ["video_id"] = "v1", ["start"] = 0, ["end"] = 1 }).ToJsonString();
+        var report = new JsonArray(new JsonObject { ["name"] = "simple-video-search", ["args"] = new JsonObject { ["query"] = "fog" }, ["output"] = clips }).ToJsonString();
+
+        var outputs = new[]
+        {
+            Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "fog" }, ["output"] = clips })),
+            Part("updates", new JsonObject { ["video-search"] = new JsonObject { ["chat_history"] = new JsonArray(
+                new JsonObject { ["type"] = "human", ["name"] = "instructor", ["content"] = "Search for fog.", ["id"] = "i1" },
+                new JsonObject { ["type"] = "human", ["name"] = "video-search", ["content"] = report, ["id"] = "w1" }) } }),
+        }.SelectMany(mapper.Map).ToList();
+
+        Assert.Equal([EventNames.Instructor, EventNames.SearchResults], Events(outputs).Select(e => e.Name));
     }
 
     [Fact]
@@ -160,7 +187,7 @@ public sealed class RunEventMapperTests
     [Fact]
     public void Text_generation_output_becomes_a_text_result_naming_the_tool()
     {
-        var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "summarize", new JsonObject { ["output"] = "Three sunrises over water." }))));
+        var events = Settled(Part("events", ToolEvent("on_tool_end", "summarize", new JsonObject { ["output"] = "Three sunrises over water." })));
 
         Assert.Equal((EventTypes.Ai, EventNames.TextResult, "Three sunrises over water."), (events.Single().Type, events.Single().Name, events.Single().Text));
         Assert.Equal(new TextResultData("summarize"), events.Single().Data);
@@ -169,8 +196,8 @@ public sealed class RunEventMapperTests
     [Fact]
     public void A_tool_error_output_is_reported_as_an_error_status()
     {
-        var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "combine-clips",
-            new JsonObject { ["output"] = new JsonObject { ["message"] = "ffmpeg exited 1", ["error"] = "CalledProcessError" }.ToJsonString() }))));
+        var events = Settled(Part("events", ToolEvent("on_tool_end", "combine-clips",
+            new JsonObject { ["output"] = new JsonObject { ["message"] = "ffmpeg exited 1", ["error"] = "CalledProcessError" }.ToJsonString() })));
 
         Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
     }
@@ -184,9 +211,82 @@ public sealed class RunEventMapperTests
     {
         var clips = new JsonArray(new JsonObject { ["video_id"] = "v1", ["start"] = 0, ["end"] = 1, ["video_url"] = url, ["thumbnail_url"] = url }).ToJsonString();
 
-        var events = Events(Mapper().Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["output"] = clips }))));
+        var events = Settled(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["output"] = clips })));
 
         var clip = Assert.Single(Assert.IsType<SearchResultsData>(Assert.Single(events).Data).Clips);
         Assert.Equal((expected, expected), (clip.VideoUrl, clip.ThumbnailUrl));
+    }
+
+    private static JockeyStreamPart Update(string node, params JsonObject[] messages) =>
+        Part("updates", new JsonObject { [node] = new JsonObject { ["chat_history"] = new JsonArray([.. messages]) } });
+
+    [Fact]
+    public void Modern_tool_reports_show_the_tool_results_not_an_empty_reflection_and_keep_the_real_one()
+    {
+        var mapper = Mapper();
+        var clips = new JsonArray(new JsonObject { ["video_id"] = "v1", ["start"] = 0, ["end"] = 2 }).ToJsonString();
+        var call = new JsonObject { ["type"] = "ai", ["name"] = "video-search", ["content"] = "", ["id"] = "a1",
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "call_s", ["name"] = "simple-video-search", ["args"] = new JsonObject { ["query"] = "sunrise" } }) };
+        var result = new JsonObject { ["type"] = "tool", ["name"] = "simple-video-search", ["tool_call_id"] = "call_s", ["content"] = clips, ["id"] = "t1" };
+        var render = new JsonObject { ["type"] = "ai", ["content"] = "", ["id"] = "a2",
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "call_r", ["name"] = "combine-clips", ["args"] = new JsonObject { ["clips"] = new JsonArray() } }) };
+        var rendered = new JsonObject { ["type"] = "tool", ["name"] = "combine-clips", ["tool_call_id"] = "call_r", ["content"] = "/out/sample/m_1.mp4", ["id"] = "t2" };
+        var reflection = new JsonObject { ["type"] = "ai", ["name"] = "reflect", ["content"] = "Here it is.", ["id"] = "a3", ["tool_calls"] = new JsonArray() };
+
+        var outputs = new[] { Update("video-search", call, result), Update("video-editing", render, rendered), Update("reflect", reflection) }
+            .SelectMany(mapper.Map).ToList();
+        outputs.AddRange(mapper.Complete());
+
+        var events = Events(outputs);
+        Assert.Equal([EventNames.SearchResults, EventNames.Reflect], events.Select(e => e.Name));
+        Assert.Equal("sunrise", ((SearchResultsData)events[0].Data!).Query);
+        Assert.Equal(("Here it is.", true), (events[1].Text, ((ReflectData)events[1].Data!).Final));
+        Assert.Equal(("m_1.mp4", "combine-clips", "call_r"), (Assert.Single(outputs.OfType<VideoProduced>()).FileName, outputs.OfType<VideoProduced>().Single().ToolCall.Name, outputs.OfType<VideoProduced>().Single().ToolCall.Id));
+    }
+
+    [Fact]
+    public void A_modern_tool_message_with_error_status_is_reported_as_the_tools_failure()
+    {
+        var mapper = Mapper();
+        var call = new JsonObject { ["type"] = "ai", ["content"] = "", ["id"] = "a1",
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "c1", ["name"] = "combine-clips", ["args"] = new JsonObject() }) };
+        var failed = new JsonObject { ["type"] = "tool", ["name"] = "combine-clips", ["tool_call_id"] = "c1", ["status"] = "error", ["content"] = "ffmpeg exited 1", ["id"] = "t1" };
+
+        var events = Events(mapper.Map(Update("video-editing", call, failed)));
+
+        Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
+    }
+
+    [Fact]
+    public void Values_show_only_the_messages_after_this_runs_input_although_the_first_frame_holds_the_history()
+    {
+        var mapper = Mapper();
+        mapper.InputMessageId = "u2";
+        JsonObject Message(string type, string? name, string content, string id) => new() { ["type"] = type, ["name"] = name, ["content"] = content, ["id"] = id };
+        var history = new JsonArray(Message("human", "user", "first", "u1"), Message("human", "planner", "Old plan", "p1"), Message("ai", "reflect", "Old video.", "r1"),
+            Message("human", "user", "second", "u2"));
+
+        var first = Events(mapper.Map(Part("values", new JsonObject { ["chat_history"] = history.DeepClone() })));
+        history.Add(Message("human", "planner", "New plan", "p2"));
+        history.Add(Message("ai", "reflect", "New video.", "r2"));
+        var next = Events(mapper.Map(Part("values", new JsonObject { ["chat_history"] = history })));
+
+        Assert.Empty(first);
+        Assert.Equal([("planner", "New plan"), ("reflect", "New video.")], next.Select(e => (e.Name!, e.Text)));
+    }
+
+    [Fact]
+    public void Messages_tuple_tokens_of_the_reflect_node_stream_the_reflection_and_custom_progress_shows_progress()
+    {
+        var mapper = Mapper(chunkChars: 1000);
+        JockeyStreamPart Token(string node, string text) =>
+            Part("messages", new JsonArray(new JsonObject { ["type"] = "AIMessageChunk", ["content"] = text }, new JsonObject { ["langgraph_node"] = node }));
+
+        var outputs = new[] { Token("planner", "not shown"), Token("reflect", "Here "), Token("reflect", "it is."),
+            Part("custom", new JsonObject { ["stage"] = "render", ["percent"] = 40 }) }.SelectMany(mapper.Map).ToList();
+        outputs.AddRange(mapper.Complete());
+
+        var events = Events(outputs);
+        Assert.Equal([(EventNames.Progress, "render: 40%"), (EventNames.Reflect, "Here it is.")], events.Select(e => (e.Name!, e.Text)));
     }
 }

@@ -71,7 +71,7 @@ public sealed class SampleIndexTests
             Assert.Equal(100, rest.Select(LibraryProgress).OfType<JsonNode>().Last()["percent"]!.GetValue<double>());
             var search = rest.Single(f => f.Event == "events" && f.Json?["event"]?.GetValue<string>() == "on_tool_end" && f.Json?["name"]?.GetValue<string>() == "simple-video-search");
             Assert.Equal("sunrise-mountains", search.Json!["data"]!["output"]![0]!["video_id"]!.GetValue<string>());
-            Assert.Equal("end", rest[^1].Event);
+            Assert.DoesNotContain(rest, f => f.Event == "end");
             Assert.Equal("Healthy", await LocalAgentFixture.HealthAsync(client, Ct));
         }
         finally
