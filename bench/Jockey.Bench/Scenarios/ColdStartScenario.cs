@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Bench.Report;
 
 namespace Jockey.Bench.Scenarios;
@@ -22,7 +22,7 @@ public static class ColdStartScenario
         {
             var figures = new Dictionary<string, double>();
             var started = Stopwatch.GetTimestamp();
-            await using (var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.ApiReplicas = 2, ct))
+            await using (var app = await TestingApp.StartAsync(o => o.ApiReplicas = 2, ct))
             {
                 figures["start_returned_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 // Resources start in dependency order; each wait ends when that one is healthy.

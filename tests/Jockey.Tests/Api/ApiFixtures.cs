@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Jockey.Tests.Api;
@@ -46,7 +46,7 @@ public class ApiAppFixture : IAsyncLifetime
         var ct = timeout.Token;
         Jockey = await FakeJockeyServer.StartAsync();
         Telemetry = await OtlpReceiver.StartAsync();
-        App = await DistributedApplicationTestingBuilder.StartAsync(options =>
+        App = await TestingApp.StartAsync(options =>
         {
             options.ApiReplicas = Replicas;
             options.JockeyUrl = JockeyUrl;

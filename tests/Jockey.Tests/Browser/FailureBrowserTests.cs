@@ -1,4 +1,4 @@
-using Jockey.AppHost.Orchestration;
+using Jockey.Testing;
 using Microsoft.Playwright;
 using static Jockey.Tests.Browser.PageSteps;
 
@@ -88,6 +88,9 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
         await fixture.App.KillAsync("apiservice", 1);
 
         await page.WaitForFunctionAsync("() => window.liveStates.some(s => s !== 'connected')", null, new() { Timeout = 30_000 });
+        // Aspire leaves crashed processes stopped; starting them again is the dashboard's Start.
+        await fixture.App.StartResourceAsync("apiservice", 0, Ct);
+        await fixture.App.StartResourceAsync("apiservice", 1, Ct);
         await fixture.App.WaitForResourceHealthyAsync("apiservice", Ct);
         await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = RunTimeout });
         Assert.Contains(await page.EvaluateAsync<string[]>("() => window.liveStates"), s => s is "reconnecting" or "disconnected");

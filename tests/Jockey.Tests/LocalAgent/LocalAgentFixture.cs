@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 
 namespace Jockey.Tests.LocalAgent;
 
@@ -51,7 +51,7 @@ public sealed class LocalAgentFixture : IAsyncLifetime
     /// <summary>An agent as soon as it serves: on an empty data path its sample index is still being generated.</summary>
     public static async Task<TestingApp> StartServingAsync(string dataPath, CancellationToken ct, params (string Name, string Value)[] environment)
     {
-        var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        var app = await TestingApp.StartAsync(o =>
         {
             o.Only("jockey");
             o.AgentDataPath = dataPath;
