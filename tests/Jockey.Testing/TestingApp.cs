@@ -17,6 +17,7 @@ public sealed class TestingApp : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri? _jockeyUrl;
+    private Task _start = Task.CompletedTask;
 
     private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl)
     {
@@ -42,7 +43,13 @@ public sealed class TestingApp : IAsyncDisposable
         }
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Jockey_AppHost>(options.Arguments(), cancellationToken);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // Resource output and failing health checks (normal while things start) stay out of the test log;
+        // LogTail and the failure messages of WaitForResourceHealthyAsync carry what a failure needs.
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter($"{builder.Environment.ApplicationName}.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
         ResourceSubset.Keep(builder, options.OnlyResources);
         if (options.AgentDataPath is { } agentData) options.Environment("jockey", "LocalAgent__DataPath", agentData);
         foreach (var (name, variables) in options.EnvironmentByResource)
@@ -55,16 +62,10 @@ public sealed class TestingApp : IAsyncDisposable
         }
 
         var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl);
-        try
-        {
-            app.Watch();
-            await app.Application.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        app.Watch();
+        // Aspire's StartAsync returns once every resource has started, waits included; a test that waits for one
+        // resource, or sees one never start, watches the resources instead (WaitForResourceHealthyAsync).
+        app._start = app.Application.StartAsync(app._stopping.Token);
         return app;
     }
 
@@ -83,9 +84,10 @@ public sealed class TestingApp : IAsyncDisposable
                 throw new InvalidOperationException($"'{failed.ResourceId}' failed to start:{Environment.NewLine}{LogTail(name)}");
             }
             if (instances.Count(IsHealthy) >= replicas) return;
+            if (_start.IsFaulted) await _start;
             try
             {
-                await changed.WaitAsync(cancellationToken);
+                await (_start.IsCompleted ? changed : Task.WhenAny(changed, _start)).WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException ex)
             {
@@ -232,8 +234,17 @@ public sealed class TestingApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Application.StopAsync();
         await _stopping.CancelAsync();
+        try
+        {
+            await _start;
+        }
+        catch (Exception)
+        {
+            // Disposed while a resource still waited for another (cancelled), or the start failed, which
+            // WaitForResourceHealthyAsync has reported.
+        }
+        await Application.StopAsync();
         await Application.DisposeAsync();
         try
         {

@@ -165,10 +165,20 @@ public static class ApiSteps
     public static void AssertHubReceivedWhatSseDid(List<JsonElement> sse, List<JsonElement> hub) =>
         Assert.Equal(sse.Select(e => e.GetRawText()), hub.Select(e => e.GetRawText()));
 
+    /// <summary>
+    /// How the web app connects (useJockeyHub.ts): WebSockets without negotiate, so a connection through DCP's proxy,
+    /// which has no sticky sessions, is one request to one replica.
+    /// </summary>
+    public static void WebSocketsOnly(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options)
+    {
+        options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+        options.SkipNegotiation = true;
+    }
+
     /// <summary>A hub connection that records every <c>update</c> as it arrives, subscribed to the thread after <paramref name="afterSeq"/>.</summary>
     public static async Task<(HubConnection Hub, HubUpdates Updates)> SubscribeHubAsync(HttpClient api, string threadId, CancellationToken ct, long afterSeq = 0)
     {
-        var hub = new HubConnectionBuilder().WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey")).Build();
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey"), WebSocketsOnly).Build();
         var updates = new HubUpdates();
         hub.On<JsonElement>("update", updates.Add);
         await hub.StartAsync(ct);
