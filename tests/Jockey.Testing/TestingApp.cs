@@ -192,8 +192,11 @@ public sealed class TestingApp : IAsyncDisposable
 
     private ResourceEvent Latest(string resourceId) => _latest[resourceId];
 
+    /// <summary>Running and healthy by checks made since this start: after a restart, the reports from before it still say Healthy.</summary>
     private static bool IsHealthy(ResourceEvent e) =>
-        e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+        e.Snapshot.State?.Text == KnownResourceStates.Running
+        && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+        && e.Snapshot.HealthReports.All(r => r.LastRunAt >= e.Snapshot.StartTimeStamp);
 
     private static string Describe(ResourceEvent e) => $"{e.ResourceId} {e.Snapshot.State?.Text} {e.Snapshot.HealthStatus}";
 

@@ -24,7 +24,7 @@ public sealed class AppHostTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
-        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("StackExchange.Redis").GetProperty("status").GetString());
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("blobs").GetProperty("status").GetString());
     }
 
@@ -40,7 +40,7 @@ public sealed class AppHostTests
 
         await app.KillAsync("redis");
         var unhealthy = await PollHealthAsync(http, HttpStatusCode.ServiceUnavailable, ct);
-        Assert.Contains("redis", unhealthy);
+        Assert.Contains("StackExchange.Redis", unhealthy);
 
         // Aspire does not restart a crashed process: it stays Exited until someone starts it (the dashboard's Start).
         await app.StartResourceAsync("redis", cancellationToken: ct);
