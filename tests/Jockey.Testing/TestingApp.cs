@@ -83,7 +83,11 @@ public sealed class TestingApp : IAsyncDisposable
             {
                 throw new InvalidOperationException($"'{failed.ResourceId}' failed to start:{Environment.NewLine}{LogTail(name)}");
             }
-            if (instances.Count(IsHealthy) >= replicas) return;
+            if (instances.Count(IsHealthy) >= replicas)
+            {
+                if (replicas > 1) await WaitForEveryReplicaAliveAsync(name, replicas, cancellationToken);
+                return;
+            }
             if (_start.IsFaulted) await _start;
             try
             {
@@ -93,6 +97,31 @@ public sealed class TestingApp : IAsyncDisposable
             {
                 throw new InvalidOperationException(
                     $"'{name}' did not become healthy: {string.Join("; ", instances.Select(Describe))}{Environment.NewLine}{LogTail(name)}", ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Aspire's health check of a replicated resource asks its public endpoint, which DCP's proxy answers from any
+    /// replica; a replica started again counts as healthy before it listens. So each replica's own <c>/alive</c> is asked too.
+    /// </summary>
+    private async Task WaitForEveryReplicaAliveAsync(string name, int replicas, CancellationToken cancellationToken)
+    {
+        for (var replica = 0; replica < replicas; replica++)
+        {
+            using var http = CreateHttpClient(name, replica);
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync("/alive", cancellationToken);
+                    if (response.IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                await Task.Delay(100, cancellationToken);
             }
         }
     }
