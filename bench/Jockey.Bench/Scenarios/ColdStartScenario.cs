@@ -8,7 +8,7 @@ namespace Jockey.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 6: the whole app model (Redis, Azurite, local agent, 2 API replicas, web) from nothing to every resource
-/// healthy, through the testing builder — the AppHost's own orchestration, without the dashboard.
+/// healthy, through Aspire.Hosting.Testing — DCP running the AppHost's own model, without the dashboard.
 /// </summary>
 public static class ColdStartScenario
 {

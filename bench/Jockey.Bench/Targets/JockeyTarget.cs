@@ -9,7 +9,7 @@ using Jockey.Bench.Measure;
 namespace Jockey.Bench.Targets;
 
 /// <summary>
-/// Jockey as the AppHost's testing builder starts it: Redis, Azurite and the API replicas, with the fake Jockey
+/// Jockey as Aspire.Hosting.Testing starts it from the AppHost: Redis, Azurite and the API replicas, with the fake Jockey
 /// server as the external agent. Runs start with <c>POST /api/process</c>, as the web app starts them.
 /// </summary>
 public sealed class JockeyTarget : ITarget

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>The app through the AppHost testing builder (real Redis, Azurite), its Jockey replaced by the fake.</summary>
+/// <summary>The app through Aspire.Hosting.Testing (real Redis, Azurite), its Jockey replaced by the fake.</summary>
 public class ApiAppFixture : IAsyncLifetime
 {
     public const string WebOrigin = "http://web.example:5173";

@@ -6,7 +6,7 @@ namespace Jockey.Tests.AppHost;
 
 /// <summary>
 /// The built AppHost run the way <c>./scripts/dev.sh</c> runs it: a real process with DCP and the dashboard, on the
-/// dev code path rather than the testing builder's. The test chooses its PATH; every port is a free one.
+/// dev code path rather than Aspire.Hosting.Testing's. The test chooses its PATH; every port is a free one.
 /// </summary>
 internal sealed class AppHostProcess : IAsyncDisposable
 {

@@ -14,7 +14,7 @@ public sealed class LocalAgentCollection : ICollectionFixture<LocalAgentFixture>
 }
 
 /// <summary>
-/// One local agent for the local-agent test collection, started through the AppHost's testing builder with only the
+/// One local agent for the local-agent test collection, started through Aspire.Hosting.Testing with only the
 /// <c>jockey</c> resource: a free 127.0.0.1 port and a fresh LocalAgent__DataPath, exactly as in dev. Ready when
 /// its /health says Healthy, i.e. when the sample index has been generated (it serves, Degraded, before that).
 /// </summary>
