@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: .NET (unit, integration through the AppHost's testing builder, browser end-to-end) and the
+# Every test: .NET (unit, integration through Aspire.Hosting.Testing, browser end-to-end) and the
 # web app's unit tests. Ends with one line: `tests: N passed, N failed, N skipped`, and the real exit code.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"

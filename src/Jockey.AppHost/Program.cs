@@ -1,41 +1,51 @@
-using Jockey.AppHost.Hosting;
+using Jockey.AppHost.Integrations;
 
-// The app model, written as an Aspire AppHost. Jockey.AppHost/Hosting runs it without containers or DCP.
-// Services get Aspire's variables and what is set here, never the rest of the AppHost's environment.
+// The app model. Aspire (DCP and its dashboard) runs it; Redis, Azurite and Vite are local executables, not containers.
 var builder = DistributedApplication.CreateBuilder(args);
+var dataDirectory = builder.DataDirectory();
 
-var redis = builder.AddRedis("redis")
-    .WithDataVolume();
+var redis = builder.AddRedisServer("redis")
+    .WithDataDirectory(dataDirectory);
 
-var blobs = builder.AddAzureStorage("storage")
-    .RunAsEmulator(emulator => emulator.WithDataVolume())
+var blobs = builder.AddAzurite("storage")
+    .WithDataDirectory(dataDirectory)
     .AddBlobs("blobs");
 
-// A real Jockey (LangGraph) server when Jockey__Url is set; otherwise the embedded local agent.
-var jockeyUrl = builder.Configuration.GetSection("Jockey:Url");
-IResourceBuilder<IResourceWithServiceDiscovery> jockey = jockeyUrl.Value is { Length: > 0 }
-    ? builder.AddExternalService("jockey", jockeyUrl)
-    : builder.AddProject("jockey", "../Jockey.LocalAgent/Jockey.LocalAgent.csproj")
-        .WithHttpEndpoint(port: 8123)
-        .WithHttpHealthCheck("/health")
-        .WithSettings(builder.Configuration.GetSection("LocalAgent"));
-
-var api = builder.AddProject("apiservice", "../Jockey.ApiService/Jockey.ApiService.csproj")
-    .WithHttpEndpoint(port: 9000)
+var api = builder.AddProject<Projects.Jockey_ApiService>("apiservice")
     .WithHttpHealthCheck("/health")
     .WithReference(redis)
     .WithReference(blobs)
-    .WithReference(jockey)
     .WithSettings(builder.Configuration.GetSection("Jockey"))
     .WithSettings(builder.Configuration.GetSection("Narration"))
     .WaitFor(redis)
     .WaitFor(blobs)
-    .WaitFor(jockey)
-    .WithReplicas(builder.Configuration.GetValue("ApiService:Replicas", 2));
+    .WithReplicas(int.Parse(builder.Configuration["ApiService:Replicas"] ?? "2"));
 
-builder.AddViteApp("web", "../Jockey.Web")
-    .WithHttpEndpoint(port: 5173, env: "PORT")
+// A real Jockey (LangGraph) server when Jockey__Url is set; otherwise the embedded local agent.
+if (builder.Configuration["Jockey:Url"] is { Length: > 0 } jockeyUrl)
+{
+    var external = builder.AddExternalJockey("jockey", jockeyUrl);
+    api.WithReference(external).WaitFor(external);
+}
+else
+{
+    var agent = builder.AddProject<Projects.Jockey_LocalAgent>("jockey")
+        .WithHttpHealthCheck("/health")
+        .WithPrerequisite(Prerequisites.OnPath("ffmpeg"))
+        .WithSettings(builder.Configuration.GetSection("LocalAgent"));
+    api.WithReference(agent).WaitFor(agent);
+}
+
+builder.AddViteApp("web", "../Jockey.Web", port: 5173)
     .WithReference(api)
     .WaitFor(api);
 
+// A missing program or package ends the AppHost here, before anything starts: one line per problem, exit code 1.
+if (Prerequisites.FindProblems(builder) is [_, ..] problems)
+{
+    foreach (var problem in problems) Console.Error.WriteLine(problem);
+    return 1;
+}
+
 await builder.Build().RunAsync();
+return 0;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Jockey.AppHost.Orchestration;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 
 namespace Jockey.Tests;
 
@@ -22,7 +21,7 @@ public sealed class PausedRender : IAsyncDisposable
     /// </summary>
     public static async Task<PausedRender> WhenItStartsAsync(TestingApp app, TimeSpan within, CancellationToken ct)
     {
-        var agent = app.GetResource("jockey").Pid ?? throw new InvalidOperationException("The agent is not running.");
+        var agent = app.Pid("jockey") ?? throw new InvalidOperationException("The agent is not running.");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(within);
         while (true)

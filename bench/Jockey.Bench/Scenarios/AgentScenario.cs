@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Bench.Measure;
 using Jockey.Bench.Report;
 
@@ -26,7 +26,7 @@ public static class AgentScenario
     public static async Task RunAsync(BenchSettings settings, BenchResults results, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("jockey"), ct);
+        await using var app = await TestingApp.StartAsync(o => o.Only("jockey"), ct);
         await app.WaitForResourceHealthyAsync("jockey", ct);
         using var http = app.CreateHttpClient("jockey");
         http.Timeout = TimeSpan.FromMinutes(3);

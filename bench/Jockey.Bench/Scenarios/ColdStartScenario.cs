@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Bench.Report;
 
 namespace Jockey.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 6: the whole app model (Redis, Azurite, local agent, 2 API replicas, web) from nothing to every resource
-/// healthy, through the testing builder — the AppHost's own orchestration, without the dashboard.
+/// healthy, through Aspire.Hosting.Testing — DCP running the AppHost's own model, without the dashboard.
 /// </summary>
 public static class ColdStartScenario
 {
@@ -22,7 +22,7 @@ public static class ColdStartScenario
         {
             var figures = new Dictionary<string, double>();
             var started = Stopwatch.GetTimestamp();
-            await using (var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.ApiReplicas = 2, ct))
+            await using (var app = await TestingApp.StartAsync(o => o.ApiReplicas = 2, ct))
             {
                 figures["start_returned_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 // Resources start in dependency order; each wait ends when that one is healthy.

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Bench.Clients;
 using Jockey.Bench.Fake;
 using Jockey.Bench.Measure;
@@ -9,7 +9,7 @@ using Jockey.Bench.Measure;
 namespace Jockey.Bench.Targets;
 
 /// <summary>
-/// Jockey as the AppHost's testing builder starts it: Redis, Azurite and the API replicas, with the fake Jockey
+/// Jockey as Aspire.Hosting.Testing starts it from the AppHost: Redis, Azurite and the API replicas, with the fake Jockey
 /// server as the external agent. Runs start with <c>POST /api/process</c>, as the web app starts them.
 /// </summary>
 public sealed class JockeyTarget : ITarget
@@ -36,7 +36,7 @@ public sealed class JockeyTarget : ITarget
     /// <param name="profile">Lets perf name the replicas' JIT-compiled code (see <see cref="Profiler"/>).</param>
     public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct, bool narration = false, bool profile = false)
     {
-        var app = await DistributedApplicationTestingBuilder.StartAsync(options =>
+        var app = await TestingApp.StartAsync(options =>
         {
             options.ApiReplicas = replicas;
             options.JockeyUrl = fake.BaseAddress;
@@ -95,7 +95,7 @@ public sealed class JockeyTarget : ITarget
     }
 
     public int ProcessId(int replica) =>
-        _app.GetResource("apiservice", replica).Pid ?? throw new InvalidOperationException($"apiservice replica {replica} is not running.");
+        _app.Pid("apiservice", replica) ?? throw new InvalidOperationException($"apiservice replica {replica} is not running.");
 
     public Task<string> RedisConnectionStringAsync(CancellationToken ct) => _app.GetConnectionStringAsync("redis", ct);
 

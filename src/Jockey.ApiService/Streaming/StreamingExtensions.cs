@@ -17,12 +17,9 @@ public static class StreamingExtensions
         builder.Services.AddSignalR()
             .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
             .AddStackExchangeRedis();
-        // The backplane connects with the app's own Redis settings; the prefix keeps its channels apart from the app's.
-        builder.Services.AddOptions<RedisOptions>().Configure<ConfigurationOptions>((backplane, redis) =>
-        {
-            backplane.Configuration = redis.Clone();
-            backplane.Configuration.ChannelPrefix = RedisChannel.Literal("jockey");
-        });
+        // The backplane shares the app's one Redis connection; its channels are named after the hub, apart from the app's.
+        builder.Services.AddOptions<RedisOptions>().Configure<IServiceProvider>((backplane, services) =>
+            backplane.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
         return builder;
     }
 

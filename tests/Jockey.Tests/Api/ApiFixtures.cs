@@ -2,12 +2,12 @@ using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>The app through the AppHost testing builder (real Redis, Azurite), its Jockey replaced by the fake.</summary>
+/// <summary>The app through Aspire.Hosting.Testing (real Redis, Azurite), its Jockey replaced by the fake.</summary>
 public class ApiAppFixture : IAsyncLifetime
 {
     public const string WebOrigin = "http://web.example:5173";
@@ -46,7 +46,7 @@ public class ApiAppFixture : IAsyncLifetime
         var ct = timeout.Token;
         Jockey = await FakeJockeyServer.StartAsync();
         Telemetry = await OtlpReceiver.StartAsync();
-        App = await DistributedApplicationTestingBuilder.StartAsync(options =>
+        App = await TestingApp.StartAsync(options =>
         {
             options.ApiReplicas = Replicas;
             options.JockeyUrl = JockeyUrl;
@@ -165,10 +165,20 @@ public static class ApiSteps
     public static void AssertHubReceivedWhatSseDid(List<JsonElement> sse, List<JsonElement> hub) =>
         Assert.Equal(sse.Select(e => e.GetRawText()), hub.Select(e => e.GetRawText()));
 
+    /// <summary>
+    /// How the web app connects (useJockeyHub.ts): WebSockets without negotiate, so a connection through DCP's proxy,
+    /// which has no sticky sessions, is one request to one replica.
+    /// </summary>
+    public static void WebSocketsOnly(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options)
+    {
+        options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+        options.SkipNegotiation = true;
+    }
+
     /// <summary>A hub connection that records every <c>update</c> as it arrives, subscribed to the thread after <paramref name="afterSeq"/>.</summary>
     public static async Task<(HubConnection Hub, HubUpdates Updates)> SubscribeHubAsync(HttpClient api, string threadId, CancellationToken ct, long afterSeq = 0)
     {
-        var hub = new HubConnectionBuilder().WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey")).Build();
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey"), WebSocketsOnly).Build();
         var updates = new HubUpdates();
         hub.On<JsonElement>("update", updates.Add);
         await hub.StartAsync(ct);

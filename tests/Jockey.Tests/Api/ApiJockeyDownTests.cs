@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
@@ -14,7 +14,7 @@ public sealed class LocalAgentAppFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         var ct = timeout.Token;
-        App = await DistributedApplicationTestingBuilder.StartAsync(options => options.Only("apiservice"), ct);
+        App = await TestingApp.StartAsync(options => options.Only("apiservice"), ct);
         await App.WaitForResourceHealthyAsync("apiservice", ct);
     }
 

@@ -7,7 +7,7 @@ public sealed class TwoReplicaFixture : ApiAppFixture
 {
     protected override int Replicas => 2;
 
-    protected override void Configure(Jockey.AppHost.Testing.TestingOptions options)
+    protected override void Configure(Jockey.Testing.TestingOptions options)
     {
         base.Configure(options);
         // A replica that dies frees its thread after this long (renewed every second while alive).
@@ -105,6 +105,8 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         Assert.Equal(taken.Live.Select(e => e.GetRawText()), taken.Replayed.Select(e => e.GetRawText()));
         Assert.Equal(WhatHappened(reference.Live), WhatHappened(taken.Live));
         Assert.Equal("processing", (await ProcessAsync(b, taken.ThreadId, "normal: after the crash", ct)).GetProperty("status").GetString());
+        // Aspire does not restart a crashed process; the next test needs both replicas again.
+        await fixture.App.StartResourceAsync("apiservice", replica: 0, ct);
         await fixture.App.WaitForResourceHealthyAsync("apiservice", ct);
     }
 

@@ -1,6 +1,6 @@
 using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -13,7 +13,7 @@ public sealed class LiveFeedTests
     public async Task A_watch_that_is_not_read_keeps_only_the_newest_events()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("redis"), ct);
+        await using var app = await TestingApp.StartAsync(o => o.Only("redis"), ct);
         await app.WaitForResourceHealthyAsync("redis", ct);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis", ct));
         var feed = new LiveFeed(redis, NullLogger<LiveFeed>.Instance);

@@ -1,19 +1,12 @@
 using System.Net;
 using System.Net.ServerSentEvents;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>An app whose Redis, once killed, stays down for a good while (the AppHost restarts it only after 30 s).</summary>
-public sealed class RedisOutageFixture : ApiAppFixture
-{
-    protected override void Configure(TestingOptions options)
-    {
-        base.Configure(options);
-        options.Settings = options.Settings with { RestartBackoffScale = 30 };
-    }
-}
+/// <summary>An app of its own: the test kills its Redis, which stays down (Aspire does not restart a crashed process).</summary>
+public sealed class RedisOutageFixture : ApiAppFixture;
 
 /// <summary>Redis going away mid-stream: the live SSE stream says so and ends; new requests get a 503 that says why.</summary>
 public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture<RedisOutageFixture>

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Jockey.AppHost.Hosting;
-using Jockey.AppHost.Orchestration;
+using Jockey.Testing;
 
 namespace Jockey.Tests.AppHost;
 
 /// <summary>
-/// The built AppHost run the way <c>./scripts/dev.sh</c> runs it: a real process, with the dashboard, on the dev
-/// code path rather than the testing builder's. The test chooses its whole environment; ports are free ones.
+/// The built AppHost run the way <c>./scripts/dev.sh</c> runs it: a real process with DCP and the dashboard, on the
+/// dev code path rather than Aspire.Hosting.Testing's. The test chooses its PATH; every port is a free one.
 /// </summary>
 internal sealed class AppHostProcess : IAsyncDisposable
 {
@@ -16,11 +15,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly DirectoryInfo _scratch;
 
-    private AppHostProcess(Process process, DirectoryInfo scratch, int dashboardPort)
+    private AppHostProcess(Process process, DirectoryInfo scratch)
     {
         _process = process;
         _scratch = scratch;
-        DashboardUrl = new Uri($"http://127.0.0.1:{dashboardPort}");
         process.OutputDataReceived += (_, e) => Collect(_stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Collect(_stderr, e.Data);
         process.BeginOutputReadLine();
@@ -29,8 +27,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public Uri DashboardUrl { get; }
-
     public IReadOnlyList<string> Stdout => [.. _stdout];
 
     public IReadOnlyList<string> Stderr => [.. _stderr];
@@ -38,12 +34,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, Stdout.Select(l => $"  out | {l}").Concat(Stderr.Select(l => $"  err | {l}")));
 
     /// <param name="path">PATH for the AppHost and everything it starts.</param>
-    /// <param name="environment">More variables for the AppHost process (its configuration).</param>
-    public static AppHostProcess Start(string path, IReadOnlyDictionary<string, string>? environment = null)
+    public static AppHostProcess Start(string path)
     {
         var scratch = Directory.CreateTempSubdirectory("jockey-apphost-");
-        var dashboardPort = PortAllocator.GetFreePort();
-        var dotnet = Executables.Find("dotnet") ?? throw new InvalidOperationException("dotnet is not on the test's PATH.");
+        var dotnet = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(dir => Path.Combine(dir, "dotnet")).First(File.Exists);
         var info = new ProcessStartInfo(dotnet, [AssemblyPath])
         {
             WorkingDirectory = Repository.Root,
@@ -51,24 +45,17 @@ internal sealed class AppHostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment.Clear();
-        var variables = new Dictionary<string, string>
-        {
-            ["PATH"] = path,
-            // Dev data (Redis's AOF, Azurite's blobs, the agent's library under XDG_DATA_HOME) goes to the scratch folder.
-            ["HOME"] = scratch.FullName,
-            ["XDG_DATA_HOME"] = Path.Combine(scratch.FullName, "data"),
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["Ports__web"] = PortAllocator.GetFreePort().ToString(),
-            ["Ports__apiservice"] = PortAllocator.GetFreePort().ToString(),
-            ["Ports__jockey"] = PortAllocator.GetFreePort().ToString(),
-            ["Ports__dashboard"] = dashboardPort.ToString(),
-        };
-        foreach (var (name, value) in variables.Concat(environment ?? new Dictionary<string, string>()))
-        {
-            info.Environment[name] = value;
-        }
-        return new AppHostProcess(Process.Start(info)!, scratch, dashboardPort);
+        info.Environment["PATH"] = path;
+        // The agent's library (under XDG_DATA_HOME) and Redis's and Azurite's data go to the scratch folder.
+        info.Environment["XDG_DATA_HOME"] = scratch.FullName;
+        info.Environment["AppHost__DataDirectory"] = Path.Combine(scratch.FullName, "apphost");
+        // What launchSettings.json gives `dotnet run`, on free ports; the resources' ports are chosen by DCP.
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{PortAllocator.GetFreePort()}";
+        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{PortAllocator.GetFreePort()}";
+        info.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        info.Environment["DcpPublisher__RandomizePorts"] = "true";
+        return new AppHostProcess(Process.Start(info)!, scratch);
     }
 
     /// <summary>A PATH holding only links to these programs (found on the test's own PATH).</summary>
@@ -76,25 +63,23 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         foreach (var program in programs)
         {
-            File.CreateSymbolicLink(Path.Combine(folder.FullName, program), Executables.Find(program)!);
+            var target = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(dir => Path.Combine(dir, program)).First(File.Exists);
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, program), target);
         }
         return folder.FullName;
     }
 
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, CancellationToken cancellationToken)
+    /// <summary>
+    /// The AppHost's processes and DCP's: DCP detaches from the AppHost and watches it (<c>--monitor pid</c>), and
+    /// every resource is a child of DCP's controllers.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> ProcessTreeWithDcp()
     {
-        while (true)
-        {
-            if (Stdout.Concat(Stderr).FirstOrDefault(match) is { } line)
-            {
-                return line;
-            }
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The AppHost exited with code {_process.ExitCode} first:{Environment.NewLine}{Output}");
-            }
-            await Task.Delay(200, cancellationToken);
-        }
+        var dcp = Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ProcessTree.CommandLine(pid).Contains($"--monitor {Pid}"));
+        var roots = dcp.Append(Pid).ToList();
+        return roots.Concat(roots.SelectMany(ProcessTree.Descendants)).Distinct().ToDictionary(pid => pid, ProcessTree.CommandLine);
     }
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
@@ -115,8 +100,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            // A failed test must not leave Redis or the API running: the same tree stop the AppHost uses.
-            await ProcessTree.StopAsync(_process.Id, TimeSpan.FromSeconds(5));
+            // A failed test must not leave Redis or the API running.
+            foreach (var pid in ProcessTreeWithDcp().Keys) ProcessTree.KillTree(pid);
+            await _process.WaitForExitAsync();
         }
         _process.Dispose();
         try
@@ -129,6 +115,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The AppHost as built in its own project folder (the same configuration as the tests).</summary>
     private static string AssemblyPath =>
         Path.Combine(Repository.PathOf("src", "Jockey.AppHost"),
             Path.GetRelativePath(Repository.PathOf("tests", "Jockey.Tests"), AppContext.BaseDirectory),

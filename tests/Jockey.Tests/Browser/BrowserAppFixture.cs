@@ -1,4 +1,4 @@
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Microsoft.Playwright;
 
 namespace Jockey.Tests.Browser;
@@ -36,7 +36,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        App = await DistributedApplicationTestingBuilder.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
+        App = await TestingApp.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
         using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token);

@@ -135,6 +135,8 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await AssertTurnStatusAsync(page, "failed");
         await BrowserAppFixture.ScreenshotAsync(page, "07-error-card");
 
+        // Aspire leaves a crashed process stopped; the person starts it again (the dashboard's Start).
+        await fixture.App.StartResourceAsync("jockey", cancellationToken: TestContext.Current.CancellationToken);
         await fixture.App.WaitForResourceHealthyAsync("jockey", TestContext.Current.CancellationToken);
         await error.GetByTestId("retry").ClickAsync();
         await AssertTurnStatusAsync(page, "completed");

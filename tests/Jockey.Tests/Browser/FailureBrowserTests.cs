@@ -1,4 +1,4 @@
-using Jockey.AppHost.Orchestration;
+using Jockey.Testing;
 using Microsoft.Playwright;
 using static Jockey.Tests.Browser.PageSteps;
 
@@ -18,7 +18,13 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
     public async Task A_prompt_the_API_refuses_shows_its_reason_and_Retry_sends_it_once_the_thread_is_free()
     {
         var offline = await fixture.NewPageAsync();
-        await offline.RouteAsync("**/hubs/**", route => route.AbortAsync());
+        // The hub is one WebSocket (no negotiate request): closed at once while the tab is offline, passed through after.
+        var hubOffline = true;
+        await offline.RouteWebSocketAsync("**/hubs/**", async socket =>
+        {
+            if (Volatile.Read(ref hubOffline)) await socket.CloseAsync();
+            else socket.ConnectToServer();
+        });
         await offline.GotoAsync("/");
         await Assertions.Expect(offline.GetByTestId("prompt-input")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         var busy = await fixture.NewPageAsync();
@@ -37,7 +43,7 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
 
         await render.ResumeAsync();
         await AssertTurnStatusAsync(busy, "completed");
-        await offline.UnrouteAsync("**/hubs/**");
+        Volatile.Write(ref hubOffline, false);
         await refused.GetByTestId("retry").ClickAsync();
 
         await Assertions.Expect(refused).ToHaveCountAsync(0, new() { Timeout = 30_000 });
@@ -89,6 +95,9 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
         await fixture.App.KillAsync("apiservice", 1);
 
         await page.WaitForFunctionAsync("() => window.liveStates.some(s => s !== 'connected')", null, new() { Timeout = 30_000 });
+        // Aspire leaves crashed processes stopped; starting them again is the dashboard's Start.
+        await fixture.App.StartResourceAsync("apiservice", 0, Ct);
+        await fixture.App.StartResourceAsync("apiservice", 1, Ct);
         await fixture.App.WaitForResourceHealthyAsync("apiservice", Ct);
         await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = RunTimeout });
         Assert.Contains(await page.EvaluateAsync<string[]>("() => window.liveStates"), s => s is "reconnecting" or "disconnected");

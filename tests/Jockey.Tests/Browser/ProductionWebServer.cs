@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Jockey.AppHost.Orchestration;
+using Jockey.Testing;
 
 namespace Jockey.Tests.Browser;
 

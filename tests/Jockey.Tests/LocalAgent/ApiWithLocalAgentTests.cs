@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Tests.Api;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -13,7 +13,7 @@ public sealed class ApiWithLocalAgentTests
     public async Task Api_runs_a_montage_on_the_local_agent_and_publishes_a_playable_video()
     {
         var ct = Timeout(240);
-        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o => o.Only("apiservice"), ct);
+        await using var app = await TestingApp.StartAsync(o => o.Only("apiservice"), ct);
         await app.WaitForResourceHealthyAsync("apiservice", ct);
         using var api = app.CreateHttpClient("apiservice");
 

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 
 namespace Jockey.Tests.LocalAgent;
 
@@ -14,7 +14,7 @@ public sealed class LocalAgentCollection : ICollectionFixture<LocalAgentFixture>
 }
 
 /// <summary>
-/// One local agent for the local-agent test collection, started through the AppHost's testing builder with only the
+/// One local agent for the local-agent test collection, started through Aspire.Hosting.Testing with only the
 /// <c>jockey</c> resource: a free 127.0.0.1 port and a fresh LocalAgent__DataPath, exactly as in dev. Ready when
 /// its /health says Healthy, i.e. when the sample index has been generated (it serves, Degraded, before that).
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class LocalAgentFixture : IAsyncLifetime
     /// <summary>An agent as soon as it serves: on an empty data path its sample index is still being generated.</summary>
     public static async Task<TestingApp> StartServingAsync(string dataPath, CancellationToken ct, params (string Name, string Value)[] environment)
     {
-        var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        var app = await TestingApp.StartAsync(o =>
         {
             o.Only("jockey");
             o.AgentDataPath = dataPath;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Jockey.AppHost.Orchestration;
+using Jockey.Testing;
 
 namespace Jockey.Tests.Narration;
 

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Jockey.ApiService.Narration;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
 using static Jockey.Tests.Api.ApiSteps;
@@ -17,7 +17,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
     {
         var ct = Timeout(120);
         await using var jockey = await FakeJockeyServer.StartAsync();
-        await using var app = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        await using var app = await TestingApp.StartAsync(o =>
         {
             o.JockeyUrl = jockey.BaseAddress;
             o.Only("apiservice");

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Narration;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,7 +39,7 @@ public sealed class NarrationFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         Jockey = await FakeJockeyServer.StartAsync();
-        App = await DistributedApplicationTestingBuilder.StartAsync(o =>
+        App = await TestingApp.StartAsync(o =>
         {
             o.ApiReplicas = 2;
             o.JockeyUrl = Jockey.BaseAddress;

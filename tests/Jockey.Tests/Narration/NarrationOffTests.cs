@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Tests.Api;
 using static Jockey.Tests.Api.ApiSteps;
 

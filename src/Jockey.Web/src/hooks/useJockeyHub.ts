@@ -1,7 +1,9 @@
 // The live event stream over SignalR (/hubs/jockey). On every (re)connect it subscribes again with
 // the last seq the page holds, so the server replays only what was missed; the reducer drops any
-// overlap between that replay and live delivery.
-import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
+// overlap between that replay and live delivery. WebSockets only, without the negotiate request: the API
+// runs as replicas behind a proxy with no sticky sessions, and a connection token from one replica's
+// negotiate means nothing to another (docs/architecture.md).
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
 import { parseEvent, parseOperation } from '../api/parse'
 import { retryDelay, type ConnectionState, type LiveStreamOptions } from './connection'
 import { useChannel } from './useChannel'
@@ -10,7 +12,7 @@ export function useJockeyHub({ threadId, lastSeq, handlers, enabled }: LiveStrea
   return useChannel(threadId, enabled, (attempt) => {
     const thread = threadId!
     const connection = new HubConnectionBuilder()
-      .withUrl('/hubs/jockey')
+      .withUrl('/hubs/jockey', { transport: HttpTransportType.WebSockets, skipNegotiation: true })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => retryDelay(ctx.previousRetryCount) })
       .configureLogging(LogLevel.Warning)
       .build()

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Jockey.AppHost.Orchestration;
+namespace Jockey.Testing;
 
-internal static class PortAllocator
+public static class PortAllocator
 {
     /// <summary>A port the OS just handed out on 127.0.0.1; free unless something grabs it in the next moments.</summary>
     public static int GetFreePort()
@@ -11,19 +11,5 @@ internal static class PortAllocator
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

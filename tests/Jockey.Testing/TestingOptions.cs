@@ -1,6 +1,4 @@
-using Jockey.AppHost.Orchestration;
-
-namespace Jockey.AppHost.Testing;
+namespace Jockey.Testing;
 
 /// <summary>How a test wants the app: replicas, an external Jockey, a subset of resources, extra settings.</summary>
 public sealed class TestingOptions
@@ -13,35 +11,15 @@ public sealed class TestingOptions
     /// <summary>An external Jockey (LangGraph) server that replaces the local agent.</summary>
     public Uri? JockeyUrl { get; set; }
 
-    /// <summary>Print every resource's output on the test's console (off by default; failures include the log tail).</summary>
-    public bool WriteLogsToConsole { get; set; }
-
-    /// <summary>Serve the dashboard too, on a free port (<see cref="TestingApp.DashboardUrl"/>); off by default.</summary>
-    public bool WithDashboard { get; set; }
-
     /// <summary>Where the local agent keeps its media library; a fresh temp folder per app unless set.</summary>
     public string? AgentDataPath { get; set; }
 
-    public OrchestratorSettings Settings { get; set; } = new()
-    {
-        DependencyTimeout = TimeSpan.FromSeconds(90),
-        RestartBackoffScale = 0.5,
-    };
+    /// <summary>Settings of the AppHost itself, as on its command line (e.g. <c>["LocalAgent:Llm:Model"] = "…"</c>).</summary>
+    public Dictionary<string, string> AppHostSettings { get; } = [];
 
     internal List<string> OnlyResources { get; } = [];
 
-    internal string? DataDirectory { get; set; }
-
-    /// <summary>Settings of the AppHost itself, as on its command line (e.g. <c>["LocalAgent:Llm:Model"] = "…"</c>).</summary>
-    public Dictionary<string, string?> AppHostSettings { get; } = [];
-
-    internal Dictionary<string, string?> Configuration => new(AppHostSettings)
-    {
-        ["ApiService:Replicas"] = ApiReplicas.ToString(),
-        ["Jockey:Url"] = JockeyUrl?.ToString(),
-    };
-
-    /// <summary>Starts only these resources and the resources they wait for.</summary>
+    /// <summary>Starts only these resources and the resources they reference or wait for.</summary>
     public TestingOptions Only(params string[] resources)
     {
         OnlyResources.AddRange(resources);
@@ -59,6 +37,14 @@ public sealed class TestingOptions
         return this;
     }
 
-    internal IReadOnlyDictionary<string, string>? EnvironmentFor(string resource) =>
-        _environment.TryGetValue(resource, out var variables) ? variables : null;
+    internal IReadOnlyDictionary<string, Dictionary<string, string>> EnvironmentByResource => _environment;
+
+    /// <summary>The AppHost's command line: its own settings, and nothing kept on disk.</summary>
+    internal string[] Arguments() =>
+    [
+        $"--ApiService:Replicas={ApiReplicas}",
+        "--AppHost:DataDirectory=",
+        .. JockeyUrl is null ? Array.Empty<string>() : [$"--Jockey:Url={JockeyUrl}"],
+        .. AppHostSettings.Select(s => $"--{s.Key}={s.Value}"),
+    ];
 }

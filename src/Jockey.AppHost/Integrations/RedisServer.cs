@@ -1,0 +1,79 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Jockey.AppHost.Integrations;
+
+/// <summary>Debian's redis-server as an executable, in place of Aspire's Redis container (no container engine here).</summary>
+public sealed class RedisServerResource(string name, string workingDirectory)
+    : ExecutableResource(name, "redis-server", workingDirectory), IResourceWithConnectionString
+{
+    /// <summary>Generated per run, as Aspire generates the <c>{name}-password</c> parameter of its Redis.</summary>
+    public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public EndpointReference Endpoint => new(this, "tcp");
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)},password={Password}");
+}
+
+public static class RedisServerExtensions
+{
+    public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, string name)
+    {
+        var redis = new RedisServerResource(name, builder.RepositoryRoot());
+        var healthCheck = $"{name}_ping";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, ct => PingAsync(redis, ct));
+        return builder.AddResource(redis)
+            .WithEndpoint(name: "tcp", scheme: "tcp")
+            .WithArgs(context =>
+            {
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--port");
+                context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--requirepass");
+                context.Args.Add(redis.Password);
+                context.Args.Add("--save");
+                context.Args.Add("");
+            })
+            .WithHealthCheck(healthCheck)
+            .WithPrerequisite(Prerequisites.OnPath("redis-server"));
+    }
+
+    /// <summary>Keeps an append-only file in <paramref name="dataDirectory"/>/{name}; with null, nothing is kept.</summary>
+    public static IResourceBuilder<RedisServerResource> WithDataDirectory(this IResourceBuilder<RedisServerResource> builder, string? dataDirectory)
+    {
+        if (dataDirectory is null) return builder.WithArgs("--appendonly", "no");
+        var folder = Path.Combine(dataDirectory, builder.Resource.Name);
+        Directory.CreateDirectory(folder);
+        return builder.WithArgs("--dir", folder, "--appendonly", "yes");
+    }
+
+    /// <summary>AUTH and PING over the endpoint callers use: a port that accepts is not yet a Redis that answers.</summary>
+    private static async Task<HealthCheckResult> PingAsync(RedisServerResource redis, CancellationToken ct)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", redis.Endpoint.Port, ct);
+            await using var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {redis.Password}\r\nPING\r\n"), ct);
+            var buffer = new byte[64];
+            var reply = new StringBuilder();
+            while (!reply.ToString().Contains("+PONG"))
+            {
+                var read = await stream.ReadAsync(buffer, ct);
+                if (read == 0) return HealthCheckResult.Unhealthy($"redis closed the connection after '{reply}'");
+                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Jockey.Testing;
+
+/// <summary>
+/// A process and everything it started, read from /proc: DCP runs a project as <c>dotnet run</c> with the service as
+/// its child, and the local agent's renders are ffmpeg processes below that.
+/// </summary>
+public static class ProcessTree
+{
+    public static bool IsAlive(int pid)
+    {
+        // A zombie still has /proc/<pid> but is dead for our purposes.
+        var stat = ReadStat(pid);
+        return stat is not null && stat.Value.State != 'Z';
+    }
+
+    public static IEnumerable<int> Descendants(int pid)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var candidate) && ReadStat(candidate) is { } stat)
+            {
+                if (!children.TryGetValue(stat.ParentPid, out var list)) children[stat.ParentPid] = list = [];
+                list.Add(candidate);
+            }
+        }
+        var pending = new Stack<int>([pid]);
+        while (pending.TryPop(out var parent))
+        {
+            foreach (var child in children.GetValueOrDefault(parent) ?? [])
+            {
+                yield return child;
+                pending.Push(child);
+            }
+        }
+    }
+
+    /// <summary>SIGKILL to the process and its descendants (read first: children are re-parented once it dies).</summary>
+    public static void KillTree(int pid)
+    {
+        foreach (var process in Descendants(pid).Prepend(pid).ToList())
+        {
+            try
+            {
+                using var handle = Process.GetProcessById(process);
+                handle.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // It ended on its own meanwhile.
+            }
+        }
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "(exited)";
+        }
+    }
+
+    private static (char State, int ParentPid)? ReadStat(int pid)
+    {
+        try
+        {
+            // Format: pid (comm) state ppid …; comm may contain spaces and parentheses, so parse from the last ')'.
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (fields[0][0], int.Parse(fields[1]));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
