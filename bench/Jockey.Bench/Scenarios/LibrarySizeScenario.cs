@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Bench.Measure;
 using Jockey.Bench.Report;
 using Jockey.Tests.LocalAgent;
@@ -81,11 +81,11 @@ public static class LibrarySizeScenario
         figures["result_p50_ms"] = RunAnalysis.Percentile(results, 0.5);
         figures["result_max_ms"] = results[^1];
         figures["hits_pct"] = await MatchingPercentAsync(http, ct);
-        figures["rss_mib"] = ProcStats.RssMiB(app.GetResource("jockey").Pid ?? throw new InvalidOperationException("The agent is not running."));
+        figures["rss_mib"] = ProcStats.RssMiB(app.Pid("jockey") ?? throw new InvalidOperationException("The agent is not running."));
     }
 
     private static Task<TestingApp> StartAsync(string dataPath, bool generateSample, CancellationToken ct) =>
-        DistributedApplicationTestingBuilder.StartAsync(o =>
+        TestingApp.StartAsync(o =>
         {
             o.Only("jockey");
             o.AgentDataPath = dataPath;

@@ -43,13 +43,16 @@ public static class RedisServerExtensions
             .WithPrerequisite(Prerequisites.OnPath("redis-server"));
     }
 
-    /// <summary>Keeps an append-only file in <paramref name="dataDirectory"/>/{name}; with null, nothing is kept.</summary>
+    /// <summary>
+    /// Keeps an append-only file in <paramref name="dataDirectory"/>/{name}, synced on every write, so a Redis that
+    /// crashes and comes back has every event the API was told was written; with null, nothing is kept.
+    /// </summary>
     public static IResourceBuilder<RedisServerResource> WithDataDirectory(this IResourceBuilder<RedisServerResource> builder, string? dataDirectory)
     {
         if (dataDirectory is null) return builder.WithArgs("--appendonly", "no");
         var folder = Path.Combine(dataDirectory, builder.Resource.Name);
         Directory.CreateDirectory(folder);
-        return builder.WithArgs("--dir", folder, "--appendonly", "yes");
+        return builder.WithArgs("--dir", folder, "--appendonly", "yes", "--appendfsync", "always");
     }
 
     /// <summary>AUTH and PING over the endpoint callers use: a port that accepts is not yet a Redis that answers.</summary>

@@ -58,7 +58,7 @@ public class ApiAppFixture : IAsyncLifetime
 
     public HttpClient Api(int? replica = null) => App.CreateHttpClient("apiservice", replica);
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (App is not null) await App.DisposeAsync();
         if (Jockey is not null) await Jockey.DisposeAsync();

@@ -1,4 +1,4 @@
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Tests.Api;
 
 namespace Jockey.Tests.Conformance;

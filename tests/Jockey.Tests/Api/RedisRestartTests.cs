@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using Jockey.Testing;
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>An app whose Redis keeps its data on disk (as in dev and in Azure), so it can crash and come back.</summary>
+public sealed class PersistentRedisFixture : ApiAppFixture
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("jockey-redis-");
+
+    protected override void Configure(TestingOptions options)
+    {
+        base.Configure(options);
+        options.AppHostSettings["AppHost:DataDirectory"] = _data.FullName;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+}
+
+/// <summary>
+/// Redis is killed in the middle of a run and started again, nothing else restarted. The run keeps going: its events
+/// wait, in order, and are written once Redis is back. Meanwhile /health says Unhealthy and new requests get a 503 that
+/// says why; a subscriber reconnecting with Last-Event-ID, as EventSource does, sees every event once, in seq order.
+/// </summary>
+public sealed class RedisRestartTests(PersistentRedisFixture fixture) : IClassFixture<PersistentRedisFixture>
+{
+    [Fact]
+    public async Task A_run_goes_on_through_a_redis_crash_and_a_reconnecting_subscriber_sees_every_event_once_in_order()
+    {
+        var ct = Timeout(180);
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        var operationId = await StartOperationAsync(api, threadId, "held: through a Redis crash", ct);
+        var watching = ReconnectingSubscriber.WatchAsync(api, threadId, EndOf(operationId), ct);
+        await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+
+        await fixture.App.KillAsync("redis");
+        fixture.Jockey.ReleaseGate();
+        // The run has reached an event it cannot write yet: it holds it.
+        await fixture.App.WaitForLogAsync("apiservice", "holding writes until it is back", ct);
+        var healthDuring = await HealthStatusAsync(api, until: "Unhealthy", ct);
+        using var refused = await api.PostAsync("/api/process/init", null, ct);
+        await fixture.App.StartResourceAsync("redis", cancellationToken: ct);
+        await fixture.App.WaitForResourceHealthyAsync("redis", ct);
+
+        var events = await watching;
+        var ended = await WaitForEndAsync(api, operationId, ct);
+        Assert.Equal("Unhealthy", healthDuring);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("The event store (Redis) is not reachable", await refused.Content.ReadAsStringAsync(ct));
+        Assert.Equal("completed", ended.GetProperty("status").GetString());
+        Assert.NotNull(ended.GetProperty("video_url").GetString());
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(Seq));
+        Assert.Single(events, e => Name(e) == "video-ready");
+        Assert.Equal("completed", Name(events[^1]));
+        Assert.Equal("Healthy", await HealthStatusAsync(api, until: "Healthy", ct));
+    }
+
+    /// <summary>Asks /health until it reports <paramref name="until"/> (it follows Redis within a check or two).</summary>
+    private static async Task<string> HealthStatusAsync(HttpClient api, string until, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var response = await api.GetAsync("/health", ct);
+            var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString()!;
+            if (status == until) return status;
+            await Task.Delay(200, ct);
+        }
+    }
+}
