@@ -13,9 +13,9 @@ fi
 step "Building"
 dotnet build "$ROOT/src/Jockey.AppHost" --no-restore --verbosity quiet -nologo -clp:ErrorsOnly
 # The dashboard keeps its login token; choosing it here lets this script print the login URL up front.
-export AppHost__BrowserToken="${AppHost__BrowserToken:-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}"
+export ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN="${ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN:-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}"
 step "Starting the AppHost (Ctrl-C stops everything)"
 note "web:       http://127.0.0.1:5173"
-note "dashboard: http://127.0.0.1:18888/login?t=$AppHost__BrowserToken"
+note "dashboard: http://127.0.0.1:18888/login?t=$ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN"
 # The launch profile (src/Jockey.AppHost/Properties/launchSettings.json) puts the dashboard on 127.0.0.1:18888.
 exec dotnet run --project "$ROOT/src/Jockey.AppHost" --no-build --launch-profile http -- "$@"
