@@ -55,4 +55,32 @@ public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture) : IClassFix
         Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(stored, 4, 4));
         Assert.Equal("completed", (await GetOperationAsync(api, operationId, ct)).GetProperty("status").GetString());
     }
+
+    /// <summary>
+    /// The agent restarts mid-render (killed while its render is held still, so the run cannot finish first, then
+    /// started again): the restarted agent no longer knows the run, so it ends failed with a reason naming the Jockey
+    /// server; a subscriber sees that ending, and the thread takes the next run.
+    /// </summary>
+    [Fact]
+    public async Task An_agent_killed_mid_run_ends_the_run_failed_naming_the_jockey_server_and_the_thread_takes_the_next_run()
+    {
+        var ct = Timeout(300);
+        using var api = fixture.App.CreateHttpClient("apiservice");
+        var threadId = await InitAsync(api, ct);
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMinutes(3), ct);
+        var operationId = await StartOperationAsync(api, threadId, "make a montage of the ocean and the forest", ct);
+        var watching = ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
+
+        await using (await pausing) await fixture.App.KillAsync("jockey");
+        await fixture.App.StartResourceAsync("jockey", cancellationToken: ct);
+        await fixture.App.WaitForResourceHealthyAsync("jockey", ct);
+        var events = await watching;
+        var next = await StartOperationAsync(api, threadId, "show me the sunrise", ct);
+        var nextEvents = await ReadMessagesAsync(StreamAsync(api, threadId, Seq(events[^1]), ct), EndOf(next));
+
+        Assert.Equal("failed", Name(events[^1]));
+        Assert.Contains("Jockey server at", events[^1].GetProperty("text").GetString());
+        Assert.Equal("failed", (await GetOperationAsync(api, operationId, ct)).GetProperty("status").GetString());
+        Assert.Equal("completed", Name(nextEvents[^1]));
+    }
 }
