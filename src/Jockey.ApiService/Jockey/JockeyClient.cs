@@ -89,7 +89,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     public async Task<string?> GetRunStatusAsync(JockeyRunRef run, CancellationToken ct)
     {
         var path = $"threads/{run.ThreadId}/runs/{run.RunId}";
-        using var response = await SendAsync(HttpMethod.Get, path, null, ct, allow: [HttpStatusCode.NotFound]);
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct, allow: [HttpStatusCode.NotFound], quick: true);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         var body = await ReadJsonAsync<JsonObject>(response, HttpMethod.Get, path, ct);
         return body?["status"]?.GetValue<string>()
@@ -104,7 +104,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     {
         var headers = lastEventId is null ? null : new Dictionary<string, string> { ["Last-Event-ID"] = lastEventId };
         var response = await SendAsync(HttpMethod.Get, $"threads/{run.ThreadId}/runs/{run.RunId}/stream", null, ct, streaming: true,
-            allow: [HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed], headers: headers);
+            allow: [HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed], headers: headers, quick: true);
         if (response.IsSuccessStatusCode) return response;
         response.Dispose();
         return null;
@@ -114,7 +114,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     internal async Task<JsonElement> JoinRunAsync(JockeyRunRef run, CancellationToken ct)
     {
         var path = $"threads/{run.ThreadId}/runs/{run.RunId}/join";
-        using var response = await SendAsync(HttpMethod.Get, path, null, ct, streaming: true);
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct, streaming: true, answersAtEnd: true);
         var state = await ReadJsonAsync<JsonElement>(response, HttpMethod.Get, path, ct);
         if (state.ValueKind == JsonValueKind.Object && state.TryGetProperty("__error__", out var error))
         {
@@ -180,11 +180,14 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
     }
 
     /// <summary>
-    /// One call to the server. A streaming call (a run's stream, a join) has no deadline, as a run may take minutes to
-    /// say anything; the short calls have <c>Jockey:RequestTimeout</c>. A status outside 2xx and <paramref name="allow"/> throws.
+    /// One call to the server, answered within <c>Jockey:RequestTimeout</c>: a short call whole, a run's stream up to its
+    /// headers (its frames may take minutes; liveness watches those), a join (<paramref name="answersAtEnd"/>) without a
+    /// deadline, as it answers when the run ends. The calls that follow a broken stream (<paramref name="quick"/>: the
+    /// run's status, rejoining its stream) get <c>Jockey:ConnectTimeout</c>: a live server answers them at once, and a
+    /// proxy in front of a dead one may hold them open. A status outside 2xx and <paramref name="allow"/> throws.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct, bool streaming = false,
-        HttpStatusCode[]? allow = null, IReadOnlyDictionary<string, string>? headers = null)
+        HttpStatusCode[]? allow = null, IReadOnlyDictionary<string, string>? headers = null, bool answersAtEnd = false, bool quick = false)
     {
         using var request = Request(method, path);
         if (body is not null) request.Content = JsonContent.Create(body);
@@ -192,7 +195,9 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (!streaming) timeout.CancelAfter(_options.RequestTimeout);
+        // A stream's headers come at once, whatever the run does later: a server (or a proxy in front of a dead one)
+        // that sends none within the deadline is unreachable. Only a join answers when the run ends.
+        if (!answersAtEnd) timeout.CancelAfter(Deadline(quick));
         try
         {
             response = await http.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, timeout.Token);
@@ -203,7 +208,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw new JockeyException($"Jockey server at {ServerName} did not answer {method} /{path} within {_options.RequestTimeout.TotalSeconds:0} s (Jockey:RequestTimeout).", ex);
+            throw new JockeyException($"Jockey server at {ServerName} did not answer {method} /{path} within {Deadline(quick).TotalSeconds:0} s ({(quick ? "Jockey:ConnectTimeout" : "Jockey:RequestTimeout")}).", ex);
         }
         if (response.IsSuccessStatusCode || allow?.Contains(response.StatusCode) == true) return response;
 
@@ -220,6 +225,8 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
                 $"Jockey server at {ServerName} answered {(int)response.StatusCode} {response.ReasonPhrase} to {method} /{path}{(detail.Length > 0 ? ": " + detail : "")}");
         }
     }
+
+    private TimeSpan Deadline(bool quick) => quick ? _options.ConnectTimeout : _options.RequestTimeout;
 
     /// <summary>LangGraph's "thread is busy": 409 and JSON (Python server, the local agent) or 422 and a sentence in text/plain (JS server).</summary>
     private static bool IsBusy(HttpStatusCode status, string detail) =>

@@ -16,6 +16,8 @@ namespace Jockey.ApiService.Jockey;
 /// <item>A stream that broke while the run ended is rejoined once more, to read what was sent after the break.</item>
 /// <item>A frame whose <c>id:</c> is not past the last one seen is a replay and is skipped, so nothing is repeated.</item>
 /// <item>Silence longer than <c>Jockey:IdleTimeout</c> is a question to the status endpoint, not a failure.</item>
+/// <item>A server that cannot answer that question twice in a row (down, or a proxy in front of it holding calls
+/// open) has lost the run: it ends failed, naming the server, in about three <c>Jockey:ConnectTimeout</c>s.</item>
 /// </list>
 /// </summary>
 public sealed partial class JockeyRunStream : IAsyncDisposable
@@ -58,6 +60,7 @@ public sealed partial class JockeyRunStream : IAsyncDisposable
     {
         var failedRejoins = 0;
         var drained = false;
+        var unreachable = 0;
         while (true)
         {
             JockeyException? broke = null;
@@ -134,9 +137,12 @@ public sealed partial class JockeyRunStream : IAsyncDisposable
             try
             {
                 status = await _client.GetRunStatusAsync(current, ct);
+                unreachable = 0;
             }
             catch (JockeyException ex)
             {
+                // No status twice in a row (a blip gets one more chance): the server is down, and the run with it.
+                if (++unreachable >= 2) throw new JockeyException($"Jockey server at {_client.ServerName} could not say how the run stands twice in a row, so the run was abandoned: {ex.Message}", ex);
                 status = "unknown";
                 broke = ex;
             }
