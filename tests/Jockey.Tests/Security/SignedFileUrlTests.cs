@@ -70,10 +70,10 @@ public sealed class SignedFileUrlTests(ApiAppFixture fixture)
         var ct = Timeout();
         using var api = fixture.Api();
         await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", ct); // the API creates its key on first use
-        using var response = await api.GetAsync(await SignedFileUrls.UrlAsync(fixture.App, "sample", "missing.mp4", ct), ct);
+        using var response = await api.GetAsync(await SignedFileUrls.UrlAsync(fixture.App, "sample", "missing.txt", ct), ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync(ct);
-        Assert.Contains("The agent has no file 'sample/missing.mp4'", body);
+        Assert.Contains("The agent has no file 'sample/missing.txt'", body);
         Assert.DoesNotContain(fixture.Jockey.BaseAddress.Authority, body);
     }
 
