@@ -28,9 +28,21 @@ public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexe
         var proxied = endpoint.ToProxyUrl(agentUrl);
         if (proxied is null || !proxied.StartsWith(Prefix, StringComparison.Ordinal)) return proxied;
         var path = proxied[Prefix.Length..].Split('?')[0];
+        return Signed(path, Uri.UnescapeDataString(path));
+    }
+
+    /// <summary>
+    /// The signed URL of a source video when the agent's search hit names none: Jockey's file server keeps it at
+    /// <c>{index}/{video_id}.mp4</c>. Clients never build such a URL themselves, as they could not sign it.
+    /// </summary>
+    public string SourceVideoUrl(string indexId, string videoId) =>
+        Signed($"{Uri.EscapeDataString(indexId)}/{Uri.EscapeDataString(videoId)}.mp4", $"{indexId}/{videoId}.mp4");
+
+    private string Signed(string encodedPath, string path)
+    {
         var expires = time.GetUtcNow().Add(eventLog.Value.Retention).AddDays(1).ToUnixTimeSeconds();
         expires += 3600 - expires % 3600;
-        return $"{Prefix}{path}?exp={expires}&sig={Sign(_key.Value, Uri.UnescapeDataString(path), expires)}";
+        return $"{Prefix}{encodedPath}?exp={expires}&sig={Sign(_key.Value, path, expires)}";
     }
 
     /// <summary>Null when <paramref name="exp"/> and <paramref name="sig"/> are a live signature of <c>{index}/{file}</c>, else why not.</summary>

@@ -78,7 +78,9 @@ public sealed partial class OperationRunner(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled, lost.Token);
         timeout.CancelAfter(_options.RunTimeout);
         var ct = timeout.Token;
-        var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, fileUrls.ToBrowserUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
+        var indexId = operation.IndexId ?? _options.IndexId;
+        var mapper = new RunEventMapper(indexId, fileUrls.ToBrowserUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time,
+            videoId => fileUrls.SourceVideoUrl(indexId, videoId));
         JockeyRunStream? run = null;
         using var lease = new CancellationTokenSource();
         var renewing = RenewLeaseAsync(operation, lost, lease.Token);
