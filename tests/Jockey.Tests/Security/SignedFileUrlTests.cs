@@ -43,8 +43,9 @@ public sealed class SignedFileUrlTests(ApiAppFixture fixture)
     {
         var ct = Timeout();
         using var api = fixture.Api();
-        var video = (await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", ct))[0];
-        using var served = await api.GetAsync(video.GetProperty("thumbnail_url").GetString(), ct);
+        var thumbnail = (await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", ct))[0].GetProperty("thumbnail_url").GetString()!;
+        Assert.Matches(@"^/api/jockey/files/sample/v1\.jpg\?exp=\d+&sig=[A-Za-z0-9_-]{43}$", thumbnail);
+        using var served = await api.GetAsync(thumbnail, ct);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
