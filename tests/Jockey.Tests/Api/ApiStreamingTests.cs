@@ -46,6 +46,7 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
 
         Assert.Equal("processing", started.GetProperty("status").GetString());
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.DoesNotContain(threadId, cancelled.GetRawText());
         var events = await updates.WaitForAsync(EndOf(operationId), ct);
         // The narration event lands while the run goes on, so its place next to the planner's may vary.
         Assert.Equal(["user", "planner", "cancelled"], events.Select(Name).Where(n => n != "narration"));
