@@ -19,6 +19,10 @@ param jockeyUrl string = ''
 @description('Optional: API key for that server (sent as x-api-key, e.g. for LangGraph Platform deployments).')
 param jockeyApiKey string = ''
 
+@secure()
+@description('Optional: the key the API and the local agent share (x-api-key). Unset: derived from the Redis access key, so it stays the same across deployments and rotates with it.')
+param agentApiKey string = ''
+
 @minValue(2)
 @description('Fewest API replicas. At least 2, so a replica restart never drops every SignalR connection at once.')
 param apiMinReplicas int = 2
@@ -120,6 +124,10 @@ resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' ex
 
 var internalDomain = 'internal.${environment.outputs.defaultDomain}'
 
+// The local agent answers the API only: both apps read this one value from a Container Apps secret (docs/deploy.md,
+// Threat model). 26 characters from two hashes of a secret nobody outside the deployment holds.
+var agentKey = !empty(agentApiKey) ? agentApiKey : '${uniqueString(redisDatabase.listKeys().primaryKey, 'jockey-agent-key-1')}${uniqueString(redisDatabase.listKeys().primaryKey, 'jockey-agent-key-2')}'
+
 module jockey 'modules/container-app.bicep' = {
   name: 'app-jockey'
   scope: rg
@@ -139,7 +147,17 @@ module jockey 'modules/container-app.bicep' = {
     cpu: '1.0'
     memory: '2Gi'
     healthProbes: true
-    env: {}
+    env: {
+      // The names the API reaches it by; any other Host (a rebound DNS name) is refused.
+      LocalAgent__AllowedHosts__0: 'jockey.${internalDomain}'
+      LocalAgent__AllowedHosts__1: 'jockey'
+    }
+    secrets: {
+      'agent-api-key': agentKey
+    }
+    protectedEnv: {
+      LocalAgent__ApiKey: 'agent-api-key'
+    }
   }
 }
 
@@ -179,7 +197,8 @@ module apiservice 'modules/container-app.bicep' = {
     }
     secrets: {
       'redis-connection-string': '${redis.outputs.hostName}:${redis.outputs.port},password=${redisDatabase.listKeys().primaryKey},ssl=True,abortConnect=False'
-      'jockey-api-key': jockeyApiKey
+      // A real Jockey server's key when one is set, else the local agent's.
+      'jockey-api-key': empty(jockeyUrl) ? agentKey : jockeyApiKey
     }
     protectedEnv: {
       ConnectionStrings__redis: 'redis-connection-string'

@@ -29,6 +29,7 @@ app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapProcessApi();
 app.MapThreadsApi();
+app.MapSharesApi();
 app.MapStreamApi();
 app.MapJockeyHub();
 app.MapMediaApi();

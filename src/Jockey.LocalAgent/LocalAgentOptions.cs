@@ -31,6 +31,12 @@ public sealed class LocalAgentOptions
     [Range(1, 86_400)]
     public double RescanSeconds { get; set; } = 60;
 
+    /// <summary>Required in <c>x-api-key</c> on every request but health probes when set (always in Azure); unset in dev.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Host names the agent answers besides loopback ones (e.g. its internal name in Azure); any other is refused.</summary>
+    public string[] AllowedHosts { get; set; } = [];
+
     [Required]
     public string DefaultIndexId { get; set; } = "sample";
 

@@ -1,4 +1,5 @@
 using Jockey.LocalAgent;
+using Jockey.LocalAgent.Access;
 using Jockey.LocalAgent.Editing;
 using Jockey.LocalAgent.Files;
 using Jockey.LocalAgent.Graph;
@@ -19,6 +20,7 @@ builder.AddLangGraphProtocol();
 
 var app = builder.Build();
 
+app.UseAgentAccessGuard();
 app.MapDefaultEndpoints();
 app.MapLangGraphApi();
 app.MapLibraryApi();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jockey.ApiService.Jockey;
+using Jockey.ApiService.Media;
 using Jockey.ApiService.Narration;
 using Jockey.ApiService.Processing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +57,7 @@ public static class ConfigApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<VideoSummary>>, ProblemHttpResult>> GetVideosAsync(
-        string index_id, JockeyClient jockey, JockeyEndpoint endpoint, IndexIdRule indexIds, CancellationToken ct)
+        string index_id, JockeyClient jockey, AgentFileUrls fileUrls, IndexIdRule indexIds, CancellationToken ct)
     {
         if (!indexIds.IsValid(index_id))
         {
@@ -67,7 +68,7 @@ public static class ConfigApi
             .Select(video => video?["video_id"]?.GetValue<string>() is { } id
                 ? new VideoSummary(id, video["title"]?.ToString(), ReadDouble(video["duration"]),
                     (video["tags"] as JsonArray)?.Select(tag => tag?.ToString()).OfType<string>().ToList() ?? [],
-                    endpoint.ToProxyUrl(video["thumbnail_url"]?.ToString()))
+                    fileUrls.ToBrowserUrl(video["thumbnail_url"]?.ToString()))
                 : null)
             .OfType<VideoSummary>().ToList() ?? [];
         return TypedResults.Ok(videos);

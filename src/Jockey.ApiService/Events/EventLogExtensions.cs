@@ -12,6 +12,7 @@ public static class EventLogExtensions
         builder.Services.AddOptions<EventLogOptions>().BindConfiguration("EventLog").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThreadStore>();
+        builder.Services.AddSingleton<ThreadShares>();
         builder.Services.AddSingleton<OperationStore>();
         builder.Services.AddSingleton<RedisOutage>();
         builder.Services.AddSingleton<ThreadEventLog>();

@@ -21,7 +21,9 @@ public sealed record VideoProduced(string FileName, double? Duration, ToolCall T
 /// JSON list of tool calls with their output, or the modern AI message with <c>tool_calls</c> followed by
 /// <c>ToolMessage</c>s — the former is no reflection and the latter carry the results.
 /// </summary>
-public sealed class RunEventMapper(string indexId, Func<string?, string?> rewriteUrl, int reflectChunkChars, TimeSpan reflectChunkInterval, TimeProvider time)
+/// <param name="rewriteUrl">Turns an agent's file URL into one the browser may use (signed, behind the API).</param>
+/// <param name="sourceVideoUrl">The browser's URL of a search hit's source video when the hit names none.</param>
+public sealed class RunEventMapper(string indexId, Func<string?, string?> rewriteUrl, int reflectChunkChars, TimeSpan reflectChunkInterval, TimeProvider time, Func<string, string?>? sourceVideoUrl = null)
 {
     private const string ReflectNode = "reflect";
     private readonly HashSet<string> _seenMessageIds = [];
@@ -294,7 +296,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
 
     private Clip? ToClip(JsonElement clip) => clip.Str("video_id") is { } videoId
         ? new Clip(videoId, clip.Str("video_title") ?? clip.Str("title"), clip.Num("start") ?? 0, clip.Num("end") ?? 0, clip.Num("score"),
-            clip.Str("confidence"), BrowserUrl(clip.Str("thumbnail_url")), BrowserUrl(clip.Str("video_url")))
+            clip.Str("confidence"), BrowserUrl(clip.Str("thumbnail_url")), BrowserUrl(clip.Str("video_url")) ?? sourceVideoUrl?.Invoke(videoId))
         : null;
 
     /// <summary>

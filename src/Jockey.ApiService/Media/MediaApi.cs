@@ -11,21 +11,26 @@ public static class MediaApi
         app.MapGet("/api/media/{**path}", RedirectAsync).WithTags("Media").WithName("GetMedia")
             .WithSummary("Redirects (302) to a fresh read-only URL of a stored video, so links in old events keep working.");
         app.MapGet("/api/jockey/files/{index_id}/{**file}", ProxyFileAsync).WithTags("Media").WithName("GetAgentFile")
-            .WithSummary("The agent's file server (thumbnails, rendered files), same-origin; Range requests pass through.");
+            .WithSummary("The agent's file server (thumbnails, rendered files), same-origin, by signed URLs the API hands out; Range requests pass through.");
         return app;
     }
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> RedirectAsync(string path, MediaStore media, CancellationToken ct)
     {
-        if (!IsSafePath(path, minSegments: 3)) return BadPath(path);
+        if (!IsSafePath(path, minSegments: 2)) return BadPath(path);
         return await media.GetReadUrlAsync(path, ct) is { } url
             ? TypedResults.Redirect(url.ToString())
             : TypedResults.Problem($"No stored media at '{path}'.", statusCode: StatusCodes.Status404NotFound, title: "Media not found");
     }
 
-    private static async Task<IResult> ProxyFileAsync(HttpContext context, string index_id, string file, JockeyClient jockey, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> ProxyFileAsync(HttpContext context, string index_id, string file, string? exp, string? sig,
+        JockeyClient jockey, AgentFileUrls urls, ILoggerFactory loggers, CancellationToken ct)
     {
         if (!IsSafePath(index_id, 1) || !IsSafePath(file, 1)) return BadPath($"{index_id}/{file}");
+        if (urls.Refusal(index_id, file, exp, sig) is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "Invalid file URL");
+        }
         HttpResponseMessage upstream;
         try
         {
@@ -52,7 +57,8 @@ public static class MediaApi
             if (headers.ContentRange is { } range) response.Headers[HeaderNames.ContentRange] = range.ToString();
             if (headers.LastModified is { } modified) response.Headers[HeaderNames.LastModified] = modified.ToString("R");
             response.Headers[HeaderNames.AcceptRanges] = upstream.Headers.AcceptRanges.FirstOrDefault() ?? "bytes";
-            response.Headers[HeaderNames.CacheControl] = "public, max-age=300";
+            // A signed URL is a credential: no shared cache keeps what it fetched.
+            response.Headers[HeaderNames.CacheControl] = "private, max-age=300";
             await using var body = await upstream.Content.ReadAsStreamAsync(ct);
             await body.CopyToAsync(response.Body, ct);
             return TypedResults.Empty;

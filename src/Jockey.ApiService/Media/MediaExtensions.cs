@@ -7,6 +7,7 @@ public static class MediaExtensions
         builder.Services.AddOptions<MediaOptions>().BindConfiguration("Media").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<MediaContainer>();
         builder.Services.AddSingleton<MediaStore>();
+        builder.Services.AddSingleton<AgentFileUrls>();
         return builder;
     }
 }

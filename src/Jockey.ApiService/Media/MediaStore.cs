@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Jockey.ApiService.Media;
 
 /// <summary>
-/// Rendered videos in Blob Storage at <c>media/{thread_id}/{operation_id}/{file}</c>, handed out as read-only SAS URLs.
+/// Rendered videos in Blob Storage at <c>media/{media_id}/{file}</c> (an id of their operation's that grants nothing else), handed out as read-only SAS URLs.
 /// </summary>
 public sealed class MediaStore(BlobServiceClient blobs, MediaContainer container, JockeyClient jockey, JockeyEndpoint endpoint, IOptions<MediaOptions> options, TimeProvider time)
 {
@@ -20,9 +20,9 @@ public sealed class MediaStore(BlobServiceClient blobs, MediaContainer container
     private BlobContainerClient Container => container.Client;
 
     /// <summary>Copies a file from the agent's file server into the blob, streaming (never the whole file in memory).</summary>
-    public async Task<string> CopyFromAgentAsync(string threadId, string operationId, string indexId, string fileName, CancellationToken ct)
+    public async Task<string> CopyFromAgentAsync(string mediaId, string indexId, string fileName, CancellationToken ct)
     {
-        var path = $"{threadId}/{operationId}/{fileName}";
+        var path = $"{mediaId}/{fileName}";
         using var activity = ApiTelemetry.Source.StartActivity("blob.upload");
         activity?.SetTag("blob.path", $"{_options.Container}/{path}");
 

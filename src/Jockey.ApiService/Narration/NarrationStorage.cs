@@ -14,16 +14,14 @@ namespace Jockey.ApiService.Narration;
 
 /// <summary>
 /// Compresses a narration with ffmpeg while it is being synthesized and uploads ffmpeg's output as it comes, to
-/// <c>media/{thread_id}/{operation_id}/narration.{ogg|mp3}</c> next to the video; the caller gets a read-only SAS URL.
+/// <c>media/{media_id}/narration.{ogg|mp3}</c> next to the video; the caller gets a read-only SAS URL.
 /// </summary>
 public sealed class NarrationStorage(MediaStore media, IOptions<NarrationOptions> options)
 {
-    public static string BlobName(string threadId, string operationId, string format) => $"{threadId}/{operationId}/narration.{format}";
-
-    public async Task<StoredNarration> BeginAsync(string threadId, string operationId, AudioFormat format, CancellationToken ct)
+    public async Task<StoredNarration> BeginAsync(string mediaId, AudioFormat format, CancellationToken ct)
     {
         var o = options.Value;
-        var blob = media.GetBlob(BlobName(threadId, operationId, o.StoredFormat));
+        var blob = media.GetBlob($"{mediaId}/narration.{o.StoredFormat}");
         try
         {
             await media.EnsureContainerAsync(ct);

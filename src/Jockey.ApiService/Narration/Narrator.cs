@@ -24,7 +24,8 @@ public sealed record NarrationResult(
 /// <summary>Speaks a request's narration to the thread's audio sockets and stores it; never throws for a failed narration.</summary>
 public interface INarrator
 {
-    Task<NarrationResult> NarrateAsync(string threadId, string operationId, string text, CancellationToken ct);
+    /// <param name="mediaId">Keys the stored audio (<see cref="Processing.Operation.MediaId"/>), so its link names no thread.</param>
+    Task<NarrationResult> NarrateAsync(string threadId, string operationId, string mediaId, string text, CancellationToken ct);
 }
 
 public sealed class Narrator(
@@ -36,7 +37,7 @@ public sealed class Narrator(
     TimeProvider time,
     ILogger<Narrator> logger) : INarrator
 {
-    public async Task<NarrationResult> NarrateAsync(string threadId, string operationId, string text, CancellationToken ct)
+    public async Task<NarrationResult> NarrateAsync(string threadId, string operationId, string mediaId, string text, CancellationToken ct)
     {
         var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
@@ -49,7 +50,7 @@ public sealed class Narrator(
             await using var audio = await synthesizer.SynthesizeAsync(run.Script, ct);
             run.Format = audio.Format;
             run.Streaming = await relay.StartAsync(threadId, operationId, AudioFrames.Started(operationId, audio.Format));
-            await using var stored = await storage.BeginAsync(threadId, operationId, audio.Format, ct);
+            await using var stored = await storage.BeginAsync(mediaId, audio.Format, ct);
 
             // Chunks are pipelined to Redis (one connection keeps them in order); waiting for each reply would
             // hold the stream to one round trip per 100 ms of audio.

@@ -5,7 +5,9 @@ namespace Jockey.ApiService.Processing;
 /// <summary>
 /// The seed's response shape for one request. Narration fills <see cref="AudioUrls"/>, <see cref="Stats"/>,
 /// <see cref="Timeline"/> (synthesis start and end), <c>response.transformed_text</c>/<c>audio_url</c>, and
-/// <see cref="NarrationError"/> when it failed (the run goes on regardless).
+/// <see cref="NarrationError"/> when it failed (the run goes on regardless). <see cref="MediaId"/> keys the operation's
+/// stored media (<c>media/{media_id}/…</c>, <c>/api/media/{media_id}/…</c>): a video or narration link carries it and
+/// grants nothing else — not the thread, not this operation.
 /// </summary>
 public sealed record Operation(
     string OperationId,
@@ -18,11 +20,12 @@ public sealed record Operation(
     string? IndexId,
     string? VideoUrl = null,
     string? Error = null,
-    string? NarrationError = null)
+    string? NarrationError = null,
+    string MediaId = "")
 {
-    public static Operation Start(string operationId, string threadId, string text, string indexId, DateTimeOffset now) => new(
+    public static Operation Start(string operationId, string threadId, string text, string indexId, string mediaId, DateTimeOffset now) => new(
         operationId, threadId, OperationStatus.Processing, new AudioUrls(null), new Timeline(now, null),
-        new OperationStats(0, 0, 0, false), new OperationResponse(text, null, threadId, null), indexId);
+        new OperationStats(0, 0, 0, false), new OperationResponse(text, null, threadId, null), indexId, MediaId: mediaId);
 
     /// <summary>Ends the operation; a timeline the narration already closed keeps its synthesis times.</summary>
     public Operation Finish(string status, DateTimeOffset now, string? videoUrl = null, string? error = null) =>

@@ -23,7 +23,7 @@ public sealed partial class OperationNarration(
     {
         if (!options.Value.Enabled) return operation;
         // The narrator turns every failure into a result.
-        var result = await narrator.NarrateAsync(operation.ThreadId, operation.OperationId, operation.Response.OriginalText, CancellationToken.None);
+        var result = await narrator.NarrateAsync(operation.ThreadId, operation.OperationId, operation.MediaId, operation.Response.OriginalText, CancellationToken.None);
         var narrated = operation.WithNarration(result);
         try
         {

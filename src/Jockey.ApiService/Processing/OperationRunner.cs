@@ -15,7 +15,7 @@ namespace Jockey.ApiService.Processing;
 /// </summary>
 public sealed partial class OperationRunner(
     JockeyClient jockey,
-    JockeyEndpoint endpoint,
+    AgentFileUrls fileUrls,
     ThreadStore threads,
     OperationStore operations,
     ThreadEventLog log,
@@ -78,7 +78,9 @@ public sealed partial class OperationRunner(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled, lost.Token);
         timeout.CancelAfter(_options.RunTimeout);
         var ct = timeout.Token;
-        var mapper = new RunEventMapper(operation.IndexId ?? _options.IndexId, endpoint.ToProxyUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time);
+        var indexId = operation.IndexId ?? _options.IndexId;
+        var mapper = new RunEventMapper(indexId, fileUrls.ToBrowserUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time,
+            videoId => fileUrls.SourceVideoUrl(indexId, videoId));
         JockeyRunStream? run = null;
         using var lease = new CancellationTokenSource();
         var renewing = RenewLeaseAsync(operation, lost, lease.Token);
@@ -220,7 +222,7 @@ public sealed partial class OperationRunner(
                 break;
             case VideoProduced video:
                 await AppendAsync(operation, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), progress, ct);
-                var path = await media.CopyFromAgentAsync(operation.ThreadId, operation.OperationId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
+                var path = await media.CopyFromAgentAsync(operation.MediaId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
                 var url = (await media.CreateReadUrlAsync(media.GetBlob(path), ct)).ToString();
                 progress.VideoUrl = url;
                 var data = new VideoReadyData(url, $"/api/media/{path}", video.Duration, video.FileName, video.ToolCall);

@@ -16,7 +16,7 @@ public static partial class ProcessApi
             .WithSummary("Starts a run on a thread; answers 202 at once, progress arrives over /api/stream or the hub.");
 
         var operations = app.MapGroup("/api/operations").WithTags("Processing");
-        operations.MapGet("/{operation_id}", GetAsync).WithName("GetOperation").WithSummary("The operation's current state.");
+        operations.MapGet("/{operation_id}", GetAsync).WithName("GetOperation").WithSummary("The operation's current state (without its thread id).");
         operations.MapPost("/{operation_id}/cancel", CancelAsync).WithName("CancelOperation").WithSummary("Cancels the run, here and on the Jockey server.");
         return app;
     }
@@ -48,11 +48,12 @@ public static partial class ProcessApi
             _ => throw new InvalidOperationException("Unknown outcome."),
         };
 
-    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> GetAsync(string operation_id, ProcessingService processing) =>
-        await processing.GetAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
+    // An operation id travels further than its thread's (a status link, a video's page), so what it shows names no thread.
+    private static async Task<Results<Ok<OperationView>, ProblemHttpResult>> GetAsync(string operation_id, ProcessingService processing) =>
+        await processing.GetAsync(operation_id) is { } operation ? TypedResults.Ok(OperationView.Of(operation)) : UnknownOperation(operation_id);
 
-    private static async Task<Results<Ok<Operation>, ProblemHttpResult>> CancelAsync(string operation_id, ProcessingService processing) =>
-        await processing.CancelAsync(operation_id) is { } operation ? TypedResults.Ok(operation) : UnknownOperation(operation_id);
+    private static async Task<Results<Ok<OperationView>, ProblemHttpResult>> CancelAsync(string operation_id, ProcessingService processing) =>
+        await processing.CancelAsync(operation_id) is { } operation ? TypedResults.Ok(OperationView.Of(operation)) : UnknownOperation(operation_id);
 
     private static ProblemHttpResult UnknownOperation(string operationId) =>
         TypedResults.Problem($"Operation '{operationId}' does not exist or has expired.", statusCode: StatusCodes.Status404NotFound, title: "Unknown operation");

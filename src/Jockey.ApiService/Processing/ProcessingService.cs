@@ -45,7 +45,7 @@ public sealed class ProcessingService(
     {
         if (Validate(request) is { Count: > 0 } errors) return new ProcessOutcome.Invalid(errors);
         var indexId = string.IsNullOrWhiteSpace(request.IndexId) ? jockey.Value.IndexId : request.IndexId;
-        var operation = Operation.Start(ThreadStore.NewId(), request.ThreadId!, request.Text!.Trim(), indexId, time.GetUtcNow());
+        var operation = Operation.Start(ThreadStore.NewId(), request.ThreadId!, request.Text!.Trim(), indexId, ThreadStore.NewId(), time.GetUtcNow());
         // A span of its own so hub calls (which have no request span) also start the run's trace.
         using var activity = ApiTelemetry.Source.StartActivity("operation.start");
         activity?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);

@@ -40,6 +40,8 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
         _ => throw new HubException("Unknown outcome."),
     };
 
-    public async Task<Operation> Cancel(string operationId) =>
-        await processing.CancelAsync(operationId) ?? throw new HubException($"Operation '{operationId}' does not exist or has expired.");
+    /// <summary>As <c>POST /api/operations/{id}/cancel</c>: an operation id alone is no way to learn the thread.</summary>
+    public async Task<OperationView> Cancel(string operationId) =>
+        await processing.CancelAsync(operationId) is { } operation ? OperationView.Of(operation)
+            : throw new HubException($"Operation '{operationId}' does not exist or has expired.");
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Jockey.ApiService.Events;
@@ -25,18 +26,30 @@ public static partial class StreamApi
         {
             return TypedResults.Problem("thread_id is required: /api/stream?thread_id=<id from POST /api/process/init>.", statusCode: StatusCodes.Status400BadRequest, title: "Missing thread_id");
         }
-        var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? last_event_id;
-        long afterSeq = 0;
-        if (!string.IsNullOrEmpty(resumeFrom) && (!long.TryParse(resumeFrom, out afterSeq) || afterSeq < 0))
-        {
-            return TypedResults.Problem($"Last-Event-ID '{resumeFrom}' is not an event id; send the id: of the last event received.", statusCode: StatusCodes.Status400BadRequest, title: "Bad Last-Event-ID");
-        }
+        if (!TryReadResumePoint(context, last_event_id, out var afterSeq, out var badResume)) return badResume;
         if (await threads.GetAsync(thread_id) is null) return ThreadsApi.UnknownThreadProblem(thread_id);
+        return Serve(context, thread_id, afterSeq, redact: null, log, feed, redis, options, loggers);
+    }
 
+    /// <summary>Where a stream resumes: after the <c>Last-Event-ID</c> header's seq, else <c>?last_event_id=</c>'s, else 0.</summary>
+    internal static bool TryReadResumePoint(HttpContext context, string? lastEventId, out long afterSeq, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
+        afterSeq = 0;
+        problem = null;
+        if (string.IsNullOrEmpty(resumeFrom) || (long.TryParse(resumeFrom, out afterSeq) && afterSeq >= 0)) return true;
+        problem = TypedResults.Problem($"Last-Event-ID '{resumeFrom}' is not an event id; send the id: of the last event received.", statusCode: StatusCodes.Status400BadRequest, title: "Bad Last-Event-ID");
+        return false;
+    }
+
+    /// <summary>A thread's events as SSE; <paramref name="redact"/>, when given, rewrites each one first (a shared view).</summary>
+    internal static ServerSentEventsResult<string> Serve(HttpContext context, string threadId, long afterSeq, Func<StoredEvent, Task<StoredEvent>>? redact,
+        ThreadEventLog log, LiveFeed feed, RedisConnectionWatch redis, IOptions<EventLogOptions> options, ILoggerFactory loggers)
+    {
         // Proxies (nginx, Container Apps) must not hold events back.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        var events = EventsAsync(thread_id, afterSeq, log, feed, redis.Broken, options.Value.PingInterval, context.RequestAborted);
-        return TypedResults.ServerSentEvents(WithErrorEvent(events, thread_id, loggers.CreateLogger(typeof(StreamApi))));
+        var events = EventsAsync(threadId, afterSeq, redact ?? Task.FromResult, log, feed, redis.Broken, options.Value.PingInterval, context.RequestAborted);
+        return TypedResults.ServerSentEvents(WithErrorEvent(events, threadId, loggers.CreateLogger(typeof(StreamApi))));
     }
 
     /// <summary>
@@ -45,7 +58,7 @@ public static partial class StreamApi
     /// (<paramref name="redisBroken"/>) ends the stream with an error, so the client resumes from the log.
     /// </summary>
     private static async IAsyncEnumerable<SseItem<string>> EventsAsync(
-        string threadId, long afterSeq, ThreadEventLog log, LiveFeed feed, CancellationToken redisBroken, TimeSpan pingInterval,
+        string threadId, long afterSeq, Func<StoredEvent, Task<StoredEvent>> redact, ThreadEventLog log, LiveFeed feed, CancellationToken redisBroken, TimeSpan pingInterval,
         [EnumeratorCancellation] CancellationToken ct)
     {
         using var watch = feed.Watch(threadId);
@@ -53,7 +66,7 @@ public static partial class StreamApi
         await foreach (var stored in log.ReadAfterAsync(threadId, afterSeq, ct))
         {
             last = stored.Seq;
-            yield return Message(stored);
+            yield return Message(await redact(stored));
         }
         while (!ct.IsCancellationRequested)
         {
@@ -87,11 +100,11 @@ public static partial class StreamApi
                     await foreach (var missed in log.ReadAfterAsync(threadId, last, ct))
                     {
                         if (missed.Seq >= next.Seq) break;
-                        yield return Message(missed);
+                        yield return Message(await redact(missed));
                     }
                 }
                 last = next.Seq;
-                yield return Message(next);
+                yield return Message(await redact(next));
             }
         }
     }

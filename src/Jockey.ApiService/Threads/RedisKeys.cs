@@ -35,6 +35,9 @@ public static class RedisKeys
     /// <summary>Sorted set: when a client (by address) started its recent runs, in ms — its run budget's sliding window.</summary>
     public static RedisKey RunBudget(string client) => $"jockey:budget:{client}";
 
+    /// <summary>String (EX): the thread a share link shows, deleted when the share is revoked.</summary>
+    public static RedisKey Share(string shareId) => $"jockey:share:{shareId}";
+
     /// <summary>Pub/sub: <c>{thread_id}\n{seq}\n{event json}</c> for every appended event, to every replica.</summary>
     public static readonly RedisChannel EventsChannel = RedisChannel.Literal("jockey:events");
 

@@ -133,16 +133,16 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
     public async Task Media_that_does_not_exist_is_a_404()
     {
         using var api = fixture.Api();
-        await AssertProblemAsync(await api.GetAsync("/api/media/thread/op/missing.mp4", Timeout()), HttpStatusCode.NotFound, "No stored media");
+        await AssertProblemAsync(await api.GetAsync("/api/media/media-id/missing.mp4", Timeout()), HttpStatusCode.NotFound, "No stored media");
     }
 
     [Fact]
-    public async Task An_agent_file_that_does_not_exist_is_a_404_that_does_not_name_the_agents_internal_address()
+    public async Task An_unsigned_agent_file_url_is_a_403_that_does_not_name_the_agents_internal_address()
     {
         using var api = fixture.Api();
         using var response = await api.GetAsync("/api/jockey/files/sample/missing.txt", Timeout());
 
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, "The agent has no file 'sample/missing.txt'");
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "This file URL is not signed");
         var body = await response.Content.ReadAsStringAsync(Timeout());
         Assert.DoesNotContain(fixture.Jockey.BaseAddress.Authority, body);
     }
@@ -163,7 +163,8 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
         var indexes = await api.GetFromJsonAsync<JsonElement>("/api/indexes", Timeout());
         Assert.Equal(("sample", 3), (indexes[0].GetProperty("index_id").GetString(), indexes[0].GetProperty("video_count").GetInt32()));
         var video = (await api.GetFromJsonAsync<JsonElement>("/api/indexes/sample/videos", Timeout()))[0];
-        Assert.Equal(("v1", 12.5, "/api/jockey/files/sample/v1.jpg"), (video.GetProperty("video_id").GetString(), video.GetProperty("duration").GetDouble(), video.GetProperty("thumbnail_url").GetString()));
+        Assert.Equal(("v1", 12.5), (video.GetProperty("video_id").GetString(), video.GetProperty("duration").GetDouble()));
+        Assert.StartsWith("/api/jockey/files/sample/v1.jpg?exp=", video.GetProperty("thumbnail_url").GetString());
         Assert.Equal(["sunrise", "sea"], video.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         await AssertProblemAsync(await api.GetAsync("/api/indexes/bad%20index/videos", Timeout()), HttpStatusCode.BadRequest, "not a valid index id");
     }

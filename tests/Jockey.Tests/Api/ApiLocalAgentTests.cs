@@ -50,7 +50,8 @@ public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture) : IClassFix
         var index = ready.GetProperty("tool_call").GetProperty("args").TryGetProperty("index_id", out var i) ? i.GetString() : "sample";
         using var anonymous = new HttpClient();
         var stored = await anonymous.GetByteArrayAsync(ready.GetProperty("video_url").GetString(), ct);
-        var served = await api.GetByteArrayAsync($"/api/jockey/files/{index}/{file}", ct);
+        // The agent's copy, by a URL signed as the API signs them (the thumbnail above made the API create its key).
+        var served = await api.GetByteArrayAsync(await Security.SignedFileUrls.UrlAsync(fixture.App, index!, file, ct), ct);
         Assert.Equal(served, stored);
         Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(stored, 4, 4));
         Assert.Equal("completed", (await GetOperationAsync(api, operationId, ct)).GetProperty("status").GetString());

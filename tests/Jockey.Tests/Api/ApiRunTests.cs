@@ -41,14 +41,14 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         Assert.Equal([.. Enumerable.Repeat(false, reflect.Count - 1), true], reflect.Select(e => e.GetProperty("data").GetProperty("final").GetBoolean()));
 
         var clip = events.Single(e => Name(e) == "search-results").GetProperty("data").GetProperty("clips")[0];
-        Assert.Equal("/api/jockey/files/sample/v1.jpg", clip.GetProperty("thumbnail_url").GetString());
+        Assert.StartsWith("/api/jockey/files/sample/v1.jpg?exp=", clip.GetProperty("thumbnail_url").GetString());
         using (var thumbnail = await api.GetAsync(clip.GetProperty("thumbnail_url").GetString(), ct))
         {
             Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
             Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
         }
         // The clip's source video plays through the API too, seekable: a player asks for the segment's bytes.
-        Assert.Equal("/api/jockey/files/sample/v1.mp4", clip.GetProperty("video_url").GetString());
+        Assert.StartsWith("/api/jockey/files/sample/v1.mp4?exp=", clip.GetProperty("video_url").GetString());
         using (var segment = new HttpRequestMessage(HttpMethod.Get, clip.GetProperty("video_url").GetString()))
         {
             segment.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 1123);
@@ -60,7 +60,7 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         var ready = events.Single(e => Name(e) == "video-ready").GetProperty("data");
         Assert.Equal(FakeJockeyServer.RenderedFile, ready.GetProperty("file_name").GetString());
         Assert.Equal(9, ready.GetProperty("duration").GetDouble());
-        Assert.Equal($"/api/media/{threadId}/{operationId}/{FakeJockeyServer.RenderedFile}", ready.GetProperty("media_url").GetString());
+        Assert.Equal($"/api/media/{operation.GetProperty("media_id").GetString()}/{FakeJockeyServer.RenderedFile}", ready.GetProperty("media_url").GetString());
         Assert.Equal("combine-clips", ready.GetProperty("tool_call").GetProperty("name").GetString());
 
         var finished = await GetOperationAsync(api, operationId, ct);

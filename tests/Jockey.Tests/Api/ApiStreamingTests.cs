@@ -46,6 +46,7 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
 
         Assert.Equal("processing", started.GetProperty("status").GetString());
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.DoesNotContain(threadId, cancelled.GetRawText());
         var events = await updates.WaitForAsync(EndOf(operationId), ct);
         // The narration event lands while the run goes on, so its place next to the planner's may vary.
         Assert.Equal(["user", "planner", "cancelled"], events.Select(Name).Where(n => n != "narration"));
@@ -82,7 +83,8 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/process") { Content = JsonContent.Create(new { text, thread_id = threadId }) };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         using var response = await api.SendAsync(request, ct);
-        var operationId = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("operation_id").GetString()!;
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var operationId = accepted.GetProperty("operation_id").GetString()!;
         Assert.Equal("completed", (await WaitForEndAsync(api, operationId, ct)).GetProperty("status").GetString());
 
         Assert.StartsWith($"00-{traceId}-", fixture.Jockey.TraceParents[text]);
@@ -90,7 +92,7 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         var upload = await fixture.Telemetry.WaitForSpanAsync(s => s.Name == "blob.upload" && s.TraceId == run.TraceId, ct);
         Assert.Equal(traceId.ToHexString(), run.TraceId);
         Assert.Equal(threadId, run.Attributes["thread.id"]);
-        Assert.Equal($"media/{threadId}/{operationId}/{FakeJockeyServer.RenderedFile}", upload.Attributes["blob.path"]);
+        Assert.Equal($"media/{accepted.GetProperty("media_id").GetString()}/{FakeJockeyServer.RenderedFile}", upload.Attributes["blob.path"]);
     }
 
     [Fact]

@@ -104,6 +104,17 @@ public sealed class RunEventMapperTests
     }
 
     [Fact]
+    public void A_search_hit_without_a_video_url_gets_the_api_signed_url_of_its_source_video()
+    {
+        var mapper = new RunEventMapper("sample", url => url, 40, TimeSpan.FromSeconds(5), TimeProvider.System, videoId => $"/api/jockey/files/sample/{videoId}.mp4?sig=x");
+        var clips = new JsonArray(new JsonObject { ["video_id"] = "v7", ["start"] = 0, ["end"] = 2 }).ToJsonString();
+
+        var end = Events(mapper.Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["output"] = clips }))));
+
+        Assert.Equal("/api/jockey/files/sample/v7.mp4?sig=x", Assert.Single(Assert.IsType<SearchResultsData>(Assert.Single(end).Data).Clips).VideoUrl);
+    }
+
+    [Fact]
     public void Combine_clips_output_yields_the_basename_of_the_output_not_the_requested_filename()
     {
         var mapper = Mapper();

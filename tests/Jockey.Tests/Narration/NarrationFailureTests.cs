@@ -51,7 +51,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         using var host = fixture.BuildNarratorHost(("Narration:EspeakPath", "/nonexistent/espeak-ng"));
         var operationId = Guid.NewGuid().ToString("N");
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, operationId, "Show me goals.", ct);
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, operationId, Guid.NewGuid().ToString("N"), "Show me goals.", ct);
         var frame = await client.ReceiveJsonAsync(ct);
 
         Assert.Equal("engine_not_found", result.ErrorCode);
@@ -72,7 +72,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         var ct = Timeout();
         using var host = fixture.BuildNarratorHost(("Narration:Voice", "xx-nosuchvoice"));
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), "Hello.", ct);
 
         Assert.Equal("synthesis_failed", result.ErrorCode);
         Assert.Contains("voice does not exist", result.Error);
@@ -88,7 +88,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         await client.ReceiveJsonAsync(ct);
         using var host = fixture.BuildNarratorHost(("Narration:FfmpegPath", "/nonexistent/ffmpeg"));
 
-        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), "Show me goals.", ct);
+        var result = await host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), "Show me goals.", ct);
         var heard = await client.ReceiveNarrationAsync(ct);
 
         Assert.Equal("encoder_not_found", result.ErrorCode);
@@ -110,7 +110,7 @@ public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixt
         using var host = fixture.BuildNarratorHost(("Narration:Rate", "90"));
         var text = string.Concat(Enumerable.Repeat("The camera follows the waves as the sun climbs over the quiet harbour. ", 55));
 
-        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), text, ct);
+        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), text, ct);
         var draining = DrainOnceGivenUpAsync(stalled, threadId, ct);
         var heard = await reader.ReceiveNarrationAsync(ct);
         var result = await narrating;

@@ -59,7 +59,9 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         Assert.Equal(heard.Chunks.Count, current.GetProperty("stats").GetProperty("chunks_streamed").GetInt32());
         var timeline = operation.GetProperty("timeline");
         Assert.True(timeline.GetProperty("end_time").GetDateTimeOffset() > timeline.GetProperty("start_time").GetDateTimeOffset());
-        Assert.Contains($"/media/{threadId}/{operationId}/narration.ogg", audioUrl);
+        // Keyed by the operation's media id: the link names neither the thread nor the operation.
+        Assert.Contains($"/media/{operation.GetProperty("media_id").GetString()}/narration.ogg", audioUrl);
+        Assert.DoesNotContain(threadId, audioUrl);
 
         using var http = new HttpClient();
         var stored = await http.GetByteArrayAsync(audioUrl, ct);
@@ -143,7 +145,7 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         await using var early = await AudioClient.ConnectAsync(fixture.Replica(0), threadId, ct);
         await early.ReceiveJsonAsync(ct);
 
-        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), "Show me 2 goals.", ct);
+        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), "Show me 2 goals.", ct);
         Assert.Equal("started", (await early.ReceiveJsonAsync(ct)).GetProperty("state").GetString());
         Assert.NotNull((await early.ReceiveAsync(ct))!.Pcm);
         await using var late = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
@@ -197,7 +199,7 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
 
         await quiet.SendTextAsync(JsonSerializer.Serialize(new { type = "cancel", operation_id = operationId }), ct);
         var cancelled = await quiet.ReceiveJsonAsync(ct);
-        var result = await Narrator.NarrateAsync(threadId, operationId, Request, ct);
+        var result = await Narrator.NarrateAsync(threadId, operationId, Guid.NewGuid().ToString("N"), Request, ct);
         await quiet.SendTextAsync("""{"type":"ping"}""", ct);
 
         Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());

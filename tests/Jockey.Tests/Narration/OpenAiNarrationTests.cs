@@ -67,7 +67,7 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
             ("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()),
             ("Narration:OpenAi:ApiKey", "sk-test"), ("Narration:OpenAi:Voice", "verse"));
 
-        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), "Show me 2 goals.", ct);
+        var narrating = host.Services.GetRequiredService<INarrator>().NarrateAsync(threadId, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), "Show me 2 goals.", ct);
         var heard = await client.ReceiveNarrationAsync(ct);
         var result = await narrating;
 
@@ -125,7 +125,7 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
     {
         var ct = Timeout();
         using var host = fixture.BuildNarratorHost([("Narration:Engine", "openai"), ("Narration:OpenAi:Endpoint", _openAi.BaseAddress.ToString()), .. settings]);
-        return await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), "Hello.", ct);
+        return await host.Services.GetRequiredService<INarrator>().NarrateAsync(await fixture.CreateThreadAsync(ct), Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), "Hello.", ct);
     }
 
     public ValueTask DisposeAsync() => _openAi.DisposeAsync();

@@ -48,6 +48,10 @@ describe('parseOperation', () => {
     expect(parseOperation({ operation_id: 'op', thread_id: 't', status: 'completed', video_url: 'x' })?.video_url).toBe('x')
   })
 
+  it('accepts the answer of cancel and GET /api/operations/{id}, which name no thread', () => {
+    expect(parseOperation({ operation_id: 'op', status: 'cancelled' })?.status).toBe('cancelled')
+  })
+
   it('rejects an unknown status', () => {
     expect(parseOperation({ operation_id: 'op', thread_id: 't', status: 'running' })).toBeNull()
   })

@@ -45,9 +45,9 @@ export function parseEvent(raw: unknown): JockeyEvent | null {
 export function parseOperation(raw: unknown): Operation | null {
   if (!isObject(raw)) return null
   const id = str(raw.operation_id)
-  const thread = str(raw.thread_id)
+  // No thread_id required: only POST /api/process names the thread; an operation id's own answers do not.
   const status = str(raw.status) as OperationStatus | undefined
-  if (!id || !thread || !status || !statuses.includes(status)) return null
+  if (!id || !status || !statuses.includes(status)) return null
   return raw as unknown as Operation
 }
 

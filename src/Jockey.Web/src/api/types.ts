@@ -5,7 +5,8 @@ export type OperationStatus = 'processing' | 'completed' | 'failed' | 'cancelled
 
 export interface Operation {
   operation_id: string
-  thread_id: string
+  /** Only in POST /api/process's answer (its caller holds the thread); never in GET /api/operations/{id}. */
+  thread_id?: string
   status: OperationStatus
   audio_urls?: { main?: string | null } | null
   timeline?: { start_time?: string | null; end_time?: string | null } | null

@@ -18,9 +18,9 @@ export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make 
     e('system', 'search-results', 'Found 3 clips', {
       query: 'sunrise',
       clips: [
-        { video_id: 'v1', title: 'Harbour at dawn', start: 3, end: 9.5, score: 0.91, thumbnail_url: '/api/jockey/files/sample/v1.jpg' },
-        { video_id: 'v2', title: 'Mountain sunrise', start: 12, end: 18, score: 0.84, thumbnail_url: '/api/jockey/files/sample/v2.jpg' },
-        { video_id: 'v3', title: 'City rooftops', start: 40, end: 47, score: 0.72, thumbnail_url: '/api/jockey/files/sample/v3.jpg' },
+        { video_id: 'v1', title: 'Harbour at dawn', start: 3, end: 9.5, score: 0.91, thumbnail_url: '/api/jockey/files/sample/v1.jpg?exp=1&sig=tv1', video_url: '/api/jockey/files/sample/v1.mp4?exp=1&sig=v1' },
+        { video_id: 'v2', title: 'Mountain sunrise', start: 12, end: 18, score: 0.84, thumbnail_url: '/api/jockey/files/sample/v2.jpg?exp=1&sig=tv2', video_url: '/api/jockey/files/sample/v2.mp4?exp=1&sig=v2' },
+        { video_id: 'v3', title: 'City rooftops', start: 40, end: 47, score: 0.72, thumbnail_url: '/api/jockey/files/sample/v3.jpg?exp=1&sig=tv3', video_url: '/api/jockey/files/sample/v3.mp4?exp=1&sig=v3' },
       ],
     }),
     e('system', 'narration', 'Narration ready', { audio_url: '/api/media/narration/a.mp3', transformed_text: 'Here is a twenty second montage of sunrises.' }),

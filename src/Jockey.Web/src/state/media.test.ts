@@ -8,13 +8,14 @@ import { selectTurns } from './turns'
 const clip = (extra: Partial<Clip> = {}): Clip => ({ video_id: 'sunset-beach', title: 'Sunset', start: 1.5, end: 6, score: 5, ...extra })
 
 describe('clipSource', () => {
-  it('plays the video_url the API passes through', () => {
-    expect(clipSource(clip({ video_url: '/api/jockey/files/sample/sunset-beach.mov' }), 'sample')).toBe('/api/jockey/files/sample/sunset-beach.mov')
+  it('plays the signed video_url the API gave', () => {
+    const signed = '/api/jockey/files/sample/sunset-beach.mov?exp=1&sig=abc'
+    expect(clipSource(clip({ video_url: signed }))).toBe(signed)
   })
 
-  it('falls back to the agent file route behind the API when there is none', () => {
-    expect(clipSource(clip(), 'my index')).toBe('/api/jockey/files/my%20index/sunset-beach.mp4')
-    expect(clipSource(clip({ video_url: null }), 'sample')).toBe('/api/jockey/files/sample/sunset-beach.mp4')
+  it('never builds an agent file URL itself: without one from the API there is nothing to play', () => {
+    expect(clipSource(clip())).toBe('')
+    expect(clipSource(clip({ video_url: null }))).toBe('')
   })
 })
 
@@ -24,7 +25,7 @@ describe('resolveMedia', () => {
       .reduce(conversationReducer, initialConversation)
     const turns = selectTurns(state)
     const search = turns[0].items.find((i) => i.kind === 'search')!
-    const media = resolveMedia(turns, { kind: 'clip', seq: search.seq, index: 1 }, 'sample')
-    expect(media).toMatchObject({ kind: 'clip', start: 12, end: 18, src: '/api/jockey/files/sample/v2.mp4' })
+    const media = resolveMedia(turns, { kind: 'clip', seq: search.seq, index: 1 })
+    expect(media).toMatchObject({ kind: 'clip', start: 12, end: 18, src: '/api/jockey/files/sample/v2.mp4?exp=1&sig=v2' })
   })
 })

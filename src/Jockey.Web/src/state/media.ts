@@ -1,5 +1,5 @@
 // What the result player shows for a selection: a rendered video of the thread, or one search
-// result's segment played from the agent's files through the API's proxy.
+// result's segment played from the URL the API signed for it.
 import type { Clip, VideoReady } from '../api/types'
 import type { MediaSelection } from './conversation'
 import type { Turn } from './turns'
@@ -14,15 +14,14 @@ export function videoSource(video: VideoReady): string {
 }
 
 /**
- * A clip's source: its own video_url when the API passes one through, otherwise the agent's file
- * server behind the API (`/api/jockey/files/{index}/{video_id}.mp4`).
+ * A clip's source: the video_url the API gave, never one built here — the API signs every URL of the
+ * agent's files (`/api/jockey/files/…?exp=…&sig=…`), and an unsigned one is refused.
  */
-export function clipSource(clip: Clip, indexId: string): string {
-  if (clip.video_url) return clip.video_url
-  return `/api/jockey/files/${encodeURIComponent(indexId)}/${encodeURIComponent(clip.video_id)}.mp4`
+export function clipSource(clip: Clip): string {
+  return clip.video_url ?? ''
 }
 
-export function resolveMedia(turns: Turn[], selection: MediaSelection | null, fallbackIndex: string): Media | null {
+export function resolveMedia(turns: Turn[], selection: MediaSelection | null): Media | null {
   if (!selection) return null
   for (const turn of turns) {
     for (const item of turn.items) {
@@ -35,7 +34,7 @@ export function resolveMedia(turns: Turn[], selection: MediaSelection | null, fa
       if (selection.kind === 'clip' && item.kind === 'search') {
         const clip = item.clips[selection.index]
         if (!clip) return null
-        return { kind: 'clip', seq: item.seq, index: selection.index, src: clipSource(clip, turn.indexId ?? fallbackIndex), clip, start: clip.start, end: clip.end }
+        return { kind: 'clip', seq: item.seq, index: selection.index, src: clipSource(clip), clip, start: clip.start, end: clip.end }
       }
     }
   }
