@@ -186,21 +186,6 @@ public sealed class TestingApp : IAsyncDisposable
         if (!result.Success) throw new InvalidOperationException($"Starting {name} replica {replica} failed: {result.Message}");
     }
 
-    /// <summary>Stops a replica as the dashboard's Stop button does (SIGTERM, then the host's shutdown); returns its exit code.</summary>
-    public async Task<int?> StopResourceAsync(string name, int replica = 0, CancellationToken cancellationToken = default)
-    {
-        var resourceId = Instance(name, replica).ResourceId;
-        var commands = Application.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resourceId, KnownResourceCommands.StopCommand, cancellationToken);
-        if (!result.Success) throw new InvalidOperationException($"Stopping {name} replica {replica} failed: {result.Message}");
-        while (true)
-        {
-            var changed = _changed.Task;
-            if (Latest(resourceId).Snapshot is { State.Text: { } state } snapshot && Ended.Contains(state)) return snapshot.ExitCode;
-            await changed.WaitAsync(cancellationToken);
-        }
-    }
-
     /// <summary>A replica's latest state, as the dashboard shows it.</summary>
     public CustomResourceSnapshot Snapshot(string name, int replica = 0) => Instance(name, replica).Snapshot;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Jockey;
 
 namespace Jockey.ApiService.Events;
@@ -86,7 +87,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     public string SaveState() => JsonSerializer.Serialize(new State(
         RunId, InputMessageId, [.. _seenMessageIds], new(_toolsFromEvents), new(_toolsFromMessages),
         _pendingCalls.ToDictionary(call => call.Key, call => new PendingCall(call.Value.Name, call.Value.Args)),
-        _reflect.ToString(), _reflectStreamed, _reflectFinal, _valuesSeen));
+        [.. _held.Select(HeldOutput.From)], _heldNode, _reflect.ToString(), _reflectStreamed, _reflectFinal, _valuesSeen));
 
     public void RestoreState(string json)
     {
@@ -97,6 +98,8 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         foreach (var (tool, count) in state.ToolsFromEvents) _toolsFromEvents[tool] = count;
         foreach (var (tool, count) in state.ToolsFromMessages) _toolsFromMessages[tool] = count;
         foreach (var (id, call) in state.PendingCalls) _pendingCalls[id] = (call.Name, call.Args);
+        _held.AddRange(state.Held.Select(held => held.ToOutput()));
+        _heldNode = state.HeldNode;
         _reflect.Clear().Append(state.Reflect);
         // The wait for more tokens starts again here; what waited before goes out by size or at the end as usual.
         _reflectSince = time.GetTimestamp();
@@ -107,8 +110,27 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
 
     private sealed record State(
         string? RunId, string? InputMessageId, string[] SeenMessageIds, Dictionary<string, int> ToolsFromEvents,
-        Dictionary<string, int> ToolsFromMessages, Dictionary<string, PendingCall> PendingCalls, string Reflect,
-        bool ReflectStreamed, bool ReflectFinal, int ValuesSeen);
+        Dictionary<string, int> ToolsFromMessages, Dictionary<string, PendingCall> PendingCalls, HeldOutput[] Held,
+        string? HeldNode, string Reflect, bool ReflectStreamed, bool ReflectFinal, int ValuesSeen);
+
+    /// <summary>
+    /// A held output as JSON: its event's data (or the video's tool call) as the event log would write it, so the
+    /// event a new owner writes is byte for byte the one this replica would have written.
+    /// </summary>
+    private sealed record HeldOutput(string Kind, string? Type, string? Text, string? Name, JsonElement? Data, string? FileName, double? Duration)
+    {
+        public static HeldOutput From(RunOutput output) => output switch
+        {
+            EmitEvent emit => new("event", emit.Event.Type, emit.Event.Text, emit.Event.Name,
+                emit.Event.Data is null ? null : JsonSerializer.SerializeToElement(emit.Event.Data, ApiJson.Options), null, null),
+            VideoProduced video => new("video", null, null, null, JsonSerializer.SerializeToElement(video.ToolCall, ApiJson.Options), video.FileName, video.Duration),
+            _ => throw new InvalidOperationException($"A {output.GetType().Name} cannot be held."),
+        };
+
+        public RunOutput ToOutput() => Kind == "video"
+            ? new VideoProduced(FileName!, Duration, Data!.Value.Deserialize<ToolCall>(ApiJson.Options)!)
+            : new EmitEvent(new NewEvent(Type!, Text!, Name, Data));
+    }
 
     private sealed record PendingCall(string Name, JsonElement? Args);
 

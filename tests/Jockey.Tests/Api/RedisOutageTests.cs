@@ -8,14 +8,11 @@ namespace Jockey.Tests.Api;
 /// <summary>An app of its own: the test kills its Redis, which stays down (Aspire does not restart a crashed process).</summary>
 public sealed class RedisOutageFixture : ApiAppFixture;
 
-/// <summary>
-/// Redis going away mid-stream: the live SSE stream says so and ends; new requests get a 503 that says why; and the API,
-/// stopped while Redis is still down, shuts down cleanly (it used to abort on an exception from the run registry).
-/// </summary>
+/// <summary>Redis going away mid-stream: the live SSE stream says so and ends; new requests get a 503 that says why.</summary>
 public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture<RedisOutageFixture>
 {
     [Fact]
-    public async Task A_live_stream_ends_with_an_error_event_when_redis_goes_away_new_requests_get_a_503_and_shutdown_is_clean()
+    public async Task A_live_stream_ends_with_an_error_event_when_redis_goes_away_and_new_requests_get_a_503()
     {
         var ct = Timeout(90);
         using var api = fixture.Api();
@@ -38,9 +35,5 @@ public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture
         Assert.Equal("application/problem+json", later.Content.Headers.ContentType?.MediaType);
         Assert.Contains("The event store (Redis) is not reachable", await later.Content.ReadAsStringAsync(ct));
         Assert.NotNull(later.Headers.RetryAfter);
-
-        var exitCode = await fixture.App.StopResourceAsync("apiservice", cancellationToken: ct);
-        Assert.True(exitCode == 0, $"The API exited with {exitCode}:\n{fixture.App.LogTail("apiservice")}");
-        Assert.DoesNotContain("Unhandled exception", fixture.App.LogTail("apiservice", lines: 200));
     }
 }

@@ -109,7 +109,9 @@ public sealed class RunEventMapperTests
         var mapper = new RunEventMapper("sample", url => url, 40, TimeSpan.FromSeconds(5), TimeProvider.System, videoId => $"/api/jockey/files/sample/{videoId}.mp4?sig=x");
         var clips = new JsonArray(new JsonObject { ["video_id"] = "v7", ["start"] = 0, ["end"] = 2 }).ToJsonString();
 
-        var end = Events(mapper.Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["output"] = clips }))));
+        // Held until the node's own update (see the instruction-order test), which releases it.
+        mapper.Map(Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["output"] = clips })));
+        var end = Events(mapper.Map(Part("updates", new JsonObject { ["video-search"] = new JsonObject() })));
 
         Assert.Equal("/api/jockey/files/sample/v7.mp4?sig=x", Assert.Single(Assert.IsType<SearchResultsData>(Assert.Single(end).Data).Clips).VideoUrl);
     }
@@ -300,4 +302,47 @@ public sealed class RunEventMapperTests
         var events = Events(outputs);
         Assert.Equal([(EventNames.Progress, "render: 40%"), (EventNames.Reflect, "Here it is.")], events.Select(e => (e.Name!, e.Text)));
     }
+
+    /// <summary>
+    /// What a replica taking a run over relies on: a mapper restored from the state saved between any two parts goes on
+    /// exactly as the original would have — held tool results, pending reflect text and seen messages included.
+    /// </summary>
+    [Fact]
+    public void A_mapper_restored_from_its_saved_state_at_any_point_goes_on_as_the_original_would()
+    {
+        var clips = new JsonArray(new JsonObject { ["video_id"] = "v1", ["start"] = 0, ["end"] = 1, ["thumbnail_url"] = "http://agent:8123/sample/v1.jpg" }).ToJsonString();
+        var report = new JsonArray(new JsonObject { ["name"] = "simple-video-search", ["args"] = new JsonObject { ["query"] = "fog" }, ["output"] = clips }).ToJsonString();
+        JockeyStreamPart[] parts =
+        [
+            Part("events", ToolEvent("on_tool_start", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "fog" } })),
+            Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "fog" }, ["output"] = clips })),
+            Part("updates", new JsonObject { ["video-search"] = new JsonObject { ["chat_history"] = new JsonArray(
+                new JsonObject { ["type"] = "human", ["name"] = "instructor", ["content"] = "Search for fog.", ["id"] = "i1" },
+                new JsonObject { ["type"] = "human", ["name"] = "video-search", ["content"] = report, ["id"] = "w1" }) } }),
+            Part("events", Token("Foggy hills, ")),
+            Part("events", Token("quiet and grey.")),
+            Part("events", Token("", "on_chat_model_end")),
+            Part("updates", new JsonObject { ["reflect"] = new JsonObject { ["chat_history"] = new JsonArray(
+                new JsonObject { ["type"] = "ai", ["content"] = "Foggy hills, quiet and grey.", ["id"] = "r1" }) } }),
+        ];
+        var original = Mapper();
+        var expected = Shown([.. parts.SelectMany(original.Map), .. original.Complete()]);
+
+        for (var cut = 0; cut <= parts.Length; cut++)
+        {
+            var before = Mapper();
+            var first = parts.Take(cut).SelectMany(before.Map).ToList();
+            var after = Mapper();
+            after.RestoreState(before.SaveState());
+            var rest = parts.Skip(cut).SelectMany(after.Map).ToList();
+            rest.AddRange(after.Complete());
+
+            var shown = Shown([.. first, .. rest]);
+            Assert.True(expected.SequenceEqual(shown), $"Restored after part {cut}:\n{string.Join("\n", shown)}\nexpected:\n{string.Join("\n", expected)}");
+        }
+    }
+
+    /// <summary>Events as the log would store them: name, text and data as JSON.</summary>
+    private static List<string> Shown(IEnumerable<RunOutput> outputs) =>
+        [.. Events(outputs).Select(e => $"{e.Name}|{e.Text}|{JsonSerializer.Serialize(e.Data, Jockey.ApiService.Hosting.ApiJson.Options)}")];
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using Jockey.Tests.LocalAgent;
 
 namespace Jockey.Tests.Security;

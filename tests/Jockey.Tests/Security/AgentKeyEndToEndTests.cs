@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Security;
@@ -16,7 +16,7 @@ public sealed class KeyedAgentAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        App = await DistributedApplicationTestingBuilder.StartAsync(options =>
+        App = await TestingApp.StartAsync(options =>
         {
             options.Only("apiservice");
             options.Environment("apiservice", "Jockey__ApiKey", Key);

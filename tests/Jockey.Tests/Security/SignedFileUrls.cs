@@ -1,5 +1,5 @@
 using Jockey.ApiService.Media;
-using Jockey.AppHost.Testing;
+using Jockey.Testing;
 using StackExchange.Redis;
 
 namespace Jockey.Tests.Security;
