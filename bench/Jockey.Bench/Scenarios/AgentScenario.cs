@@ -10,7 +10,7 @@ namespace Jockey.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 5: the local agent over its LangGraph API, as the API service calls it — search latency on the sample
-/// index (from the POST of a "find …" run to its search result frame: planner, BM25 search and thumbnails), and the time ffmpeg takes to render a montage of about 30 seconds (on_tool_start → on_tool_end of
+/// index (from the POST of a "find …" run to its search result frame: planner, full-text search and thumbnails), and the time ffmpeg takes to render a montage of about 30 seconds (on_tool_start → on_tool_end of
 /// combine-clips), with the rendered length read from the tool call's clips.
 /// </summary>
 public static class AgentScenario
