@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Jockey.Testing;
 
@@ -6,8 +7,19 @@ namespace Jockey.Testing;
 /// A process and everything it started, read from /proc: DCP runs a project as <c>dotnet run</c> with the service as
 /// its child, and the local agent's renders are ffmpeg processes below that.
 /// </summary>
-public static class ProcessTree
+public static partial class ProcessTree
 {
+    private const int SigTerm = 15;
+
+    /// <summary>SIGTERM, as an orchestrator stopping a container or <c>kill</c> sends it: the process may shut down cleanly.</summary>
+    public static void Terminate(int pid)
+    {
+        if (Kill(pid, SigTerm) != 0) throw new InvalidOperationException($"SIGTERM to {pid} failed (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
     public static bool IsAlive(int pid)
     {
         // A zombie still has /proc/<pid> but is dead for our purposes.

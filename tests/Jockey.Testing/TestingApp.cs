@@ -170,11 +170,31 @@ public sealed class TestingApp : IAsyncDisposable
         var pid = Pid(name, replica) ?? throw new InvalidOperationException($"'{resourceId}' is not running.");
         ProcessTree.KillTree(pid);
         // Until DCP has seen the exit, a start would find it still running.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await WaitForEndAsync(resourceId, timeout.Token);
+    }
+
+    /// <summary>
+    /// SIGTERM to a replica's service process (the child of DCP's <c>dotnet run</c> whose command line names
+    /// <paramref name="program"/>), as a platform stopping it sends; returns the exit code once DCP has seen it end.
+    /// </summary>
+    public async Task<int?> TerminateAsync(string name, string program, int replica = 0, CancellationToken cancellationToken = default)
+    {
+        var resourceId = Instance(name, replica).ResourceId;
+        var pid = Pid(name, replica) ?? throw new InvalidOperationException($"'{resourceId}' is not running.");
+        var service = ProcessTree.Descendants(pid).Prepend(pid).FirstOrDefault(p => ProcessTree.CommandLine(p).Contains(program, StringComparison.Ordinal));
+        if (service == 0) throw new InvalidOperationException($"No process of '{resourceId}' runs {program}: {ProcessTree.CommandLine(pid)}");
+        ProcessTree.Terminate(service);
+        return (await WaitForEndAsync(resourceId, cancellationToken)).ExitCode;
+    }
+
+    private async Task<CustomResourceSnapshot> WaitForEndAsync(string resourceId, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var changed = _changed.Task;
-            if (Latest(resourceId).Snapshot.State?.Text is { } state && Ended.Contains(state)) return;
-            await changed.WaitAsync(TimeSpan.FromSeconds(30));
+            if (Latest(resourceId).Snapshot is { State.Text: { } state } snapshot && Ended.Contains(state)) return snapshot;
+            await changed.WaitAsync(cancellationToken);
         }
     }
 

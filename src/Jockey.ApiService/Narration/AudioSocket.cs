@@ -25,9 +25,13 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
     private readonly HashSet<string> _cancelled = [];
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public async Task RunAsync(CancellationToken aborted)
+    /// <param name="aborted">The client is gone.</param>
+    /// <param name="stopping">The server is shutting down: the socket is closed with 1001 so the client reconnects to
+    /// another replica at once, rather than being held open until the host's shutdown timeout drops it.</param>
+    public async Task RunAsync(CancellationToken aborted, CancellationToken stopping)
     {
         using var link = aborted.Register(_stop.Cancel);
+        using var shutdown = stopping.Register(() => RequestClose(WebSocketCloseStatus.EndpointUnavailable, "the server is restarting; reconnect"));
         Enqueue(AudioFrames.Connected(threadId));
         await using var registration = await listeners.ListenAsync(threadId, Wake);
         // After subscribing, so an operation starting meanwhile is seen one way or the other; reading is idempotent.

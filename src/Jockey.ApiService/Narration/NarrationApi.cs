@@ -53,7 +53,7 @@ public static class NarrationApi
             logger.LogInformation("Narration socket opened on thread {ThreadId}", threadId);
             var session = new AudioSocket(socket, threadId, services.GetRequiredService<AudioRelay>(),
                 services.GetRequiredService<AudioListeners>(), options, logger);
-            await session.RunAsync(context.RequestAborted);
+            await session.RunAsync(context.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             logger.LogInformation("Narration socket closed on thread {ThreadId}", threadId);
         }
         catch (RedisException ex)

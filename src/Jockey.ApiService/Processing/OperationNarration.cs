@@ -25,19 +25,42 @@ public sealed partial class OperationNarration(
         // The narrator turns every failure into a result.
         var result = await narrator.NarrateAsync(operation.ThreadId, operation.OperationId, operation.MediaId, operation.Response.OriginalText, CancellationToken.None);
         var narrated = operation.WithNarration(result);
+        var ev = result.Error is null
+            ? new NewEvent(EventTypes.System, result.TransformedText, EventNames.Narration, new NarrationData(result.AudioUrl, result.TransformedText))
+            : FailedEvent(result.TransformedText, result.Error);
+        await RecordAsync(narrated, ev);
+        return narrated;
+    }
+
+    /// <summary>
+    /// An operation taken over from a replica that died mid-synthesis has no recorded narration: it is recorded as
+    /// failed, and its audio stream ends with an error frame, so every listener hears that it ended. The run goes on
+    /// without it. A narration that was recorded (or narration turned off) leaves the operation as it is.
+    /// </summary>
+    public async Task<Operation> SettleCutOffAsync(Operation operation)
+    {
+        if (!options.Value.Enabled || operation.Response.TransformedText is not null || operation.NarrationError is not null) return operation;
+        const string reason = "The API replica synthesizing it stopped before it finished; the run goes on without it.";
+        await relay.FinishAsync(operation.ThreadId, operation.OperationId, AudioEntry.Failed, AudioFrames.Error("replica_stopped", reason, operation.OperationId));
+        var settled = operation with { NarrationError = reason };
+        await RecordAsync(settled, FailedEvent("", reason));
+        return settled;
+    }
+
+    private static NewEvent FailedEvent(string transformedText, string error) =>
+        new(EventTypes.System, $"Narration failed: {error}", EventNames.Narration, new NarrationData(null, transformedText, error));
+
+    private async Task RecordAsync(Operation narrated, NewEvent ev)
+    {
         try
         {
-            var ev = result.Error is null
-                ? new NewEvent(EventTypes.System, result.TransformedText, EventNames.Narration, new NarrationData(result.AudioUrl, result.TransformedText))
-                : new NewEvent(EventTypes.System, $"Narration failed: {result.Error}", EventNames.Narration, new NarrationData(null, result.TransformedText, result.Error));
-            await log.AppendAsync(operation.ThreadId, operation.OperationId, ev, CancellationToken.None);
+            await log.AppendAsync(narrated.ThreadId, narrated.OperationId, ev, CancellationToken.None);
             await operations.UpdateAsync(narrated);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogNotRecorded(ex, operation.OperationId);
+            LogNotRecorded(ex, narrated.OperationId);
         }
-        return narrated;
     }
 
     /// <summary>

@@ -109,6 +109,9 @@ public sealed partial class OperationRunner(
         catch (Exception) when (registry.IsStopping)
         {
             // Shutting down: the run is handed to a live replica (it claims the released lease) rather than failed.
+            // A narration still being synthesized here finishes first (seconds, within the shutdown grace period), so
+            // the replica taking over finds it recorded rather than cut off.
+            await narrated;
             await operations.ReleaseAsync(operation.OperationId, replica.Id);
             LogHandedOver(operation.OperationId);
         }

@@ -13,6 +13,7 @@ namespace Jockey.ApiService.Processing;
 public sealed partial class RunTakeover(
     OperationStore operations,
     OperationRunner runner,
+    OperationNarration narration,
     RunRegistry registry,
     ReplicaIdentity replica,
     IOptions<JockeyOptions> options,
@@ -44,7 +45,7 @@ public sealed partial class RunTakeover(
             if (registry.IsRunning(operationId) || !await operations.TryClaimAsync(operationId, replica.Id, options.Value.RunLease)) continue;
             if (await operations.GetAsync(operationId) is not { } operation) continue;
             LogTakingOver(operationId);
-            runner.TakeOver(operation);
+            runner.TakeOver(await narration.SettleCutOffAsync(operation));
         }
     }
 

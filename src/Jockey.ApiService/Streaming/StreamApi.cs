@@ -48,7 +48,12 @@ public static partial class StreamApi
     {
         // Proxies (nginx, Container Apps) must not hold events back.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        var events = EventsAsync(threadId, afterSeq, redact ?? Task.FromResult, log, feed, redis.Broken, options.Value.PingInterval, context.RequestAborted);
+        // A stream also ends when the server shuts down, so its client reconnects (to another replica, with its last
+        // id) at once rather than being held open until the host's shutdown timeout drops it.
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var open = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        context.Response.RegisterForDispose(open);
+        var events = EventsAsync(threadId, afterSeq, redact ?? Task.FromResult, log, feed, redis.Broken, options.Value.PingInterval, open.Token);
         return TypedResults.ServerSentEvents(WithErrorEvent(events, threadId, loggers.CreateLogger(typeof(StreamApi))));
     }
 
@@ -78,11 +83,12 @@ public static partial class StreamApi
                 {
                     next = await watch.Reader.ReadAsync(idle.Token);
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
                 }
             }
-            if (redisBroken.IsCancellationRequested && !ct.IsCancellationRequested)
+            if (ct.IsCancellationRequested) yield break;
+            if (redisBroken.IsCancellationRequested)
             {
                 throw new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None,
                     "The connection to Redis broke; live events may have been lost.", null, CommandStatus.Unknown);

@@ -1,6 +1,5 @@
 using Jockey.ApiService.Hosting;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
@@ -17,9 +16,15 @@ public static class StreamingExtensions
         builder.Services.AddSignalR()
             .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
             .AddStackExchangeRedis();
-        // The backplane shares the app's one Redis connection; its channels are named after the hub, apart from the app's.
-        builder.Services.AddOptions<RedisOptions>().Configure<IServiceProvider>((backplane, services) =>
-            backplane.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
+        // The backplane has a connection of its own to the app's Redis (its channels are named after the hub, apart
+        // from the app's). It unsubscribes and disposes that connection when the host is disposed, after telemetry is
+        // gone: on the app's shared, traced connection that crashed the process at every SIGTERM.
+        builder.Services.AddOptions<RedisOptions>().Configure<IConfiguration>((backplane, configuration) =>
+        {
+            backplane.Configuration = ConfigurationOptions.Parse(configuration.GetConnectionString("redis")!);
+            backplane.Configuration.AbortOnConnectFail = false;
+            backplane.Configuration.ClientName = $"{builder.Environment.ApplicationName}-signalr";
+        });
         return builder;
     }
 

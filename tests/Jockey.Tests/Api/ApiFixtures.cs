@@ -124,6 +124,13 @@ public static class ApiSteps
         }
     }
 
+    /// <summary>A process stopped with SIGTERM exited with code 0 and threw nothing on its way out.</summary>
+    public static void AssertExitedCleanly(TestingApp app, string name, int? exitCode)
+    {
+        Assert.True(exitCode == 0, $"{name} exited with {exitCode}:{Environment.NewLine}{app.LogTail(name)}");
+        Assert.DoesNotContain("Unhandled exception", app.LogTail(name, 400));
+    }
+
     /// <summary>The thread's SSE stream, every item (message, ping, error) as it arrives.</summary>
     public static async IAsyncEnumerable<SseItem<string>> StreamAsync(HttpClient api, string threadId, long? lastEventId, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jockey.Tests.Narration;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
@@ -14,6 +15,24 @@ public sealed class TwoReplicaFixture : ApiAppFixture
         options.Environment("apiservice", "Jockey__RunLease", "00:00:03");
         // The gated run waits for the test; no idle timeout may end it however long the test takes to get there.
         options.Environment("apiservice", "Jockey__IdleTimeout", "00:05:00");
+        options.Environment("apiservice", "Narration__Engine", "openai");
+        options.Environment("apiservice", "Narration__OpenAi__Endpoint", Speech.BaseAddress.ToString());
+    }
+
+    /// <summary>The speech server the replicas narrate with, so a test can hold a narration mid-synthesis.</summary>
+    public FakeOpenAiServer Speech { get; } = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Speech.DisposeAsync();
+    }
+
+    /// <summary>Starts a replica a test stopped, and waits until both serve again (Aspire does not restart it).</summary>
+    public async Task RestartAsync(int replica, CancellationToken ct)
+    {
+        await App.StartResourceAsync("apiservice", replica, ct);
+        await App.WaitForResourceHealthyAsync("apiservice", ct);
     }
 }
 
@@ -99,15 +118,87 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
 
         var taken = await HeldRunAsync(a, b, "held: on a replica that dies", beforeRelease: () => fixture.App.KillAsync("apiservice", replica: 0), ct);
 
-        Assert.Equal("completed", taken.Ended.GetProperty("status").GetString());
-        Assert.NotNull(taken.Ended.GetProperty("video_url").GetString());
-        Assert.Equal(Enumerable.Range(1, taken.Live.Count).Select(i => (long)i), taken.Live.Select(Seq));
-        Assert.Equal(taken.Live.Select(e => e.GetRawText()), taken.Replayed.Select(e => e.GetRawText()));
-        Assert.Equal(WhatHappened(reference.Live), WhatHappened(taken.Live));
+        AssertCompletedAsWithoutTheFault(reference, taken);
         Assert.Equal("processing", (await ProcessAsync(b, taken.ThreadId, "normal: after the crash", ct)).GetProperty("status").GetString());
-        // Aspire does not restart a crashed process; the next test needs both replicas again.
-        await fixture.App.StartResourceAsync("apiservice", replica: 0, ct);
-        await fixture.App.WaitForResourceHealthyAsync("apiservice", ct);
+        await fixture.RestartAsync(replica: 0, ct);
+    }
+
+    /// <summary>
+    /// SIGTERM — a platform stopping or scaling in a replica — while that replica runs a run and has an SSE stream, a
+    /// hub connection and an audio socket open: it exits with code 0, and the run is handed to the other replica rather
+    /// than failed, completing with every event once, the same events as without the stop.
+    /// </summary>
+    [Fact]
+    public async Task A_replica_stopped_with_sigterm_mid_run_exits_cleanly_and_the_other_replica_completes_its_run()
+    {
+        var ct = Timeout(120);
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var reference = await HeldRunAsync(b, b, "held: the same run without a stop", beforeRelease: () => Task.CompletedTask, ct);
+        await using var sockets = await OpenSockets.OpenAsync(a, await InitAsync(a, ct), ct);
+        int? exitCode = null;
+
+        var handed = await HeldRunAsync(a, b, "held: on a replica that is stopped",
+            beforeRelease: async () => exitCode = await fixture.App.TerminateAsync("apiservice", "Jockey.ApiService", replica: 0, ct), ct);
+
+        AssertExitedCleanly(fixture.App, "apiservice", exitCode);
+        AssertCompletedAsWithoutTheFault(reference, handed);
+        await fixture.RestartAsync(replica: 0, ct);
+    }
+
+    /// <summary>
+    /// The replica running a run dies while it is still synthesizing the request's narration (the speech server holds
+    /// the second half back). The replica that takes the run over records the narration as failed and ends its audio
+    /// with an error frame, so a listener hears that it ended; the run goes on and completes.
+    /// </summary>
+    [Fact]
+    public async Task A_narration_cut_off_by_its_replicas_death_ends_for_its_listener_and_the_run_still_completes()
+    {
+        var ct = Timeout(120);
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        await using var listener = await AudioClient.ConnectAsync(fixture.App.GetEndpoint("apiservice", 1), threadId, ct);
+        await listener.ReceiveJsonAsync(ct);
+        fixture.Speech.HoldSpeechHalfway();
+        try
+        {
+            // The answer waits for the narration, which cannot finish: the request is open until its replica dies.
+            var accepting = ProcessAsync(a, threadId, "held: narrated by a replica that dies", ct);
+            var operationId = (await listener.ReceiveJsonAsync(ct)).GetProperty("operation_id").GetString()!;
+            Assert.NotNull((await listener.ReceiveAsync(ct))?.Pcm);
+            await ReadMessagesAsync(StreamAsync(b, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+
+            await fixture.App.KillAsync("apiservice", replica: 0);
+            fixture.Jockey.ReleaseGate();
+            var ended = await WaitForEndAsync(b, operationId, ct);
+            var events = await ReadMessagesAsync(StreamAsync(b, threadId, null, ct), EndOf(operationId));
+            var audioEnd = await NextJsonFrameAsync(listener, ct);
+
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => accepting);
+            Assert.Equal("completed", ended.GetProperty("status").GetString());
+            const string Reason = "The API replica synthesizing it stopped before it finished; the run goes on without it.";
+            Assert.Equal(Reason, ended.GetProperty("narration_error").GetString());
+            Assert.Equal(["Narration failed: " + Reason], events.Where(e => Name(e) == "narration").Select(e => e.GetProperty("text").GetString()));
+            Assert.Equal("error", audioEnd.GetProperty("type").GetString());
+            Assert.Equal("replica_stopped", audioEnd.GetProperty("code").GetString());
+            Assert.Equal(operationId, audioEnd.GetProperty("operation_id").GetString());
+        }
+        finally
+        {
+            fixture.Speech.ReleaseSpeech();
+        }
+        await fixture.RestartAsync(replica: 0, ct);
+    }
+
+    /// <summary>The next text frame, past the PCM chunks still on their way.</summary>
+    private static async Task<JsonElement> NextJsonFrameAsync(AudioClient client, CancellationToken ct)
+    {
+        while (true)
+        {
+            var frame = await client.ReceiveAsync(ct) ?? throw new InvalidOperationException("The audio socket closed.");
+            if (frame.Json is { } json) return json;
+        }
     }
 
     private sealed record HeldRun(string ThreadId, JsonElement Ended, List<JsonElement> Live, List<JsonElement> Replayed);
@@ -126,6 +217,16 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         fixture.Jockey.ReleaseGate();
         var ended = await WaitForEndAsync(watcher, operationId, ct);
         return new HeldRun(threadId, ended, await live, await ReadMessagesAsync(StreamAsync(watcher, threadId, null, ct), EndOf(operationId)));
+    }
+
+    /// <summary>The run completed with its video, every event once in seq order live and on replay, as the same run without the fault did.</summary>
+    private static void AssertCompletedAsWithoutTheFault(HeldRun reference, HeldRun run)
+    {
+        Assert.Equal("completed", run.Ended.GetProperty("status").GetString());
+        Assert.NotNull(run.Ended.GetProperty("video_url").GetString());
+        Assert.Equal(Enumerable.Range(1, run.Live.Count).Select(i => (long)i), run.Live.Select(Seq));
+        Assert.Equal(run.Live.Select(e => e.GetRawText()), run.Replayed.Select(e => e.GetRawText()));
+        Assert.Equal(WhatHappened(reference.Live), WhatHappened(run.Live));
     }
 
     /// <summary>A run's events as a person reads them: kind and words, without seqs, ids, URLs or the narration (its place varies).</summary>

@@ -1,0 +1,28 @@
+using static Jockey.Tests.Api.ApiSteps;
+
+namespace Jockey.Tests.Api;
+
+/// <summary>An app of its own: the test kills its Redis and stops its API.</summary>
+public sealed class ShutdownFixture : ApiAppFixture;
+
+/// <summary>Stopping the API cleanly when nothing around it is well: SIGTERM with Redis gone and sockets open.</summary>
+public sealed class ShutdownTests(ShutdownFixture fixture) : IClassFixture<ShutdownFixture>
+{
+    /// <summary>
+    /// Redis is gone (killed, and Aspire does not restart it) while an SSE stream, a hub connection and an audio socket
+    /// are open; then the platform stops the API with SIGTERM. It exits with code 0 — no unhandled exception from
+    /// unsubscribing or releasing what it held in Redis.
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_with_redis_down_and_sockets_open_exits_with_code_0()
+    {
+        var ct = Timeout(120);
+        using var api = fixture.Api();
+        await using var sockets = await OpenSockets.OpenAsync(api, await InitAsync(api, ct), ct);
+        await fixture.App.KillAsync("redis");
+
+        var exitCode = await fixture.App.TerminateAsync("apiservice", "Jockey.ApiService", cancellationToken: ct);
+
+        AssertExitedCleanly(fixture.App, "apiservice", exitCode);
+    }
+}
