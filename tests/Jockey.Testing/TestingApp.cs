@@ -163,6 +163,17 @@ public sealed class TestingApp : IAsyncDisposable
             ? pid
             : null;
 
+    /// <summary>
+    /// The replica's service process itself — the descendant of DCP's <c>dotnet run</c> whose command line names
+    /// <paramref name="program"/> (e.g. <c>Jockey.ApiService</c>) — or null while it is not running. Memory and CPU
+    /// figures, and signals meant for the service, need this one, not the wrapper.
+    /// </summary>
+    public int? ServicePid(string name, string program, int replica = 0) =>
+        Pid(name, replica) is { } pid
+        && ProcessTree.Descendants(pid).Prepend(pid).FirstOrDefault(p => ProcessTree.CommandLine(p).Contains(program, StringComparison.Ordinal)) is var service and not 0
+            ? service
+            : null;
+
     /// <summary>Kills a replica's process tree at once, as a crash would. Aspire does not restart it: see <see cref="StartResourceAsync"/>.</summary>
     public async Task KillAsync(string name, int replica = 0)
     {
@@ -175,16 +186,13 @@ public sealed class TestingApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// SIGTERM to a replica's service process (the child of DCP's <c>dotnet run</c> whose command line names
-    /// <paramref name="program"/>), as a platform stopping it sends; returns the exit code once DCP has seen it end.
+    /// SIGTERM to a replica's service process (<see cref="ServicePid"/>), as a platform stopping it sends; returns the
+    /// exit code once DCP has seen it end.
     /// </summary>
     public async Task<int?> TerminateAsync(string name, string program, int replica = 0, CancellationToken cancellationToken = default)
     {
         var resourceId = Instance(name, replica).ResourceId;
-        var pid = Pid(name, replica) ?? throw new InvalidOperationException($"'{resourceId}' is not running.");
-        var service = ProcessTree.Descendants(pid).Prepend(pid).FirstOrDefault(p => ProcessTree.CommandLine(p).Contains(program, StringComparison.Ordinal));
-        if (service == 0) throw new InvalidOperationException($"No process of '{resourceId}' runs {program}: {ProcessTree.CommandLine(pid)}");
-        ProcessTree.Terminate(service);
+        ProcessTree.Terminate(ServicePid(name, program, replica) ?? throw new InvalidOperationException($"No process of '{resourceId}' runs {program}."));
         return (await WaitForEndAsync(resourceId, cancellationToken)).ExitCode;
     }
 

@@ -13,6 +13,16 @@ public static class ProcStats
 
     public static double PeakRssMiB(int pid) => StatusKiB(pid, "VmHWM:") / 1024.0;
 
+    /// <summary>Seconds since the process started (its start time in /proc, against the system's uptime).</summary>
+    public static double AgeSeconds(int pid)
+    {
+        var uptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after "(comm)": state is field 3, starttime field 22.
+        var startTicks = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
+        return uptime - startTicks / TicksPerSecond;
+    }
+
     /// <summary>User + system CPU seconds the process has used so far.</summary>
     public static double CpuSeconds(int pid) => StatCpuSeconds($"/proc/{pid}/stat");
 

@@ -39,7 +39,7 @@ public static class LibrarySizeScenario
                 await RestartAsync(dataPath, figures, ct);
                 results.Row(Name, "local agent", "", $"{size:N0} videos").Runs.Add(figures);
                 Console.WriteLine($"    {size,6:N0} videos: first results {figures["cold_first_results_s"]:0.0} s, all indexed {figures["cold_indexed_s"]:0.0} s; " +
-                    $"after a restart first search {figures["restart_first_search_s"]:0.00} s; search p50 {figures["search_p50_ms"]:0.0} ms (max {figures["search_max_ms"]:0.0}), POST → result p50 {figures["result_p50_ms"]:0.0} ms (max {figures["result_max_ms"]:0.0}), {figures["hits_pct"]:0.0} % match; RSS {figures["rss_mib"]:0} MiB");
+                    $"after a restart first search {figures["restart_first_search_s"]:0.00} s from the agent's start ({figures["restart_orchestrated_s"]:0.0} s from the orchestrator's); search p50 {figures["search_p50_ms"]:0.0} ms (max {figures["search_max_ms"]:0.0}), POST → result p50 {figures["result_p50_ms"]:0.0} ms (max {figures["result_max_ms"]:0.0}), {figures["hits_pct"]:0.0} % match; RSS {figures["rss_mib"]:0} MiB");
                 Directory.Delete(dataPath, recursive: true);
             }
         }
@@ -62,15 +62,23 @@ public static class LibrarySizeScenario
         figures["cold_indexed_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    /// <summary>The same library after a restart: the first search (nothing to probe again), then the search latency and RSS.</summary>
+    /// <summary>
+    /// The same library after a restart: the first search (nothing to probe again), then the search latency and RSS.
+    /// The first search goes out as soon as the agent's process exists and is retried until answered. It is timed from
+    /// that process's own start — what a platform starting <c>dotnet Jockey.LocalAgent.dll</c> sees — and, apart, from
+    /// the orchestrator's start (Aspire builds the model, starts DCP, and runs the project through <c>dotnet run</c>).
+    /// </summary>
     private static async Task RestartAsync(string dataPath, Dictionary<string, double> figures, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var app = await StartAsync(dataPath, generateSample: false, ct);
+        await using var app = await TestingApp.StartAsync(o => Configure(o, dataPath, generateSample: false), ct);
+        int? found;
+        while ((found = app.ServicePid("jockey", AgentProgram)) is null) await Task.Delay(10, ct);
+        var agent = found.Value;
         using var http = Client(app);
-        figures["restart_serving_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await SearchAsync(http, 0, ct);
-        figures["restart_first_search_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        while (!await TrySearchAsync(http, ct)) await Task.Delay(10, ct);
+        figures["restart_first_search_s"] = ProcStats.AgeSeconds(agent);
+        figures["restart_orchestrated_s"] = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         var searches = new List<(double Ms, double ResultMs, int Hits)>();
         for (var i = 0; i < Queries; i++) searches.Add(await SearchAsync(http, i, ct));
@@ -81,16 +89,34 @@ public static class LibrarySizeScenario
         figures["result_p50_ms"] = RunAnalysis.Percentile(results, 0.5);
         figures["result_max_ms"] = results[^1];
         figures["hits_pct"] = await MatchingPercentAsync(http, ct);
-        figures["rss_mib"] = ProcStats.RssMiB(app.Pid("jockey") ?? throw new InvalidOperationException("The agent is not running."));
+        figures["rss_mib"] = ProcStats.RssMiB(agent);
+    }
+
+    private const string AgentProgram = "Jockey.LocalAgent";
+
+    private static void Configure(TestingOptions options, string dataPath, bool generateSample)
+    {
+        options.Only("jockey");
+        options.AgentDataPath = dataPath;
+        options.Environment("jockey", "LocalAgent__GenerateSampleIndex", generateSample ? "true" : "false");
+    }
+
+    /// <summary>The first search, while the agent may not be listening yet: false until it is answered.</summary>
+    private static async Task<bool> TrySearchAsync(HttpClient http, CancellationToken ct)
+    {
+        try
+        {
+            await SearchAsync(http, 0, ct);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private static Task<TestingApp> StartAsync(string dataPath, bool generateSample, CancellationToken ct) =>
-        TestingApp.StartAsync(o =>
-        {
-            o.Only("jockey");
-            o.AgentDataPath = dataPath;
-            o.Environment("jockey", "LocalAgent__GenerateSampleIndex", generateSample ? "true" : "false");
-        }, ct).ContinueWith(async t =>
+        TestingApp.StartAsync(o => Configure(o, dataPath, generateSample), ct).ContinueWith(async t =>
         {
             var app = await t;
             await app.WaitForResourceHealthyAsync("jockey", ct);

@@ -94,8 +94,9 @@ public sealed class JockeyTarget : ITarget
         }
     }
 
+    /// <summary>The replica's API process (not DCP's <c>dotnet run</c> around it), whose memory and CPU the figures are.</summary>
     public int ProcessId(int replica) =>
-        _app.Pid("apiservice", replica) ?? throw new InvalidOperationException($"apiservice replica {replica} is not running.");
+        _app.ServicePid("apiservice", "Jockey.ApiService", replica) ?? throw new InvalidOperationException($"apiservice replica {replica} is not running.");
 
     public Task<string> RedisConnectionStringAsync(CancellationToken ct) => _app.GetConnectionStringAsync("redis", ct);
 
