@@ -6,7 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createWebServer, isProxied, pathProblem } from './server.mjs'
+import { createWebServer, isProxied, mediaOriginOf, pathProblem } from './server.mjs'
 
 let dist: string
 let api: http.Server
@@ -43,7 +43,7 @@ beforeAll(async () => {
     socket.on('end', () => socket.end())
   })
   const apiPort = await listen(api)
-  web = createWebServer({ distDir: dist, apiUrl: `http://127.0.0.1:${apiPort}` })
+  web = createWebServer({ distDir: dist, apiUrl: `http://127.0.0.1:${apiPort}`, mediaOrigin: 'https://stjockey.blob.core.windows.net' })
   webUrl = `http://127.0.0.1:${await listen(web)}`
 })
 
@@ -56,6 +56,23 @@ afterAll(async () => {
 })
 
 describe('web server', () => {
+  it('sends pages with a CSP that allows this origin, blob storage and blob: media, and no framing', async () => {
+    const res = await fetch(`${webUrl}/?thread=abc`)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("script-src 'self';")
+    expect(csp).toContain("media-src 'self' blob: https://stjockey.blob.core.windows.net")
+    expect(csp).toContain("connect-src 'self' https://stjockey.blob.core.windows.net")
+    expect(csp).toContain("worker-src 'self' blob:")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
+  it("leaves the API's own headers on what it passes on", async () => {
+    const res = await fetch(`${webUrl}/api/process?x=1`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+    expect(res.headers.get('content-security-policy')).toBeNull()
+  })
+
   it('passes /api requests to the API with their method, path, query and body', async () => {
     const res = await fetch(`${webUrl}/api/process?x=1`, { method: 'POST', body: '{"text":"hi"}', headers: { 'content-type': 'application/json' } })
     expect(res.status).toBe(201)
@@ -167,6 +184,15 @@ describe('pathProblem', () => {
     if (expected === null) expect(problem).toBeNull()
     else expect(problem).toContain(expected)
   })
+})
+
+describe('mediaOriginOf', () => {
+  it.each([
+    ['https://stjockey.blob.core.windows.net/', 'https://stjockey.blob.core.windows.net'],
+    ['DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=k;BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1;', 'http://127.0.0.1:41234'],
+    [undefined, null],
+    ['not a url', null],
+  ])('%s → %s', (connection, origin) => expect(mediaOriginOf(connection)).toBe(origin))
 })
 
 describe('isProxied', () => {

@@ -39,7 +39,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         App = await TestingApp.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
         using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token);
+        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token, await App.GetConnectionStringAsync("blobs", build.Token));
 
         Directory.CreateDirectory(ArtifactsDirectory);
         _playwright = await Playwright.CreateAsync();
