@@ -29,13 +29,15 @@ public sealed class AuthBicepTests
     }
 
     [Fact]
-    public async Task The_api_reads_its_mode_from_the_deployment_and_each_access_key_from_a_secret()
+    public async Task The_api_reads_its_mode_from_the_deployment_and_each_access_key_from_a_secret_of_its_own()
     {
-        var api = ContainerAppDeployment.All((await BicepCompiler.MainAsync()).Template!).Single(app => app.Name == "apiservice");
-        var text = api.Parameters.ToJsonString();
+        var template = (await BicepCompiler.MainAsync()).Template!;
+        var api = ContainerAppDeployment.All(template).Single(app => app.ServiceName == "apiservice");
 
         Assert.Equal("[parameters('authMode')]", api.Parameters["env"]!["value"]!["Auth__Mode"]!.ToString());
-        Assert.Contains("Auth__AccessKeys__", text);
-        Assert.Contains("auth-access-key-", text);
+        var secrets = ArmTemplate.Resolve(template, api.Parameters["computedSecrets"]!["value"])!.ToString();
+        var settings = ArmTemplate.Resolve(template, api.Parameters["computedProtectedEnv"]!["value"])!.ToString();
+        Assert.Contains("auth-access-key-", secrets);
+        Assert.Contains("Auth__AccessKeys__", settings);
     }
 }
