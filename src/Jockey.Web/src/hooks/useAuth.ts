@@ -47,14 +47,16 @@ export function useAuth() {
     return () => clearTimeout(timer)
   }, [expiresAt, recheck])
 
-  const signIn = useCallback(async (key: string) => {
-    const session = await auth.signIn(key)
-    setState((previous) => {
+  const expired = state.status === 'expired'
+  const signIn = useCallback(
+    async (key: string) => {
+      const session = await auth.signIn(key)
       // Live connections broke when the session ended; a fresh page picks the conversation up from the URL.
-      if (previous.status === 'expired') window.location.reload()
-      return { status: 'signed-in', session }
-    })
-  }, [])
+      if (expired) window.location.reload()
+      else setState({ status: 'signed-in', session })
+    },
+    [expired],
+  )
 
   const signOut = useCallback(async () => {
     if (state.status !== 'signed-in') return
