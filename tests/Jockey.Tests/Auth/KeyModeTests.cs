@@ -279,22 +279,9 @@ public sealed class KeyModeTests(KeyAuthFixture fixture)
     }
 
     /// <summary>A WebSocket with the client's cookie (if any) and the given Origin; refused ones say how in <c>HttpStatusCode</c>.</summary>
-    private async Task<ClientWebSocket> ConnectSocketAsync(string path, HttpClient api, string? origin, CancellationToken ct)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        if (api.DefaultRequestHeaders.TryGetValues("Cookie", out var cookies)) socket.Options.SetRequestHeader("Cookie", cookies.Single());
-        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
-        try
-        {
-            await socket.ConnectAsync(new Uri($"ws://{fixture.App.GetEndpoint("apiservice").Authority}{path}"), ct);
-        }
-        catch (WebSocketException)
-        {
-            // Refused: HttpStatusCode says how.
-        }
-        return socket;
-    }
+    private Task<ClientWebSocket> ConnectSocketAsync(string path, HttpClient api, string? origin, CancellationToken ct) =>
+        Api.CrossSiteSocketTests.ConnectAsync(fixture.App.GetEndpoint("apiservice"), path, origin, ct,
+            api.DefaultRequestHeaders.TryGetValues("Cookie", out var cookies) ? cookies.Single() : null);
 
     /// <summary>Problem bodies compared without their per-request trace id.</summary>
     private sealed class ProblemWithoutTrace : IEqualityComparer<string>
