@@ -261,6 +261,8 @@ module web 'modules/container-app.bicep' = {
       services__apiservice__http__0: 'http://${apiservice.outputs.name}.${internalDomain}'
       // Only for the pages' CSP: the browser plays media from this origin.
       ConnectionStrings__blobs: storage.outputs.blobEndpoint
+      // Mode entra: the built-in authentication in front vouches for the user; the server passes its headers on.
+      AUTH_MODE: authMode
     }
     secrets: {
       // The name Container Apps' built-in authentication reads the Entra ID client secret from; empty (dropped) otherwise.

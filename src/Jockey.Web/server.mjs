@@ -105,10 +105,13 @@ export function isProxied(url) {
 }
 
 /**
- * @param {{ distDir: string, apiUrl: string, mediaOrigin?: string | null }} options
+ * `platformPrincipal`: pass on the `X-MS-CLIENT-PRINCIPAL*` headers, which the API believes from this server in
+ * `Auth:Mode` entra. Only where Container Apps' built-in authentication sits in front (it replaces whatever the browser
+ * sent; `infra/` sets AUTH_MODE=entra there); anywhere else they are the browser's own words and are dropped.
+ * @param {{ distDir: string, apiUrl: string, mediaOrigin?: string | null, platformPrincipal?: boolean }} options
  * @returns {http.Server}
  */
-export function createWebServer({ distDir, apiUrl, mediaOrigin = null }) {
+export function createWebServer({ distDir, apiUrl, mediaOrigin = null, platformPrincipal = false }) {
   const pageHeaders = securityHeaders(mediaOrigin)
   const target = new URL(apiUrl)
   const client = target.protocol === 'https:' ? https : http
@@ -119,6 +122,7 @@ export function createWebServer({ distDir, apiUrl, mediaOrigin = null }) {
     /** @type {http.OutgoingHttpHeaders} */
     const headers = {}
     for (const [name, value] of Object.entries(req.headers)) {
+      if (!platformPrincipal && name.startsWith('x-ms-client-principal')) continue
       if (keepUpgrade || !hopByHop.has(name)) headers[name] = value
     }
     headers.host = target.host
@@ -261,7 +265,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(process.env.PORT ?? 5173)
   // Loopback unless told otherwise; a container sets HOST=0.0.0.0.
   const host = process.env.HOST ?? '127.0.0.1'
-  const server = createWebServer({ distDir: path.join(here, 'dist'), apiUrl, mediaOrigin: mediaOriginOf(process.env.ConnectionStrings__blobs) })
+  const server = createWebServer({
+    distDir: path.join(here, 'dist'),
+    apiUrl,
+    mediaOrigin: mediaOriginOf(process.env.ConnectionStrings__blobs),
+    platformPrincipal: process.env.AUTH_MODE === 'entra',
+  })
   server.listen(port, host, () => console.log(`Jockey web on http://${host}:${port} → API ${apiUrl}`))
   server.on('error', (error) => {
     console.error(`Jockey web could not listen on ${host}:${port}: ${error.message}. Set PORT to a free port.`)

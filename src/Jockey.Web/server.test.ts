@@ -29,7 +29,7 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c))
     req.on('end', () => {
       res.writeHead(201, { 'content-type': 'application/json', 'x-api': 'yes' })
-      res.end(JSON.stringify({ method: req.method, url: req.url, body, host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'] }))
+      res.end(JSON.stringify({ method: req.method, url: req.url, body, host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'], principal: req.headers['x-ms-client-principal-id'] }))
     })
   })
   api.on('upgrade', (req, socket) => {
@@ -66,6 +66,19 @@ describe('web server', () => {
     expect(csp).toContain("frame-ancestors 'none'")
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
+  it('drops principal headers a browser sends: only the platform in front may vouch for a user', async () => {
+    const res = await fetch(`${webUrl}/api/process`, { method: 'POST', body: '{}', headers: { 'x-ms-client-principal-id': 'someone', 'x-ms-client-principal-name': 'admin' } })
+    const seen = await res.json()
+    expect(seen.principal).toBeUndefined()
+
+    const behindPlatform = createWebServer({ distDir: dist, apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, platformPrincipal: true })
+    const port = await listen(behindPlatform)
+    const passed = await fetch(`http://127.0.0.1:${port}/api/process`, { method: 'POST', body: '{}', headers: { 'x-ms-client-principal-id': 'user-1' } })
+    expect((await passed.json()).principal).toBe('user-1')
+    behindPlatform.closeAllConnections()
+    await close(behindPlatform)
   })
 
   it("leaves the API's own headers on what it passes on", async () => {
