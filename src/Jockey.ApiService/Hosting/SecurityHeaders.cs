@@ -7,7 +7,8 @@ namespace Jockey.ApiService.Hosting;
 /// </summary>
 public static class SecurityHeaders
 {
-    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    // img-src and media-src: an agent file (a thumbnail, a video) opened in a tab of its own is a page that shows itself.
+    public const string ApiPolicy = "default-src 'none'; img-src 'self'; media-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     public const string ScalarPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
