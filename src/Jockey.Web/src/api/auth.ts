@@ -48,7 +48,7 @@ export const auth = {
       antiForgeryToken = null
       return { signedIn: false, mode: problem.auth_mode ?? 'key', signInUrl: problem.sign_in_url ?? null }
     }
-    if (!response.ok) throw new Error(`Could not check the sign-in (HTTP ${response.status}).`)
+    if (!response.ok) throw new Error(`The sign-in could not be checked (HTTP ${response.status}).`)
     return { signedIn: true, session: remember((await response.json()) as SessionInfo) }
   },
 

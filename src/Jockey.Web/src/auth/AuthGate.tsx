@@ -1,5 +1,4 @@
 import { useEffect, useMemo, type ReactNode } from 'react'
-import { ErrorCard } from '../components/ErrorCard'
 import { useAuth } from '../hooks/useAuth'
 import { AccountContext } from './AccountContext'
 import { SessionExpired } from './SessionExpired'
@@ -7,7 +6,7 @@ import { SignInPage } from './SignInPage'
 
 /** Shows the app to a signed-in browser (or to anyone with Auth:Mode none), else the way to sign in. */
 export function AuthGate({ children }: { children: ReactNode }) {
-  const { state, signIn, signOut, retry } = useAuth()
+  const { state, signIn, signOut } = useAuth()
   const session = state.status === 'signed-in' || state.status === 'expired' ? state.session : null
   const account = useMemo(() => (session?.user ? { session, signOut: () => void signOut() } : null), [session, signOut])
 
@@ -20,12 +19,6 @@ export function AuthGate({ children }: { children: ReactNode }) {
   switch (state.status) {
     case 'checking':
       return null
-    case 'error':
-      return (
-        <main className="sign-in">
-          <ErrorCard title="Couldn't check the sign-in" message={state.message} onRetry={retry} />
-        </main>
-      )
     case 'signed-out':
       return state.mode === 'key' ? <SignInPage onSignIn={signIn} /> : null
     default:

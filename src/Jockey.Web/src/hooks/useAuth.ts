@@ -5,7 +5,8 @@ import { auth, onUnauthorized, type AuthMode, type SessionInfo } from '../api/au
 
 export type AuthState =
   | { status: 'checking' }
-  | { status: 'error'; message: string }
+  /** The API did not answer: the app shows (its server status says why and retries); a 401 later brings sign-in. */
+  | { status: 'unknown' }
   | { status: 'signed-out'; mode: AuthMode; signInUrl: string | null }
   | { status: 'signed-in'; session: SessionInfo }
   /** Was signed in and the session ended; the app stays on screen under a notice. */
@@ -28,8 +29,8 @@ export function useAuth() {
               : { status: 'signed-out', mode: check.mode, signInUrl: check.signInUrl },
         ),
       )
-      .catch((error: unknown) => {
-        if (!abort.signal.aborted) setState({ status: 'error', message: error instanceof Error ? error.message : String(error) })
+      .catch(() => {
+        if (!abort.signal.aborted) setState((previous) => (previous.status === 'checking' ? { status: 'unknown' } : previous))
       })
     return () => abort.abort()
   }, [tick])
@@ -64,5 +65,5 @@ export function useAuth() {
     if (state.session.mode === 'key') setState({ status: 'signed-out', mode: 'key', signInUrl: '/' })
   }, [state])
 
-  return { state, signIn, signOut, retry: recheck }
+  return { state, signIn, signOut }
 }
