@@ -31,6 +31,24 @@ param apiMinReplicas int = 2
 @description('Most API replicas; Container Apps scales between the two on concurrent HTTP requests.')
 param apiMaxReplicas int = 4
 
+@allowed(['none', 'key', 'entra'])
+@description('Who may use the app (docs/deploy.md, Sign-in): none (anyone with the URL), key (access keys), entra (Microsoft Entra ID through Container Apps built-in authentication).')
+param authMode string = 'none'
+
+@secure()
+@description('Mode key: the access keys, comma-separated, each at least 16 characters; each key is a user of its own. Stored as Container Apps secrets.')
+param authAccessKeys string = ''
+
+@description('Mode entra: the client (application) id of the app registration users sign in with.')
+param authEntraClientId string = ''
+
+@secure()
+@description('Mode entra: a client secret of that app registration. Stored as a Container Apps secret.')
+param authEntraClientSecret string = ''
+
+@description('Mode entra: the tenant users sign in to. Empty: the tenant of the deployment.')
+param authEntraTenantId string = ''
+
 @description('Set by azd (SERVICE_<NAME>_RESOURCE_EXISTS): a re-provision keeps the image azd deployed last instead of the placeholder.')
 param apiserviceExists bool = false
 param jockeyExists bool = false
@@ -124,6 +142,11 @@ resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' ex
 
 var internalDomain = 'internal.${environment.outputs.defaultDomain}'
 
+// Mode key: one Container Apps secret per access key, each read into Auth__AccessKeys__{i}.
+var accessKeys = authMode == 'key' ? filter(map(split(authAccessKeys, ','), key => trim(key)), key => !empty(key)) : []
+var accessKeySecrets = toObject(range(0, length(accessKeys)), i => 'auth-access-key-${i}', i => accessKeys[i])
+var accessKeySettings = toObject(range(0, length(accessKeys)), i => 'Auth__AccessKeys__${i}', i => 'auth-access-key-${i}')
+
 // The local agent answers the API only: both apps read this one value from a Container Apps secret (docs/deploy.md,
 // Threat model). 26 characters from two hashes of a secret nobody outside the deployment holds.
 var agentKey = !empty(agentApiKey) ? agentApiKey : '${uniqueString(redisDatabase.listKeys().primaryKey, 'jockey-agent-key-1')}${uniqueString(redisDatabase.listKeys().primaryKey, 'jockey-agent-key-2')}'
@@ -194,6 +217,9 @@ module apiservice 'modules/container-app.bicep' = {
       ForwardedHeaders__KnownNetworks__1: '172.16.0.0/12'
       ForwardedHeaders__KnownNetworks__2: '192.168.0.0/16'
       ForwardedHeaders__KnownNetworks__3: '100.64.0.0/10'
+      // Mode entra: the principal headers are believed from those same private addresses only; the API's ingress is
+      // internal, so they come through the web app, whose built-in authentication replaces any a browser sent.
+      Auth__Mode: authMode
     }
     secrets: {
       'redis-connection-string': '${redis.outputs.hostName}:${redis.outputs.port},password=${redisDatabase.listKeys().primaryKey},ssl=True,abortConnect=False'
@@ -204,6 +230,8 @@ module apiservice 'modules/container-app.bicep' = {
       ConnectionStrings__redis: 'redis-connection-string'
       Jockey__ApiKey: 'jockey-api-key'
     }
+    computedSecrets: accessKeySecrets
+    computedProtectedEnv: accessKeySettings
   }
 }
 
@@ -231,7 +259,26 @@ module web 'modules/container-app.bicep' = {
       // Inside a container the server must listen on every interface, not the dev default of 127.0.0.1.
       HOST: '0.0.0.0'
       services__apiservice__http__0: 'http://${apiservice.outputs.name}.${internalDomain}'
+      // Only for the pages' CSP: the browser plays media from this origin.
+      ConnectionStrings__blobs: storage.outputs.blobEndpoint
+      // Mode entra: the built-in authentication in front vouches for the user; the server passes its headers on.
+      AUTH_MODE: authMode
     }
+    secrets: {
+      // The name Container Apps' built-in authentication reads the Entra ID client secret from; empty (dropped) otherwise.
+      'microsoft-provider-authentication-secret': authMode == 'entra' ? authEntraClientSecret : ''
+    }
+  }
+}
+
+module webSignIn 'modules/entra-auth.bicep' = if (authMode == 'entra') {
+  name: 'web-entra-auth'
+  scope: rg
+  params: {
+    containerAppName: web.outputs.name
+    clientId: authEntraClientId
+    tenantId: empty(authEntraTenantId) ? tenant().tenantId : authEntraTenantId
+    credentialSettingName: 'microsoft-provider-authentication-secret'
   }
 }
 

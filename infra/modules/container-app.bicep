@@ -41,6 +41,13 @@ param secrets object = {}
 @description('Settings read from a secret, variable name → secret name (a key of `secrets`).')
 param protectedEnv object = {}
 
+@secure()
+@description('More secrets whose names are computed (e.g. one per access key); joined with `secrets`.')
+param computedSecrets object = {}
+
+@description('More settings read from those secrets; joined with `protectedEnv`.')
+param computedProtectedEnv object = {}
+
 // A public image that starts on any port until azd deploys the real one (`azd deploy` swaps only the image).
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
 
@@ -55,7 +62,7 @@ module currentImage 'container-app-image.bicep' = {
 
 // Empty secrets (an optional key nobody set) are left out together with the settings that read them.
 var allSecrets = toObject(
-  filter(items(union(secrets, { 'appinsights-connection-string': applicationInsightsConnectionString })), secret => !empty(secret.value)),
+  filter(items(union(secrets, computedSecrets, { 'appinsights-connection-string': applicationInsightsConnectionString })), secret => !empty(secret.value)),
   secret => secret.key,
   secret => secret.value
 )
@@ -69,7 +76,7 @@ var plainEnv = map(filter(items(env), setting => !empty(setting.value)), setting
   name: setting.key
   value: setting.value
 })
-var protectedRefEnv = map(filter(items(protectedEnv), setting => contains(allSecrets, setting.value)), setting => {
+var protectedRefEnv = map(filter(items(union(protectedEnv, computedProtectedEnv)), setting => contains(allSecrets, setting.value)), setting => {
   name: setting.key
   secretRef: setting.value
 })

@@ -1,3 +1,4 @@
+using Jockey.ApiService.Auth;
 using Jockey.ApiService.Config;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
@@ -15,6 +16,7 @@ builder.AddServiceDefaults();
 builder.AddRedis("redis");
 builder.AddBlobStorage("blobs");
 builder.AddHttpHardening();
+builder.AddAuth();
 builder.AddJockeyClient();
 builder.AddRuns();
 builder.AddStreaming();
@@ -25,7 +27,9 @@ builder.AddApiDocs();
 var app = builder.Build();
 
 app.UseHttpHardening();
+app.UseSessionGate();
 app.MapDefaultEndpoints();
+app.MapAuthApi();
 app.MapApiDocs();
 app.MapProcessApi();
 app.MapThreadsApi();

@@ -17,6 +17,7 @@ var api = builder.AddProject<Projects.Jockey_ApiService>("apiservice")
     .WithReference(blobs)
     .WithSettings(builder.Configuration.GetSection("Jockey"))
     .WithSettings(builder.Configuration.GetSection("Narration"))
+    .WithSettings(builder.Configuration.GetSection("Auth"))
     .WaitFor(redis)
     .WaitFor(blobs)
     .WithReplicas(int.Parse(builder.Configuration["ApiService:Replicas"] ?? "2"));

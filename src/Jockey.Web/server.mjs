@@ -49,6 +49,55 @@ export function pathProblem(url) {
   return null
 }
 
+/**
+ * The origin of blob storage, where the browser fetches videos and narration (SAS URLs), from Aspire's connection
+ * string (`ConnectionStrings__blobs`: an account endpoint URL in Azure, a connection string with BlobEndpoint for Azurite).
+ * @param {string | undefined} connectionString
+ * @returns {string | null}
+ */
+export function mediaOriginOf(connectionString) {
+  if (!connectionString) return null
+  const endpoint = /(?:^|;)\s*BlobEndpoint=([^;]+)/i.exec(connectionString)?.[1] ?? connectionString
+  try {
+    return new URL(endpoint.trim()).origin
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Headers on every page and file this server sends (the API's answers carry the API's own). The CSP allows scripts
+ * and styles from this origin only; media and images also from blob storage and from `blob:` URLs (the video preview
+ * feeds the player through Media Source Extensions, hls.js in a `blob:` worker); connections to this origin (the API,
+ * SSE, the hub and the audio socket are all same-origin) and to blob storage; and no framing by any page.
+ * @param {string | null} mediaOrigin
+ * @returns {Record<string, string>}
+ */
+export function securityHeaders(mediaOrigin) {
+  const media = mediaOrigin ? ` ${mediaOrigin}` : ''
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    // React sets style attributes through the DOM, which CSP allows; inline style elements come from Vite's CSS only in dev.
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${media}`,
+    `media-src 'self' blob:${media}`,
+    `connect-src 'self'${media}`,
+    "worker-src 'self' blob:",
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+  return {
+    'content-security-policy': policy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  }
+}
+
 /** @param {string | undefined} url */
 export function isProxied(url) {
   const pathname = (url ?? '/').split('?')[0]
@@ -56,10 +105,14 @@ export function isProxied(url) {
 }
 
 /**
- * @param {{ distDir: string, apiUrl: string }} options
+ * `platformPrincipal`: pass on the `X-MS-CLIENT-PRINCIPAL*` headers, which the API believes from this server in
+ * `Auth:Mode` entra. Only where Container Apps' built-in authentication sits in front (it replaces whatever the browser
+ * sent; `infra/` sets AUTH_MODE=entra there); anywhere else they are the browser's own words and are dropped.
+ * @param {{ distDir: string, apiUrl: string, mediaOrigin?: string | null, platformPrincipal?: boolean }} options
  * @returns {http.Server}
  */
-export function createWebServer({ distDir, apiUrl }) {
+export function createWebServer({ distDir, apiUrl, mediaOrigin = null, platformPrincipal = false }) {
+  const pageHeaders = securityHeaders(mediaOrigin)
   const target = new URL(apiUrl)
   const client = target.protocol === 'https:' ? https : http
   const root = path.resolve(distDir)
@@ -69,6 +122,7 @@ export function createWebServer({ distDir, apiUrl }) {
     /** @type {http.OutgoingHttpHeaders} */
     const headers = {}
     for (const [name, value] of Object.entries(req.headers)) {
+      if (!platformPrincipal && name.startsWith('x-ms-client-principal')) continue
       if (keepUpgrade || !hopByHop.has(name)) headers[name] = value
     }
     headers.host = target.host
@@ -84,7 +138,7 @@ export function createWebServer({ distDir, apiUrl }) {
     // The API's internal address goes to the server's log, never to the browser.
     console.error(`Jockey web: the API at ${target.origin} is not reachable (${reason})`)
     if (res.headersSent) return res.destroy()
-    problem(res, 502, 'The Jockey API is not reachable',
+    problem(res, pageHeaders, 502, 'The Jockey API is not reachable',
       `The web server could not reach the API (${reason}). Start the API, or point services__apiservice__http__0 at it.`)
   }
 
@@ -135,38 +189,38 @@ export function createWebServer({ distDir, apiUrl }) {
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
   const serveStatic = async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end()
+      res.writeHead(405, { ...pageHeaders, allow: 'GET, HEAD' }).end()
       return
     }
     let pathname
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     } catch {
-      res.writeHead(400).end('Bad path')
+      res.writeHead(400, pageHeaders).end('Bad path')
       return
     }
     const file = path.join(root, path.normalize(pathname))
     const inside = file.startsWith(root + path.sep)
     const found = inside && (await stat(file).catch(() => null))
-    if (found && found.isFile()) return send(req, res, file, found.size, pathname.startsWith('/assets/'))
+    if (found && found.isFile()) return send(req, res, file, found.size, pathname.startsWith('/assets/'), pageHeaders)
     if (path.extname(pathname)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found')
+      res.writeHead(404, { ...pageHeaders, 'content-type': 'text/plain; charset=utf-8' }).end('Not found')
       return
     }
     // Any other route is the app's own (e.g. /?thread=…): serve index.html and let React decide.
     const index = path.join(root, 'index.html')
     const indexStat = await stat(index).catch(() => null)
     if (!indexStat) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The app is not built: run `npm run build` in src/Jockey.Web.')
+      res.writeHead(503, { ...pageHeaders, 'content-type': 'text/plain; charset=utf-8' }).end('The app is not built: run `npm run build` in src/Jockey.Web.')
       return
     }
-    send(req, res, index, indexStat.size, false)
+    send(req, res, index, indexStat.size, false, pageHeaders)
   }
 
   return http
     .createServer((req, res) => {
       const refused = pathProblem(req.url)
-      if (refused) problem(res, 400, 'Bad path', refused)
+      if (refused) problem(res, pageHeaders, 400, 'Bad path', refused)
       else if (isProxied(req.url)) proxy(req, res)
       else void serveStatic(req, res)
     })
@@ -176,22 +230,25 @@ export function createWebServer({ distDir, apiUrl }) {
     })
 }
 
-/** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} file @param {number} size @param {boolean} immutable */
-function send(req, res, file, size, immutable) {
+/**
+ * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} file @param {number} size @param {boolean} immutable
+ * @param {Record<string, string>} headers
+ */
+function send(req, res, file, size, immutable, headers) {
   res.writeHead(200, {
+    ...headers,
     'content-type': contentTypes[/** @type {keyof typeof contentTypes} */ (path.extname(file))] ?? 'application/octet-stream',
     'content-length': size,
     // Hashed asset names change with their content; index.html must always be checked.
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'x-content-type-options': 'nosniff',
   })
   if (req.method === 'HEAD') res.end()
   else createReadStream(file).pipe(res)
 }
 
-/** @param {http.ServerResponse} res @param {number} status @param {string} title @param {string} detail */
-function problem(res, status, title, detail) {
-  res.writeHead(status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
+/** @param {http.ServerResponse} res @param {Record<string, string>} headers @param {number} status @param {string} title @param {string} detail */
+function problem(res, headers, status, title, detail) {
+  res.writeHead(status, { ...headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' })
   res.end(JSON.stringify({ type: 'about:blank', title, status, detail }))
 }
 
@@ -208,7 +265,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(process.env.PORT ?? 5173)
   // Loopback unless told otherwise; a container sets HOST=0.0.0.0.
   const host = process.env.HOST ?? '127.0.0.1'
-  const server = createWebServer({ distDir: path.join(here, 'dist'), apiUrl })
+  const server = createWebServer({
+    distDir: path.join(here, 'dist'),
+    apiUrl,
+    mediaOrigin: mediaOriginOf(process.env.ConnectionStrings__blobs),
+    platformPrincipal: process.env.AUTH_MODE === 'entra',
+  })
   server.listen(port, host, () => console.log(`Jockey web on http://${host}:${port} → API ${apiUrl}`))
   server.on('error', (error) => {
     console.error(`Jockey web could not listen on ${host}:${port}: ${error.message}. Set PORT to a free port.`)

@@ -6,7 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createWebServer, isProxied, pathProblem } from './server.mjs'
+import { createWebServer, isProxied, mediaOriginOf, pathProblem } from './server.mjs'
 
 let dist: string
 let api: http.Server
@@ -29,7 +29,7 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c))
     req.on('end', () => {
       res.writeHead(201, { 'content-type': 'application/json', 'x-api': 'yes' })
-      res.end(JSON.stringify({ method: req.method, url: req.url, body, host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'] }))
+      res.end(JSON.stringify({ method: req.method, url: req.url, body, host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'], principal: req.headers['x-ms-client-principal-id'] }))
     })
   })
   api.on('upgrade', (req, socket) => {
@@ -43,7 +43,7 @@ beforeAll(async () => {
     socket.on('end', () => socket.end())
   })
   const apiPort = await listen(api)
-  web = createWebServer({ distDir: dist, apiUrl: `http://127.0.0.1:${apiPort}` })
+  web = createWebServer({ distDir: dist, apiUrl: `http://127.0.0.1:${apiPort}`, mediaOrigin: 'https://stjockey.blob.core.windows.net' })
   webUrl = `http://127.0.0.1:${await listen(web)}`
 })
 
@@ -56,6 +56,36 @@ afterAll(async () => {
 })
 
 describe('web server', () => {
+  it('sends pages with a CSP that allows this origin, blob storage and blob: media, and no framing', async () => {
+    const res = await fetch(`${webUrl}/?thread=abc`)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("script-src 'self';")
+    expect(csp).toContain("media-src 'self' blob: https://stjockey.blob.core.windows.net")
+    expect(csp).toContain("connect-src 'self' https://stjockey.blob.core.windows.net")
+    expect(csp).toContain("worker-src 'self' blob:")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
+  it('drops principal headers a browser sends: only the platform in front may vouch for a user', async () => {
+    const res = await fetch(`${webUrl}/api/process`, { method: 'POST', body: '{}', headers: { 'x-ms-client-principal-id': 'someone', 'x-ms-client-principal-name': 'admin' } })
+    const seen = await res.json()
+    expect(seen.principal).toBeUndefined()
+
+    const behindPlatform = createWebServer({ distDir: dist, apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`, platformPrincipal: true })
+    const port = await listen(behindPlatform)
+    const passed = await fetch(`http://127.0.0.1:${port}/api/process`, { method: 'POST', body: '{}', headers: { 'x-ms-client-principal-id': 'user-1' } })
+    expect((await passed.json()).principal).toBe('user-1')
+    behindPlatform.closeAllConnections()
+    await close(behindPlatform)
+  })
+
+  it("leaves the API's own headers on what it passes on", async () => {
+    const res = await fetch(`${webUrl}/api/process?x=1`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+    expect(res.headers.get('content-security-policy')).toBeNull()
+  })
+
   it('passes /api requests to the API with their method, path, query and body', async () => {
     const res = await fetch(`${webUrl}/api/process?x=1`, { method: 'POST', body: '{"text":"hi"}', headers: { 'content-type': 'application/json' } })
     expect(res.status).toBe(201)
@@ -167,6 +197,15 @@ describe('pathProblem', () => {
     if (expected === null) expect(problem).toBeNull()
     else expect(problem).toContain(expected)
   })
+})
+
+describe('mediaOriginOf', () => {
+  it.each([
+    ['https://stjockey.blob.core.windows.net/', 'https://stjockey.blob.core.windows.net'],
+    ['DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=k;BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1;', 'http://127.0.0.1:41234'],
+    [undefined, null],
+    ['not a url', null],
+  ])('%s → %s', (connection, origin) => expect(mediaOriginOf(connection)).toBe(origin))
 })
 
 describe('isProxied', () => {

@@ -8,6 +8,8 @@ namespace Jockey.ApiService.Hosting;
 /// the audio socket (<c>/api/ws</c>) and the hub (<c>/hubs</c>, negotiate and connect) refuse a request whose
 /// <c>Origin</c> is neither this app's own (the host the browser asked for, as trusted proxies report it) nor one of
 /// <c>Limits:CorsOrigins</c>. A request without <c>Origin</c> comes from no browser and passes.
+/// With sign-in on (<c>Auth:Mode</c>) this is also the sockets' cross-site request forgery check: a browser sends the
+/// session cookie on a WebSocket but cannot add the anti-forgery header there (<see cref="Auth.SessionGate"/>).
 /// </summary>
 public static class CrossSiteSocketGuard
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jockey.ApiService.Auth;
 using Jockey.ApiService.Processing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Jockey.ApiService.Hosting;
 
-/// <summary>What every request goes through: the client's real address, size limit, ProblemDetails for every error, CORS, no cross-site sockets; and the run budget.</summary>
+/// <summary>What every request goes through: the client's real address, security headers, size limit, ProblemDetails for every error, CORS, no cross-site sockets; and the run budget.</summary>
 public static class HttpHardeningExtensions
 {
     public static IHostApplicationBuilder AddHttpHardening(this IHostApplicationBuilder builder)
@@ -45,7 +46,10 @@ public static class HttpHardeningExtensions
 
     public static WebApplication UseHttpHardening(this WebApplication app)
     {
+        // Before the client's address replaces it: the platform's principal headers are believed only from a trusted peer.
+        app.UseConnectionPeer();
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();

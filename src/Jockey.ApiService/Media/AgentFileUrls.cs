@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Jockey.ApiService.Events;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,7 +21,7 @@ public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexe
 {
     public const string Prefix = "/api/jockey/files/";
     private static readonly RedisKey GeneratedKey = "jockey:media:url-signing-key";
-    private readonly Lazy<byte[]> _key = new(() => LoadKey(media.Value.UrlSigningKey, redis));
+    private readonly Lazy<byte[]> _key = new(() => DeploymentKeys.Load(media.Value.UrlSigningKey, redis, GeneratedKey));
 
     /// <summary>A browser-usable URL for a URL of the agent's: its files signed behind the API's proxy, others unchanged.</summary>
     public string? ToBrowserUrl(string? agentUrl)
@@ -58,13 +59,4 @@ public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexe
     /// <summary>The signature of a file path (decoded, <c>{index}/{file}</c>) until <paramref name="expires"/>.</summary>
     public static string Sign(byte[] key, string path, long expires) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{path}\n{expires.ToString(CultureInfo.InvariantCulture)}")));
-
-    /// <summary>The configured key, else the deployment's generated one: the first replica to ask stores it (SET NX).</summary>
-    private static byte[] LoadKey(string? configured, IConnectionMultiplexer redis)
-    {
-        if (!string.IsNullOrEmpty(configured)) return SHA256.HashData(Encoding.UTF8.GetBytes(configured));
-        var db = redis.GetDatabase();
-        db.StringSet(GeneratedKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), when: When.NotExists);
-        return Convert.FromBase64String(db.StringGet(GeneratedKey).ToString());
-    }
 }

@@ -40,8 +40,9 @@ public static class NarrationApi
 
         try
         {
+            var threads = services.GetRequiredService<ThreadStore>();
             var refusal = !ThreadStore.IsWellFormedId(threadId) ? "not a valid thread id; call POST /api/process/init for one"
-                : await services.GetRequiredService<ThreadStore>().GetAsync(threadId) is null ? UnknownThread.Message(threadId)
+                : await threads.GetAsync(threadId) is null || !await threads.IsOwnedByAsync(threadId, context.User) ? UnknownThread.Message(threadId)
                 : !options.Enabled ? "narration is turned off on this server (Narration:Enabled)"
                 : null;
             if (refusal is not null)

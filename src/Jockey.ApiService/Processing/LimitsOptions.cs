@@ -16,7 +16,7 @@ public sealed class LimitsOptions
     [Range(1_024, 10_485_760)]
     public long MaxBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Runs one client (by address) may start per <see cref="ProcessWindow"/>.</summary>
+    /// <summary>Runs one client (its user when signed in, else its address) may start per <see cref="ProcessWindow"/>.</summary>
     [Range(1, 100_000)]
     public int ProcessPermits { get; set; } = 30;
 

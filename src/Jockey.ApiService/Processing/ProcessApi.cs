@@ -1,3 +1,4 @@
+using Jockey.ApiService.Auth;
 using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Threads;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,7 +22,7 @@ public static partial class ProcessApi
         return app;
     }
 
-    private static async Task<Ok<InitResponse>> InitAsync(ThreadStore threads, JockeyClient jockey, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<Ok<InitResponse>> InitAsync(HttpContext context, ThreadStore threads, JockeyClient jockey, ILoggerFactory loggers, CancellationToken ct)
     {
         string? jockeyThreadId = null;
         try
@@ -33,12 +34,12 @@ public static partial class ProcessApi
             // The thread still works: the first run retries, and if Jockey is still down it fails with this reason.
             LogJockeyThreadDeferred(loggers.CreateLogger(typeof(ProcessApi)), ex.Message);
         }
-        var thread = await threads.CreateAsync(jockeyThreadId);
+        var thread = await threads.CreateAsync(jockeyThreadId, context.User.OwnerId());
         return TypedResults.Ok(new InitResponse(thread.ThreadId, "initialized"));
     }
 
-    private static async Task<Results<Accepted<Operation>, ValidationProblem, ProblemHttpResult>> ProcessAsync(ProcessRequest request, ProcessingService processing) =>
-        await processing.StartAsync(request) switch
+    private static async Task<Results<Accepted<Operation>, ValidationProblem, ProblemHttpResult>> ProcessAsync(ProcessRequest request, HttpContext context, ProcessingService processing) =>
+        await processing.StartAsync(request, context.User) switch
         {
             ProcessOutcome.Accepted accepted => TypedResults.Accepted($"/api/operations/{accepted.Operation.OperationId}", accepted.Operation),
             ProcessOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, "Fix the request and send it again.", title: "The request is not valid."),
@@ -49,11 +50,11 @@ public static partial class ProcessApi
         };
 
     // An operation id travels further than its thread's (a status link, a video's page), so what it shows names no thread.
-    private static async Task<Results<Ok<OperationView>, ProblemHttpResult>> GetAsync(string operation_id, ProcessingService processing) =>
-        await processing.GetAsync(operation_id) is { } operation ? TypedResults.Ok(OperationView.Of(operation)) : UnknownOperation(operation_id);
+    private static async Task<Results<Ok<OperationView>, ProblemHttpResult>> GetAsync(string operation_id, HttpContext context, ProcessingService processing) =>
+        await processing.GetAsync(operation_id, context.User) is { } operation ? TypedResults.Ok(OperationView.Of(operation)) : UnknownOperation(operation_id);
 
-    private static async Task<Results<Ok<OperationView>, ProblemHttpResult>> CancelAsync(string operation_id, ProcessingService processing) =>
-        await processing.CancelAsync(operation_id) is { } operation ? TypedResults.Ok(OperationView.Of(operation)) : UnknownOperation(operation_id);
+    private static async Task<Results<Ok<OperationView>, ProblemHttpResult>> CancelAsync(string operation_id, HttpContext context, ProcessingService processing) =>
+        await processing.CancelAsync(operation_id, context.User) is { } operation ? TypedResults.Ok(OperationView.Of(operation)) : UnknownOperation(operation_id);
 
     private static ProblemHttpResult UnknownOperation(string operationId) =>
         TypedResults.Problem($"Operation '{operationId}' does not exist or has expired.", statusCode: StatusCodes.Status404NotFound, title: "Unknown operation");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Jockey.ApiService.Auth;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -38,7 +39,7 @@ public sealed class ProcessRateLimiter(IConnectionMultiplexer redis, IOptions<Li
         return waitMs == 0 ? null : TimeSpan.FromMilliseconds(waitMs);
     }
 
-    public static string Describe(TimeSpan wait) => $"Too many runs started from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.";
+    public static string Describe(TimeSpan wait) => $"Too many runs started from this address or account; try again in {Math.Ceiling(wait.TotalSeconds)} s.";
 
     /// <summary>Rejects a request over the budget with 429, <c>Retry-After</c> and a ProblemDetails.</summary>
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
@@ -49,6 +50,10 @@ public sealed class ProcessRateLimiter(IConnectionMultiplexer redis, IOptions<Li
         return TypedResults.Problem(Describe(wait), statusCode: StatusCodes.Status429TooManyRequests, title: "Too many runs");
     }
 
-    /// <summary>The caller's address, as the forwarded-headers middleware left it: trusted proxies peeled off, nothing the client wrote.</summary>
-    internal static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The signed-in user (whatever address they come from), else the caller's address as the forwarded-headers
+    /// middleware left it: trusted proxies peeled off, nothing the client wrote.
+    /// </summary>
+    internal static string ClientKey(HttpContext context) =>
+        context.User.OwnerId() is { } user ? $"user:{user}" : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Jockey;
@@ -20,6 +21,7 @@ public abstract record ProcessOutcome
 /// <summary>Starting and cancelling runs, shared by <c>POST /api/process</c> and the hub's <c>Process</c>/<c>Cancel</c>.</summary>
 public sealed class ProcessingService(
     OperationStore operations,
+    ThreadStore threads,
     ThreadEventLog log,
     OperationRunner runner,
     OperationNarration narration,
@@ -41,9 +43,10 @@ public sealed class ProcessingService(
         return errors;
     }
 
-    public async Task<ProcessOutcome> StartAsync(ProcessRequest request)
+    public async Task<ProcessOutcome> StartAsync(ProcessRequest request, ClaimsPrincipal? user)
     {
         if (Validate(request) is { Count: > 0 } errors) return new ProcessOutcome.Invalid(errors);
+        if (!await threads.IsOwnedByAsync(request.ThreadId!, user)) return new ProcessOutcome.NotFound(UnknownThread.Message(request.ThreadId!));
         var indexId = string.IsNullOrWhiteSpace(request.IndexId) ? jockey.Value.IndexId : request.IndexId;
         var operation = Operation.Start(ThreadStore.NewId(), request.ThreadId!, request.Text!.Trim(), indexId, ThreadStore.NewId(), time.GetUtcNow());
         // A span of its own so hub calls (which have no request span) also start the run's trace.
@@ -65,17 +68,18 @@ public sealed class ProcessingService(
         return new ProcessOutcome.Accepted(await narrated);
     }
 
-    /// <summary>The operation as it stands, with its narration's live delivery figures.</summary>
-    public async Task<Operation?> GetAsync(string operationId) =>
-        await operations.GetAsync(operationId) is { } operation ? await narration.WithCurrentDeliveryAsync(operation) : null;
+    /// <summary>The operation as it stands, with its narration's live delivery figures; null when unknown or another user's.</summary>
+    public async Task<Operation?> GetAsync(string operationId, ClaimsPrincipal? user) =>
+        await operations.GetAsync(operationId) is { } operation && await threads.IsOwnedByAsync(operation.ThreadId, user)
+            ? await narration.WithCurrentDeliveryAsync(operation) : null;
 
     public async Task<IReadOnlyList<Operation>> ListAsync(string threadId) =>
         await Task.WhenAll((await operations.ListAsync(threadId)).Select(narration.WithCurrentDeliveryAsync));
 
     /// <summary>Cancels a processing operation (idempotent: a finished one is returned as it is).</summary>
-    public async Task<Operation?> CancelAsync(string operationId)
+    public async Task<Operation?> CancelAsync(string operationId, ClaimsPrincipal? user)
     {
-        var operation = await GetAsync(operationId);
+        var operation = await GetAsync(operationId, user);
         if (operation is null) return null;
         Activity.Current?.SetTag(ApiTelemetry.ThreadId, operation.ThreadId).SetTag(ApiTelemetry.OperationId, operation.OperationId);
         if (operation.Status != OperationStatus.Processing) return operation;

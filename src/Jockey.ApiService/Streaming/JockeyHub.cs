@@ -15,7 +15,7 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
 {
     public async Task Subscribe(string threadId, long afterSeq)
     {
-        if (await threads.GetAsync(threadId) is null) throw new HubException(UnknownThread.Message(threadId));
+        if (await threads.GetAsync(threadId) is null || !await threads.IsOwnedByAsync(threadId, Context.User)) throw new HubException(UnknownThread.Message(threadId));
         await Groups.AddToGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
         await foreach (var stored in log.ReadAfterAsync(threadId, Math.Max(0, afterSeq), Context.ConnectionAborted))
         {
@@ -31,7 +31,7 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
         return await StartAsync(request);
     }
 
-    private async Task<Operation> StartAsync(ProcessRequest request) => await processing.StartAsync(request) switch
+    private async Task<Operation> StartAsync(ProcessRequest request) => await processing.StartAsync(request, Context.User) switch
     {
         ProcessOutcome.Accepted accepted => accepted.Operation,
         ProcessOutcome.Invalid invalid => throw new HubException(string.Join(" ", invalid.Errors.Values.SelectMany(messages => messages))),
@@ -42,6 +42,6 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
 
     /// <summary>As <c>POST /api/operations/{id}/cancel</c>: an operation id alone is no way to learn the thread.</summary>
     public async Task<OperationView> Cancel(string operationId) =>
-        await processing.CancelAsync(operationId) is { } operation ? OperationView.Of(operation)
+        await processing.CancelAsync(operationId, Context.User) is { } operation ? OperationView.Of(operation)
             : throw new HubException($"Operation '{operationId}' does not exist or has expired.");
 }

@@ -27,7 +27,7 @@ public static partial class StreamApi
             return TypedResults.Problem("thread_id is required: /api/stream?thread_id=<id from POST /api/process/init>.", statusCode: StatusCodes.Status400BadRequest, title: "Missing thread_id");
         }
         if (!TryReadResumePoint(context, last_event_id, out var afterSeq, out var badResume)) return badResume;
-        if (await threads.GetAsync(thread_id) is null) return ThreadsApi.UnknownThreadProblem(thread_id);
+        if (await threads.GetAsync(thread_id) is null || !await threads.IsOwnedByAsync(thread_id, context.User)) return ThreadsApi.UnknownThreadProblem(thread_id);
         return Serve(context, thread_id, afterSeq, redact: null, log, feed, redis, options, loggers);
     }
 

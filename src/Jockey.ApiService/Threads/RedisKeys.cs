@@ -7,7 +7,7 @@ public static class RedisKeys
 {
     /// <summary>
     /// Hash: created_at, jockey_thread_id, last_seq (the INCR counter behind event seq), active_op (the operation
-    /// processing on the thread — one at a time — cleared when it ends).
+    /// processing on the thread — one at a time — cleared when it ends), owner (the signed-in user who created it, or empty).
     /// </summary>
     public static RedisKey Thread(string threadId) => $"jockey:thread:{threadId}";
 
@@ -32,7 +32,7 @@ public static class RedisKeys
     /// <summary>Set: ids of the events appended for the operation, so an append retried after a lost reply is not written twice.</summary>
     public static RedisKey AppendedEvents(string operationId) => $"jockey:op:{operationId}:appended";
 
-    /// <summary>Sorted set: when a client (by address) started its recent runs, in ms — its run budget's sliding window.</summary>
+    /// <summary>Sorted set: when a client (its user when signed in, else its address) started its recent runs, in ms — its run budget's sliding window.</summary>
     public static RedisKey RunBudget(string client) => $"jockey:budget:{client}";
 
     /// <summary>String (EX): the thread a share link shows, deleted when the share is revoked.</summary>

@@ -31,16 +31,16 @@ public static class SharesApi
         return app;
     }
 
-    private static async Task<Results<Created<ShareResponse>, ProblemHttpResult>> CreateAsync(string thread_id, ThreadStore threads, ThreadShares shares)
+    private static async Task<Results<Created<ShareResponse>, ProblemHttpResult>> CreateAsync(string thread_id, HttpContext context, ThreadStore threads, ThreadShares shares)
     {
-        if (await threads.GetAsync(thread_id) is null) return ThreadsApi.UnknownThreadProblem(thread_id);
+        if (await threads.GetAsync(thread_id) is null || !await threads.IsOwnedByAsync(thread_id, context.User)) return ThreadsApi.UnknownThreadProblem(thread_id);
         var shareId = await shares.CreateAsync(thread_id);
         var view = $"/api/shared/{shareId}";
         return TypedResults.Created(view, new ShareResponse(shareId, view, $"{view}/stream"));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string thread_id, string share_id, ThreadShares shares) =>
-        await shares.RevokeAsync(thread_id, share_id) ? TypedResults.NoContent() : UnknownShare();
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string thread_id, string share_id, HttpContext context, ThreadStore threads, ThreadShares shares) =>
+        await threads.IsOwnedByAsync(thread_id, context.User) && await shares.RevokeAsync(thread_id, share_id) ? TypedResults.NoContent() : UnknownShare();
 
     private static async Task<Results<Ok<SharedThreadResponse>, ProblemHttpResult>> GetAsync(string share_id, ThreadShares shares, ThreadStore threads, ProcessingService processing)
     {

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Claims;
 using System.Security.Cryptography;
+using Jockey.ApiService.Auth;
 using Jockey.ApiService.Events;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -18,7 +20,8 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, IOptions<EventLogO
     public static bool IsWellFormedId(string? id) =>
         id is { Length: >= 16 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    public async Task<ThreadRecord> CreateAsync(string? jockeyThreadId)
+    /// <summary>A new thread; <paramref name="owner"/> is its creator (<see cref="SessionUserExtensions.OwnerId"/>), null without sign-in.</summary>
+    public async Task<ThreadRecord> CreateAsync(string? jockeyThreadId, string? owner)
     {
         var record = new ThreadRecord(NewId(), time.GetUtcNow(), jockeyThreadId, 0);
         var key = RedisKeys.Thread(record.ThreadId);
@@ -27,6 +30,7 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, IOptions<EventLogO
             new("created_at", record.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
             new("jockey_thread_id", jockeyThreadId ?? ""),
             new("last_seq", 0),
+            new("owner", owner ?? ""),
         ]);
         var expire = batch.KeyExpireAsync(key, options.Value.Retention);
         batch.Execute();
@@ -45,6 +49,14 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, IOptions<EventLogO
             fields[1].IsNullOrEmpty ? null : (string)fields[1]!,
             (long)fields[2]);
     }
+
+    /// <summary>
+    /// Whether the user may use the thread: always without sign-in (the id is the capability), else only its creator.
+    /// Every endpoint answers another user as it answers an unknown id, so nobody learns that the thread exists.
+    /// </summary>
+    public async Task<bool> IsOwnedByAsync(string threadId, ClaimsPrincipal? user) =>
+        user.OwnerId() is not { } owner
+        || (IsWellFormedId(threadId) && await Db.HashGetAsync(RedisKeys.Thread(threadId), "owner") == owner);
 
     public Task SetJockeyThreadAsync(string threadId, string jockeyThreadId) =>
         Db.HashSetAsync(RedisKeys.Thread(threadId), "jockey_thread_id", jockeyThreadId);

@@ -14,8 +14,9 @@ public static class ThreadsApi
         return app;
     }
 
-    private static async Task<Results<Ok<ThreadResponse>, ProblemHttpResult>> GetAsync(string thread_id, ThreadStore threads, ProcessingService processing)
+    private static async Task<Results<Ok<ThreadResponse>, ProblemHttpResult>> GetAsync(string thread_id, HttpContext context, ThreadStore threads, ProcessingService processing)
     {
+        if (!await threads.IsOwnedByAsync(thread_id, context.User)) return UnknownThreadProblem(thread_id);
         // Operations first: settling an orphaned one appends its failed event, which last_seq must include.
         var operations = await processing.ListAsync(thread_id);
         if (await threads.GetAsync(thread_id) is not { } thread) return UnknownThreadProblem(thread_id);

@@ -47,11 +47,13 @@ public sealed class CrossSiteSocketTests(ApiAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
     }
 
-    private static async Task<ClientWebSocket> ConnectAsync(Uri endpoint, string path, string origin, CancellationToken ct)
+    /// <summary>A WebSocket sent with the given Origin (and cookie); a refused one says how in <c>HttpStatusCode</c>.</summary>
+    internal static async Task<ClientWebSocket> ConnectAsync(Uri endpoint, string path, string? origin, CancellationToken ct, string? cookie = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
-        socket.Options.SetRequestHeader("Origin", origin);
+        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+        if (cookie is not null) socket.Options.SetRequestHeader("Cookie", cookie);
         try
         {
             await socket.ConnectAsync(new Uri($"ws://{endpoint.Authority}{path}"), ct);

@@ -39,11 +39,17 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         App = await TestingApp.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
         using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token);
+        ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token, await App.GetConnectionStringAsync("blobs", build.Token));
 
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Debian's Chromium, headless, driven by Playwright; the artifacts folder made ready.</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
+    {
         Directory.CreateDirectory(ArtifactsDirectory);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
@@ -53,6 +59,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
             ],
         });
+        return (playwright, browser);
     }
 
     /// <summary>A page in a fresh browser context, once the API and the agent are healthy (a test before may have crashed them).</summary>

@@ -24,8 +24,11 @@ public sealed class ProductionWebServer : IAsyncDisposable
 
     public static string WebDirectory { get; } = Path.Combine(Repository.Root, "src", "Jockey.Web");
 
-    /// <summary>Builds the app if this test run has not yet, then starts <c>node server.mjs</c> on a free loopback port.</summary>
-    public static async Task<ProductionWebServer> StartAsync(Uri apiUrl, CancellationToken ct)
+    /// <summary>
+    /// Builds the app if this test run has not yet, then starts <c>node server.mjs</c> on a free loopback port. With the
+    /// blob storage connection string, its CSP lets pages play what the API stores there.
+    /// </summary>
+    public static async Task<ProductionWebServer> StartAsync(Uri apiUrl, CancellationToken ct, string? blobs = null)
     {
         await Build.Value.WaitAsync(ct);
         var port = PortAllocator.GetFreePort();
@@ -42,6 +45,7 @@ public sealed class ProductionWebServer : IAsyncDisposable
                 ["services__apiservice__http__0"] = apiUrl.ToString().TrimEnd('/'),
             },
         };
+        if (blobs is not null) psi.Environment["ConnectionStrings__blobs"] = blobs;
         var server = new ProductionWebServer(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}/"));
         server._process.OutputDataReceived += (_, e) => server.Log(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Log(e.Data);

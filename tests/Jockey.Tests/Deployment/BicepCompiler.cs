@@ -32,7 +32,16 @@ internal static class BicepCompiler
         }
     }
 
-    public static async Task<CompiledBicep> BuildAsync(string bicepFile)
+    public static Task<CompiledBicep> BuildAsync(string bicepFile) => RunAsync(["build", bicepFile, "--stdout"], json => json);
+
+    /// <summary>
+    /// <c>bicep build-params</c>: a parameters file checked against the template it names (types, allowed values,
+    /// required parameters); <see cref="CompiledBicep.Template"/> is the template it was checked against.
+    /// </summary>
+    public static Task<CompiledBicep> BuildParamsAsync(string paramsFile) =>
+        RunAsync(["build-params", paramsFile, "--stdout"], json => JsonNode.Parse(json)!["templateJson"]!.GetValue<string>());
+
+    private static async Task<CompiledBicep> RunAsync(string[] arguments, Func<string, string> templateOf)
     {
         var executable = ExecutablePath;
         // NuGet extracts files without the execute bit on some setups; the compiler is ours to run.
@@ -41,7 +50,7 @@ internal static class BicepCompiler
             File.SetUnixFileMode(executable, File.GetUnixFileMode(executable) | UnixFileMode.UserExecute);
         }
 
-        var start = new ProcessStartInfo(executable, ["build", bicepFile, "--stdout"])
+        var start = new ProcessStartInfo(executable, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,7 +64,7 @@ internal static class BicepCompiler
 
         var diagnostics = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var json = await stdout;
-        var template = process.ExitCode == 0 && json.Length > 0 ? JsonNode.Parse(json)!.AsObject() : null;
+        var template = process.ExitCode == 0 && json.Length > 0 ? JsonNode.Parse(templateOf(json))!.AsObject() : null;
         return new CompiledBicep(process.ExitCode, template, diagnostics);
     }
 }

@@ -1,5 +1,6 @@
-// The only module that speaks HTTP to the API. Failures become ApiError with a sentence a person
+// The only module that speaks HTTP to the API (sign-in aside: auth.ts). Failures become ApiError with a sentence a person
 // can act on: the API's own ProblemDetails `detail` when it sent one, otherwise what went wrong.
+import { antiForgeryHeaders, reportUnauthorized } from './auth'
 import { parseOperation } from './parse'
 import type { IndexInfo, IndexVideo, Operation, ServerConfig, ThreadInfo } from './types'
 
@@ -22,7 +23,11 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     response = await fetch(path, {
       method,
       signal,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(method === 'GET' ? {} : antiForgeryHeaders()),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch (error) {
@@ -30,6 +35,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     throw new ApiError('The browser could not connect to the web server. Check your network connection.', 0, true)
   }
   if (response.ok) return (await response.json()) as T
+  if (response.status === 401) reportUnauthorized()
   throw await toApiError(response, method, path)
 }
 

@@ -1,4 +1,5 @@
 import { Clapperboard, Plus } from 'lucide-react'
+import { AccountMenu } from '../auth/AccountMenu'
 import type { ConnectionState } from '../hooks/connection'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import './TopBar.css'
@@ -25,6 +26,7 @@ export function TopBar({ live, narration, narrationEnabled, onNewConversation, c
       <button type="button" className="button" onClick={onNewConversation} disabled={!canStartNew} data-testid="new-conversation">
         <Plus aria-hidden="true" size={16} /> New conversation
       </button>
+      <AccountMenu />
     </header>
   )
 }
