@@ -38,6 +38,18 @@ public sealed class PausedRender : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets the render run for about <paramref name="slice"/> and holds it again: a test steps a render forward until
+    /// it reaches a point it wants to look at (a first preview segment), then looks with the render held there.
+    /// </summary>
+    public async Task StepAsync(TimeSpan slice)
+    {
+        if (_resumed) return;
+        await SignalAsync(_pid, "CONT");
+        await Task.Delay(slice);
+        await SignalAsync(_pid, "STOP");
+    }
+
     public async Task ResumeAsync()
     {
         if (_resumed) return;
