@@ -23,6 +23,7 @@ public sealed class PreviewTests(LocalAgentFixture agent)
     public async Task The_preview_is_announced_mid_render_and_its_playlist_grows_into_the_whole_video()
     {
         var thread = await Agent.CreateThreadAsync(_client, Ct);
+        var previewWritten = PausedRender.NewPreviewIn(agent.OutputsPath);
         var pausing = PausedRender.WhenItStartsAsync(agent.App, TimeSpan.FromMinutes(2), Ct);
         using var response = await _client.SendAsync(Sse.Post($"/threads/{thread}/runs/stream",
             Agent.RunBody("a 30 second montage of the sunrise, the ocean, the rocket launch and the city at night")), HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -34,7 +35,7 @@ public sealed class PreviewTests(LocalAgentFixture agent)
         }, Ct);
 
         await using var render = await pausing;
-        while (!Directory.EnumerateFiles(agent.OutputsPath, "*.preview.m3u8").Any()) await render.StepAsync(TimeSpan.FromMilliseconds(30));
+        await render.StepUntilAsync(previewWritten, Ct);
 
         var seen = new List<SseItem>();
         JsonObject? preview = null;
