@@ -63,6 +63,10 @@ public sealed class PausedRender : IAsyncDisposable
         return () => Playlists(outputs).Any(playlist => !earlier.Contains(playlist));
     }
 
+    /// <summary>Where the app's local agent writes the renders of the sample index.</summary>
+    public static string SampleOutputs(TestingApp app) =>
+        Path.Combine(app.AgentDataPath ?? throw new InvalidOperationException("The app runs no local agent."), "outputs", "sample");
+
     private static IEnumerable<string> Playlists(string outputs) =>
         Directory.Exists(outputs) ? Directory.EnumerateFiles(outputs, "*.preview.m3u8") : [];
 

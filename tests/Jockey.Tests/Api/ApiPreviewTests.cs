@@ -1,43 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Jockey.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
-
-/// <summary>The API in front of the local agent, whose render folder the test watches (to hold a render at its first preview segment).</summary>
-public sealed class PreviewAppFixture : IAsyncLifetime
-{
-    public TestingApp App { get; private set; } = null!;
-
-    public string AgentDataPath { get; } = Path.Combine(Path.GetTempPath(), $"jockey-preview-tests-{Guid.NewGuid():N}");
-
-    public string SampleOutputs => Path.Combine(AgentDataPath, "outputs", "sample");
-
-    public async ValueTask InitializeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        App = await TestingApp.StartAsync(options =>
-        {
-            options.Only("apiservice");
-            options.AgentDataPath = AgentDataPath;
-        }, timeout.Token);
-        await App.WaitForResourceHealthyAsync("apiservice", timeout.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (App is not null) await App.DisposeAsync();
-        try { Directory.Delete(AgentDataPath, recursive: true); } catch (IOException) { }
-    }
-}
 
 /// <summary>
 /// The agent's <c>preview</c> event becomes a <c>preview</c> event in the thread's log, its playlist and segments
 /// served same-origin by signed URLs (docs/api.md, "Watching a render").
 /// </summary>
-public sealed class ApiPreviewTests(PreviewAppFixture fixture) : IClassFixture<PreviewAppFixture>
+public sealed class ApiPreviewTests(LocalAgentAppFixture fixture) : IClassFixture<LocalAgentAppFixture>
 {
     /// <summary>
     /// The render is held at its first segment, so everything here happens mid-render: the event is logged, a late
@@ -49,7 +21,7 @@ public sealed class ApiPreviewTests(PreviewAppFixture fixture) : IClassFixture<P
         var ct = Timeout(300);
         using var api = fixture.App.CreateHttpClient("apiservice");
         var threadId = await InitAsync(api, ct);
-        var previewWritten = PausedRender.NewPreviewIn(fixture.SampleOutputs);
+        var previewWritten = PausedRender.NewPreviewIn(PausedRender.SampleOutputs(fixture.App));
         var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMinutes(3), ct);
         var operationId = await StartOperationAsync(api, threadId, "a 30 second montage of the sunrise, the ocean, the rocket launch and the city at night", ct);
         var watching = ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
