@@ -43,8 +43,9 @@ public sealed class PreviewBrowserTests(BrowserAppFixture fixture)
             await WaitForFinalVideoAsync(viewer);
             await Assertions.Expect(viewer.GetByTestId("still-rendering")).ToHaveCountAsync(0);
             // The same <video> carried on: from where the preview was, and still playing.
-            var (resumedAt, now, paused) = await viewer.GetByTestId("result-video").EvaluateAsync<(double, double, bool)>(
-                "v => [Number(v.dataset.resumedAt), v.currentTime, v.paused]");
+            var state = await viewer.GetByTestId("result-video").EvaluateAsync<double[]>(
+                "v => [Number(v.dataset.resumedAt), v.currentTime, v.paused ? 1 : 0]");
+            var (resumedAt, now, paused) = (state[0], state[1], state[2] == 1);
             Assert.True(resumedAt > 0, $"The final video did not take over from the preview's position (resumed at {resumedAt}).");
             Assert.True(now >= resumedAt - 0.05, $"The final video jumped back: at {now} s after resuming at {resumedAt} s.");
             Assert.False(paused);

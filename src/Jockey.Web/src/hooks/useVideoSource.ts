@@ -5,7 +5,7 @@
 // Chromium 156 answers "maybe" for HLS, yet plays it through hls.js here).
 // When the source of the same element changes — the preview giving way to the finished file — the position and
 // whether it was playing carry over, so the switch shows no jump.
-import Hls from 'hls.js'
+import type Hls from 'hls.js/light'
 import { type RefObject, useEffect, useRef } from 'react'
 
 export interface VideoSource {
@@ -37,14 +37,23 @@ export function useVideoSource(video: RefObject<HTMLVideoElement | null>, source
     const resume = carried.current?.element === element ? carried.current : null
     carried.current = null
     let hls: Hls | null = null
-    if (stream && Hls.isSupported()) {
-      // An event playlist counts as live; a preview is watched from its start, not from the render's edge.
-      hls = new Hls({ startPosition: resume?.time ?? 0 })
-      hls.on(Hls.Events.ERROR, (_event, data) => {
-        if (data.fatal) fatal.current()
-      })
-      hls.loadSource(url)
-      hls.attachMedia(element)
+    let detached = false
+    if (stream) {
+      // Loaded with the first preview only, and the light build: a preview needs no subtitles, alternate audio or DRM.
+      void import('hls.js/light').then(({ default: HlsPlayer }) => {
+        if (detached) return
+        if (!HlsPlayer.isSupported()) {
+          element.src = url
+          return
+        }
+        // An event playlist counts as live; a preview is watched from its start, not from the render's edge.
+        hls = new HlsPlayer({ startPosition: resume?.time ?? 0 })
+        hls.on(HlsPlayer.Events.ERROR, (_event, data) => {
+          if (data.fatal) fatal.current()
+        })
+        hls.loadSource(url)
+        hls.attachMedia(element)
+      }, () => fatal.current())
     } else {
       element.src = url
     }
@@ -58,6 +67,7 @@ export function useVideoSource(video: RefObject<HTMLVideoElement | null>, source
     return () => {
       carried.current = { element, time: element.currentTime, playing: !element.paused && !element.ended }
       element.removeEventListener('loadedmetadata', started)
+      detached = true
       hls?.destroy()
     }
   }, [video, url, stream, mounted])
