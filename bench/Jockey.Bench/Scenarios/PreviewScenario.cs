@@ -11,7 +11,8 @@ namespace Jockey.Bench.Scenarios;
 /// Scenario 5, watched in a browser: the whole app (web, API, local agent, Redis, Azurite) and Debian's Chromium. A
 /// page asks for a 30-second montage; the page itself notes (performance.now) when its timeline first shows the
 /// <c>rendering</c> progress bar and when the player presents the first frame of the preview
-/// (requestVideoFrameCallback), then of the final file. Then, to choose how segments reach the browser, each segment
+/// (requestVideoFrameCallback), then of the final file; in between, when the player switched to the preview (the
+/// <c>preview</c> event reached the page), which splits the figure into the server's part and the browser's. Then, to choose how segments reach the browser, each segment
 /// of the finished preview is fetched through the API's proxy and, for comparison, uploaded to and read from Azurite
 /// the way a copy to blob storage would have to.
 /// </summary>
@@ -33,6 +34,7 @@ public static class PreviewScenario
           const v = document.querySelector('[data-testid=result-video]');
           if (!v) return;
           const source = v.dataset.source;
+          if (source === 'preview') stamp('announced');
           if (!watched.has(v) || v.dataset.watched !== source) {
             watched.add(v);
             v.dataset.watched = source;
@@ -77,19 +79,23 @@ public static class PreviewScenario
             await page.WaitForFunctionAsync("() => 'final' in window.__bench", null, new() { Timeout = 180_000 });
             var stamps = await page.EvaluateAsync<Dictionary<string, double>>("() => window.__bench");
             var rendering = stamps.GetValueOrDefault("rendering", double.NaN);
+            var announced = stamps.GetValueOrDefault("announced", double.NaN);
             var preview = stamps.GetValueOrDefault("preview", double.NaN);
             var final = stamps["final"];
             var segments = await SegmentCostsAsync(api, app, page, ct);
             results.Row(Name, "local agent", "", "30 s montage in Chromium").Runs.Add(new()
             {
                 ["first_preview_frame_s"] = (preview - rendering) / 1000,
+                ["preview_event_s"] = (announced - rendering) / 1000,
+                ["preview_event_to_frame_s"] = (preview - announced) / 1000,
                 ["first_preview_frame_after_submit_s"] = (preview - submitted) / 1000,
                 ["final_frame_after_submit_s"] = (final - submitted) / 1000,
                 ["segment_proxy_p50_ms"] = segments.ProxyP50,
                 ["segment_blob_copy_p50_ms"] = segments.CopyP50,
                 ["segment_blob_read_p50_ms"] = segments.BlobReadP50,
             });
-            Console.WriteLine($"    first preview frame {(preview - rendering) / 1000:0.00} s after the rendering bar ({(preview - submitted) / 1000:0.00} s after submit), " +
+            Console.WriteLine($"    first preview frame {(preview - rendering) / 1000:0.00} s after the rendering bar ({(preview - submitted) / 1000:0.00} s after submit; " +
+                $"the preview event reached the page after {(announced - rendering) / 1000:0.00} s, its first frame {(preview - announced) / 1000:0.00} s later), " +
                 $"final video's first frame {(final - submitted) / 1000:0.00} s after submit; a segment: proxy p50 {segments.ProxyP50:0.0} ms, " +
                 $"blob upload p50 {segments.CopyP50:0.0} ms + read {segments.BlobReadP50:0.0} ms");
         }

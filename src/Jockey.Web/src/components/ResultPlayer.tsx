@@ -1,7 +1,7 @@
 import { Download, Film, Loader2, Scissors } from 'lucide-react'
 import { useEffect, useRef, useState } from 'react'
 import { clock } from '../format'
-import { useVideoSource } from '../hooks/useVideoSource'
+import { loadHls, useVideoSource } from '../hooks/useVideoSource'
 import type { Media } from '../state/media'
 import './ResultPlayer.css'
 
@@ -20,6 +20,7 @@ export function ResultPlayer({ media }: { media: Media | null }) {
       : `${media.kind}-${media.seq}-${media.kind === 'clip' ? media.index : ''}-${attempt}`
 
   useEffect(() => setFailed(false), [key])
+  useEffect(() => void loadHls().catch(() => undefined), [])
 
   // A segment starts at its in-point (media fragment + explicit seek) and stops at its out-point.
   const src = !media ? null : media.kind === 'clip' ? `${media.src}#t=${media.start},${media.end}` : media.src

@@ -22,6 +22,20 @@ interface Carried {
   playing: boolean
 }
 
+let hlsModule: Promise<typeof import('hls.js/light')> | null = null
+
+/**
+ * hls.js in its own chunk, the light build (a preview needs no subtitles, alternate audio or DRM), fetched once: the
+ * player asks for it when it mounts, so the page's first paint does not wait for it and the first preview does not either.
+ */
+export function loadHls() {
+  hlsModule ??= import('hls.js/light').catch((error: unknown) => {
+    hlsModule = null // a later preview tries again
+    throw error
+  })
+  return hlsModule
+}
+
 export function useVideoSource(video: RefObject<HTMLVideoElement | null>, source: VideoSource | null, onFatal: () => void) {
   const carried = useRef<Carried | null>(null)
   const fatal = useRef(onFatal)
@@ -39,8 +53,7 @@ export function useVideoSource(video: RefObject<HTMLVideoElement | null>, source
     let hls: Hls | null = null
     let detached = false
     if (stream) {
-      // Loaded with the first preview only, and the light build: a preview needs no subtitles, alternate audio or DRM.
-      void import('hls.js/light').then(({ default: HlsPlayer }) => {
+      void loadHls().then(({ default: HlsPlayer }) => {
         if (detached) return
         if (!HlsPlayer.isSupported()) {
           element.src = url
