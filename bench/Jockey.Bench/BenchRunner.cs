@@ -71,6 +71,11 @@ public sealed class BenchRunner(BenchOptions options)
             Step("Scenario 5: local agent search and montage render");
             await AgentScenario.RunAsync(options.Settings, results, ct);
         }
+        if (options.Runs("preview"))
+        {
+            Step("Scenario 5: the montage watched while it renders (Chromium, whole app)");
+            await PreviewScenario.RunAsync(options.Settings, results, ct);
+        }
         if (options.Runs("library"))
         {
             Step($"Scenario 5: local agent library sizes {string.Join(", ", options.Settings.LibrarySizes)}");

@@ -17,6 +17,10 @@ public sealed class LocalAgentOptions
     [Range(1, 8)]
     public int RenderConcurrency { get; set; } = 1;
 
+    /// <summary>How long a finished render's preview (HLS playlist and segments) is kept for viewers still switching over.</summary>
+    [Range(1, 10_080)]
+    public int PreviewRetentionMinutes { get; set; } = 60;
+
     /// <summary>Threads live in memory; the least recently used idle ones are dropped beyond this many.</summary>
     [Range(1, 100_000)]
     public int MaxThreads { get; set; } = 500;

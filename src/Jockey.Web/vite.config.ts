@@ -7,6 +7,8 @@ const api = process.env.services__apiservice__http__0 ?? 'http://127.0.0.1:9000'
 
 export default defineConfig({
   plugins: [react()],
+  // Imported only when a preview plays: found at that moment, Vite would re-optimize its dependencies and reload the page.
+  optimizeDeps: { include: ['hls.js/light'] },
   server: {
     host: '127.0.0.1',
     port: Number(process.env.PORT ?? 5173),

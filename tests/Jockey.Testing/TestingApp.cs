@@ -19,16 +19,20 @@ public sealed class TestingApp : IAsyncDisposable
     private readonly Uri? _jockeyUrl;
     private Task _start = Task.CompletedTask;
 
-    private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl)
+    private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl, string? agentDataPath)
     {
         Application = application;
         _scratch = scratch;
         _jockeyUrl = jockeyUrl;
+        AgentDataPath = agentDataPath;
     }
 
     private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
 
     public DistributedApplication Application { get; }
+
+    /// <summary>The local agent's <c>LocalAgent__DataPath</c> (its library and renders); null with an external Jockey.</summary>
+    public string? AgentDataPath { get; }
 
     private ResourceNotificationService Notifications => Application.Services.GetRequiredService<ResourceNotificationService>();
 
@@ -61,7 +65,7 @@ public sealed class TestingApp : IAsyncDisposable
             });
         }
 
-        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl);
+        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath);
         app.Watch();
         // Aspire's StartAsync returns once every resource has started, waits included; a test that waits for one
         // resource, or sees one never start, watches the resources instead (WaitForResourceHealthyAsync).

@@ -38,6 +38,38 @@ public sealed class PausedRender : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets the render run in short slices, holding it between them, until <paramref name="reached"/> says it got where
+    /// the test wants to look (a first preview segment on disk); it is held there when this returns.
+    /// </summary>
+    public async Task StepUntilAsync(Func<bool> reached, CancellationToken ct)
+    {
+        while (!reached())
+        {
+            ct.ThrowIfCancellationRequested();
+            await SignalAsync(_pid, "CONT");
+            await Task.Delay(TimeSpan.FromMilliseconds(30), ct);
+            await SignalAsync(_pid, "STOP");
+        }
+    }
+
+    /// <summary>
+    /// Whether a render started after this call has written its preview playlist in <paramref name="outputs"/> (an
+    /// index's folder of renders, where earlier renders' previews stay for a while).
+    /// </summary>
+    public static Func<bool> NewPreviewIn(string outputs)
+    {
+        var earlier = Playlists(outputs).ToHashSet();
+        return () => Playlists(outputs).Any(playlist => !earlier.Contains(playlist));
+    }
+
+    /// <summary>Where the app's local agent writes the renders of the sample index.</summary>
+    public static string SampleOutputs(TestingApp app) =>
+        Path.Combine(app.AgentDataPath ?? throw new InvalidOperationException("The app runs no local agent."), "outputs", "sample");
+
+    private static IEnumerable<string> Playlists(string outputs) =>
+        Directory.Exists(outputs) ? Directory.EnumerateFiles(outputs, "*.preview.m3u8") : [];
+
     public async Task ResumeAsync()
     {
         if (_resumed) return;

@@ -45,6 +45,12 @@ public static class MarkdownReport
             [("video s", "video_s", "0.0"), ("render s", "render_s", "0.00"), ("render s per 30 s of video", "render_per_30s_video_s", "0.00"),
              ("× real time", "speed_x_realtime", "0.0"), ("whole run s", "run_s", "0.0")], counts: false);
 
+        Section(md, results, PreviewScenario.Name, "Scenario 5 — the montage watched while it renders (Chromium: the timeline's rendering bar → the preview's first frame; a segment through the API's proxy vs copied to Azurite)",
+            [("first preview frame s", "first_preview_frame_s", "0.00"), ("of it: event reaches page s", "preview_event_s", "0.00"), ("event → frame s", "preview_event_to_frame_s", "0.00"),
+             ("preview after submit s", "first_preview_frame_after_submit_s", "0.00"),
+             ("final video after submit s", "final_frame_after_submit_s", "0.00"), ("segment via proxy p50 ms", "segment_proxy_p50_ms", "0.0"),
+             ("segment blob upload p50 ms", "segment_blob_copy_p50_ms", "0.0"), ("segment blob read p50 ms", "segment_blob_read_p50_ms", "0.0")], counts: false);
+
         Section(md, results, LibrarySizeScenario.Name, "Scenario 5 — local agent library sizes (one index of N videos; cold: a fresh index, seconds from the agent's start; then after a restart)",
             [("cold: serving s", "cold_serving_s", "0.0"), ("cold: first results s", "cold_first_results_s", "0.0"), ("cold: all indexed s", "cold_indexed_s", "0.0"),
              ("restart: first search answered s after the agent's start", "restart_first_search_s", "0.00"), ("… after the orchestrator's start s", "restart_orchestrated_s", "0.0"),

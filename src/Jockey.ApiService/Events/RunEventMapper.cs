@@ -250,6 +250,9 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
             case "on_custom_event" when name == "progress":
                 MapProgress(payload, node, output);
                 break;
+            case "on_custom_event" when name == EventNames.Preview:
+                MapPreview(payload, output);
+                break;
             case "on_chat_model_stream" when payload.Prop("chunk") is { } chunk:
                 MapToken(node, chunk, output);
                 break;
@@ -264,6 +267,16 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         var stage = payload.Str("stage") ?? node ?? "working";
         var percent = Math.Clamp(payload.Num("percent") ?? 0, 0, 100);
         output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? $"{stage}: {percent:0}%", EventNames.Progress, new ProgressData(stage, percent))));
+    }
+
+    /// <summary>
+    /// The local agent's own event (docs/local-agent.md): its render's playlist while it is cut. Only a playlist on the
+    /// agent's file server is passed on, signed behind the API, so the browser still fetches nothing elsewhere.
+    /// </summary>
+    private void MapPreview(JsonElement payload, List<RunOutput> output)
+    {
+        if (rewriteUrl(payload.Str("playlist_url")) is not { } url || !url.StartsWith("/api/", StringComparison.Ordinal)) return;
+        output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? "The preview plays while the video is cut.", EventNames.Preview, new PreviewData(url))));
     }
 
     /// <summary>A streamed token of the reflect node's chat model (from <c>events</c> or <c>messages-tuple</c>).</summary>

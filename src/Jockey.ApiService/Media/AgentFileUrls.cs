@@ -36,8 +36,11 @@ public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexe
     /// The signed URL of a source video when the agent's search hit names none: Jockey's file server keeps it at
     /// <c>{index}/{video_id}.mp4</c>. Clients never build such a URL themselves, as they could not sign it.
     /// </summary>
-    public string SourceVideoUrl(string indexId, string videoId) =>
-        Signed($"{Uri.EscapeDataString(indexId)}/{Uri.EscapeDataString(videoId)}.mp4", $"{indexId}/{videoId}.mp4");
+    public string SourceVideoUrl(string indexId, string videoId) => FileUrl(indexId, $"{videoId}.mp4");
+
+    /// <summary>The signed URL of the agent's file <c>{index}/{file}</c> (a preview playlist's segments, as it is served).</summary>
+    public string FileUrl(string indexId, string file) =>
+        Signed($"{Uri.EscapeDataString(indexId)}/{Uri.EscapeDataString(file)}", $"{indexId}/{file}");
 
     private string Signed(string encodedPath, string path)
     {

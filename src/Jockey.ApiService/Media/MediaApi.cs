@@ -11,7 +11,7 @@ public static class MediaApi
         app.MapGet("/api/media/{**path}", RedirectAsync).WithTags("Media").WithName("GetMedia")
             .WithSummary("Redirects (302) to a fresh read-only URL of a stored video, so links in old events keep working.");
         app.MapGet("/api/jockey/files/{index_id}/{**file}", ProxyFileAsync).WithTags("Media").WithName("GetAgentFile")
-            .WithSummary("The agent's file server (thumbnails, rendered files), same-origin, by signed URLs the API hands out; Range requests pass through.");
+            .WithSummary("The agent's file server (thumbnails, rendered files, render previews), same-origin, by signed URLs the API hands out; Range requests pass through, a preview playlist comes with its segments' URLs signed.");
         return app;
     }
 
@@ -32,9 +32,11 @@ public static class MediaApi
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "Invalid file URL");
         }
         HttpResponseMessage upstream;
+        var playlist = PreviewPlaylist.IsPlaylist(file);
         try
         {
-            upstream = await jockey.GetFileAsync(index_id, file, context.Request.Headers.Range.FirstOrDefault(), ct);
+            // A playlist is rewritten whole, so a byte range of the agent's copy would mean nothing.
+            upstream = await jockey.GetFileAsync(index_id, file, playlist ? null : context.Request.Headers.Range.FirstOrDefault(), ct);
         }
         catch (JockeyException ex)
         {
@@ -50,6 +52,13 @@ public static class MediaApi
                 return TypedResults.Problem($"The agent has no file '{index_id}/{file}'.", statusCode: StatusCodes.Status404NotFound, title: "File not found");
             }
             var response = context.Response;
+            if (playlist && upstream.IsSuccessStatusCode)
+            {
+                // It grows while the render runs: every reload must reach the agent.
+                response.Headers[HeaderNames.CacheControl] = "no-store";
+                var text = await upstream.Content.ReadAsStringAsync(ct);
+                return TypedResults.Text(PreviewPlaylist.SignUris(text, file, uri => urls.FileUrl(index_id, uri)), PreviewPlaylist.ContentType);
+            }
             response.StatusCode = (int)upstream.StatusCode;
             var headers = upstream.Content.Headers;
             if (headers.ContentType is { } type) response.ContentType = type.ToString();

@@ -8,8 +8,11 @@ namespace Jockey.LocalAgent.Editing;
 /// <summary>A piece of a source video, seconds from its start.</summary>
 public sealed record ClipSpec(string VideoId, double Start, double End);
 
-/// <summary>Reported while rendering: stage is <c>queued</c> or <c>rendering</c>.</summary>
-public sealed record RenderProgress(string Stage, int Percent, string Message);
+/// <summary>
+/// Reported while rendering: stage is <c>queued</c>, <c>rendering</c>, or <c>preview</c> once the first segment of
+/// <see cref="Playlist"/> (a file beside the render, see <see cref="RenderPreview"/>) can be played.
+/// </summary>
+public sealed record RenderProgress(string Stage, int Percent, string Message, string? Playlist = null);
 
 public sealed record RenderResult(string FileName, string FullPath, double Duration);
 
@@ -18,8 +21,9 @@ public sealed class RenderException(string message) : Exception(message);
 /// <summary>
 /// The video-editing tools. Every render re-encodes to one size and frame rate (the first clip's) as H.264/AAC with
 /// +faststart, writes a hidden temp file and renames it into place only when ffmpeg succeeded, so a cancelled or failed
-/// render never leaves anything that the file server would hand out. At most RenderConcurrency renders run at once;
-/// the rest wait and say so.
+/// render never leaves anything that the file server would hand out. The same ffmpeg process writes a growing HLS
+/// preview beside it (<see cref="RenderPreview"/>), announced as soon as its first segment exists. At most
+/// RenderConcurrency renders run at once; the rest wait and say so.
 /// </summary>
 public sealed class Renderer(IOptions<LocalAgentOptions> options, MediaLibrary library, MediaTools tools, ILogger<Renderer> logger)
 {
@@ -109,28 +113,36 @@ public sealed class Renderer(IOptions<LocalAgentOptions> options, MediaLibrary l
         {
             var dir = Path.Combine(_options.OutputsPath, indexId);
             Directory.CreateDirectory(dir);
+            RenderPreview.Sweep(dir, DateTime.UtcNow.AddMinutes(-_options.PreviewRetentionMinutes));
             // As Jockey does: the requested name plus a random suffix, so renders never overwrite each other.
             var stem = Names.Slug(Path.GetFileNameWithoutExtension(outputName));
-            var fileName = $"{stem}_{Guid.NewGuid().ToString("N")[..8]}.mp4";
-            var temp = Path.Combine(dir, $".tmp-{Guid.NewGuid():N}.mp4");
+            var baseName = $"{stem}_{Guid.NewGuid().ToString("N")[..8]}";
+            var fileName = $"{baseName}.mp4";
+            var temp = $".tmp-{Guid.NewGuid():N}.mp4";
             var final = Path.Combine(dir, fileName);
+            var preview = new RenderPreview(dir, baseName);
             progress.Report(new RenderProgress("rendering", 0, $"Rendering {fileName} ({total:0.#} s)…"));
             var lastPercent = 0;
+            var rendered = false;
             try
             {
-                await tools.RunFFmpegAsync(
+                var rendering = tools.RunFFmpegAsync(
                 [
                     "-v", "error", .. args,
                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-c:a", "aac", "-b:a", "128k",
-                    "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", temp,
+                    "-progress", "pipe:1", "-nostats", .. preview.OutputArgs(temp),
                 ], ct, line =>
                 {
                     var percent = ParseProgress(line, total);
                     if (percent is null || percent <= lastPercent) return;
                     lastPercent = percent.Value;
                     progress.Report(new RenderProgress("rendering", percent.Value, $"Rendering {fileName}: {percent}%"));
-                });
-                File.Move(temp, final);
+                }, workingDirectory: dir);
+                await preview.AnnounceWhenReadyAsync(rendering, playlist =>
+                    progress.Report(new RenderProgress("preview", lastPercent, $"Rendering {fileName}: the preview plays while the rest is cut.", playlist)));
+                await rendering;
+                File.Move(Path.Combine(dir, temp), final);
+                rendered = true;
             }
             catch (MediaToolException ex)
             {
@@ -138,7 +150,8 @@ public sealed class Renderer(IOptions<LocalAgentOptions> options, MediaLibrary l
             }
             finally
             {
-                File.Delete(temp);
+                File.Delete(Path.Combine(dir, temp));
+                if (!rendered) preview.Delete();
             }
             progress.Report(new RenderProgress("rendering", 100, $"Rendered {fileName}"));
             logger.LogInformation("Rendered {File} ({Seconds:F1} s of video)", final, total);

@@ -5,7 +5,7 @@ using Jockey.LocalAgent.Search;
 namespace Jockey.LocalAgent.Files;
 
 /// <summary>
-/// GET /{index_id}/{file}: the role of Jockey's static server (8124). Serves rendered videos, thumbnails and the
+/// GET /{index_id}/{file}: the role of Jockey's static server (8124). Serves rendered videos and their previews, thumbnails and the
 /// index's own videos and subtitles, with Range support. Both names must be single safe segments, so nothing outside
 /// the data folder can be reached; hidden temp files of renders in progress never match.
 /// </summary>
@@ -15,6 +15,8 @@ public static class FilesApi
     {
         [".mp4"] = "video/mp4", [".m4v"] = "video/mp4", [".mov"] = "video/quicktime", [".mkv"] = "video/x-matroska", [".webm"] = "video/webm",
         [".jpg"] = "image/jpeg", [".srt"] = "application/x-subrip", [".vtt"] = "text/vtt",
+        // A render's preview while it is cut (Editing/RenderPreview).
+        [".m3u8"] = "application/vnd.apple.mpegurl", [".m4s"] = "video/iso.segment",
     };
 
     /// <summary>Map last: its two-segment pattern would otherwise compete with the API's literal routes.</summary>

@@ -123,8 +123,15 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
         JsonNode output;
         try
         {
-            var result = await render(new InlineProgress(p => scope.Custom("progress",
-                new JsonObject { ["stage"] = p.Stage, ["percent"] = p.Percent, ["message"] = p.Message })));
+            var result = await render(new InlineProgress(p =>
+            {
+                if (p.Playlist is { } playlist)
+                {
+                    // Not a LangGraph or Jockey event: the agent's own (docs/local-agent.md, "Watching a render").
+                    scope.Custom("preview", new JsonObject { ["playlist_url"] = Files.FileUrls.File(scope.Run.BaseUrl, indexId, playlist), ["message"] = p.Message });
+                }
+                else scope.Custom("progress", new JsonObject { ["stage"] = p.Stage, ["percent"] = p.Percent, ["message"] = p.Message });
+            }));
             outcome.Render = result;
             output = Files.FileUrls.File(scope.Run.BaseUrl, indexId, result.FileName);
         }

@@ -16,9 +16,13 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
 {
     private readonly LocalAgentOptions _options = options.Value;
 
-    /// <summary>Runs ffmpeg; <paramref name="onStdoutLine"/> sees each stdout line (where <c>-progress pipe:1</c> writes).</summary>
-    public Task RunFFmpegAsync(IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine = null)
-        => RunAsync(_options.FFmpegPath, ["-hide_banner", "-nostdin", "-y", .. args], ct, onStdoutLine);
+    /// <summary>
+    /// Runs ffmpeg; <paramref name="onStdoutLine"/> sees each stdout line (where <c>-progress pipe:1</c> writes).
+    /// Relative output names resolve in <paramref name="workingDirectory"/>: the tee muxer's output list cannot hold
+    /// every path a data folder may have (its separators are '|', '[', ']' and ':').
+    /// </summary>
+    public Task RunFFmpegAsync(IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine = null, string? workingDirectory = null)
+        => RunAsync(_options.FFmpegPath, ["-hide_banner", "-nostdin", "-y", .. args], ct, onStdoutLine, workingDirectory);
 
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken ct)
     {
@@ -60,7 +64,7 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
     public async Task<MediaInfo?[]> ProbeManyAsync(IReadOnlyList<string> paths, CancellationToken ct)
     {
         var stderr = new List<string>();
-        await RunProcessAsync(_options.FFmpegPath, ["-hide_banner", "-nostdin", .. paths.SelectMany(p => new[] { "-i", p })], ct, null,
+        await RunProcessAsync(_options.FFmpegPath, ["-hide_banner", "-nostdin", .. paths.SelectMany(p => new[] { "-i", p })], ct, null, null,
             line => { lock (stderr) stderr.Add(line); });
         Dictionary<int, MediaInfo> dumped;
         lock (stderr) dumped = InputDump.Parse(stderr);
@@ -96,10 +100,10 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
         return double.TryParse(rate, CultureInfo.InvariantCulture, out var v) ? v : 0;
     }
 
-    private async Task RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine)
+    private async Task RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine, string? workingDirectory = null)
     {
         var stderrTail = new Queue<string>();
-        var exitCode = await RunProcessAsync(file, args, ct, onStdoutLine, line =>
+        var exitCode = await RunProcessAsync(file, args, ct, onStdoutLine, workingDirectory, line =>
         {
             lock (stderrTail)
             {
@@ -117,10 +121,12 @@ public sealed class MediaTools(IOptions<LocalAgentOptions> options, ILogger<Medi
     }
 
     /// <summary>Runs a tool to its end and returns its exit code; cancellation kills it.</summary>
-    private static async Task<int> RunProcessAsync(string file, IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine, Action<string> onStderrLine)
+    private static async Task<int> RunProcessAsync(string file, IReadOnlyList<string> args, CancellationToken ct, Action<string>? onStdoutLine,
+        string? workingDirectory, Action<string> onStderrLine)
     {
         var psi = new ProcessStartInfo(file)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -28,7 +28,7 @@ export function App() {
   const index = indexId || config?.default_index_id || ''
   const videos = useIndexVideos(ready && turns.length === 0 ? index : null)
   const examples = useMemo(() => (index === 'sample' || videos.length > 0 ? examplePrompts(videos) : []), [index, videos])
-  const media = resolveMedia(turns, state.selection)
+  const media = resolveMedia(turns, state.selection, state.events)
   const results = videosOf(turns)
   const player = useRef<HTMLElement>(null)
   const prompt = useRef<HTMLTextAreaElement>(null)

@@ -197,6 +197,42 @@ public sealed class RunEventMapperTests
         Assert.Equal(new ProgressData("render", 100), events.Single().Data);
     }
 
+    private static JsonObject Custom(string name, JsonObject data) => new()
+    {
+        ["event"] = "on_custom_event", ["name"] = name, ["metadata"] = new JsonObject { ["langgraph_node"] = "video-editing" }, ["data"] = data,
+    };
+
+    [Fact]
+    public void The_agents_preview_event_becomes_a_preview_event_with_the_playlist_behind_the_api()
+    {
+        var events = Events(Mapper().Map(Part("events", Custom("preview", new JsonObject
+        {
+            ["playlist_url"] = "http://agent:8123/sample/montage_1a2b3c4d.preview.m3u8", ["message"] = "Watch it while it is cut.",
+        }))));
+
+        Assert.Equal((EventTypes.System, EventNames.Preview, "Watch it while it is cut."), (events.Single().Type, events.Single().Name, events.Single().Text));
+        Assert.Equal(new PreviewData("/api/jockey/files/sample/montage_1a2b3c4d.preview.m3u8"), events.Single().Data);
+    }
+
+    [Theory]
+    [InlineData("https://elsewhere.example/x.m3u8")]
+    [InlineData("file:///data/outputs/x.m3u8")]
+    [InlineData(null)]
+    public void A_preview_of_anything_but_the_agents_own_files_is_dropped(string? url)
+    {
+        var data = new JsonObject { ["playlist_url"] = url };
+        Assert.Empty(Mapper().Map(Part("events", Custom("preview", data))));
+    }
+
+    /// <summary>A real server's graph may dispatch custom events of its own; they are no news to a person.</summary>
+    [Fact]
+    public void Unknown_custom_events_are_ignored_in_events_and_custom_modes()
+    {
+        var data = new JsonObject { ["frames"] = 42, ["note"] = "telemetry" };
+        Assert.Empty(Mapper().Map(Part("events", Custom("render-stats", data))));
+        Assert.Empty(Mapper().Map(Part("custom", data)));
+    }
+
     [Fact]
     public void Text_generation_output_becomes_a_text_result_naming_the_tool()
     {

@@ -31,10 +31,8 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
 
         var video = page.GetByTestId("result-video");
         await Assertions.Expect(video).ToBeVisibleAsync(new() { Timeout = RunTimeout });
-        await page.WaitForFunctionAsync(
-            "() => { const v = document.querySelector('[data-testid=result-video]'); return v && v.readyState >= 2 && v.duration > 0; }",
-            null, new() { Timeout = RunTimeout });
         await AssertTurnStatusAsync(page, "completed");
+        await WaitForFinalVideoAsync(page);
         // The API's "🎥 Your video is ready!" shows with the timeline's own icon, not as a missing-glyph box.
         await Assertions.Expect(page.Locator("[data-testid=timeline-item][data-kind=video]")).ToContainTextAsync("Your video is ready!");
         Assert.DoesNotContain("🎥", await page.Locator("[data-testid=timeline-item][data-kind=video]").InnerTextAsync());

@@ -20,6 +20,14 @@ public static class PageSteps
     public static Task AssertTurnStatusAsync(IPage page, string status) =>
         Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToHaveAttributeAsync("data-status", status, new() { Timeout = RunTimeout });
 
+    /// <summary>
+    /// The player holds the finished file, loaded (not the preview it may have replaced: hls.js plays from a
+    /// <c>blob:</c> MediaSource, and the source changes a moment after the page shows the video as ready).
+    /// </summary>
+    public static Task WaitForFinalVideoAsync(IPage page) => page.WaitForFunctionAsync(
+        "() => { const v = document.querySelector('[data-testid=result-video]'); return !!v && v.dataset.source === 'final' && !!v.currentSrc && !v.currentSrc.startsWith('blob:') && v.readyState >= 2 && Number.isFinite(v.duration) && v.duration > 0 }",
+        null, new() { Timeout = RunTimeout });
+
     /// <summary>Every event shows once, in the order the server numbered them.</summary>
     public static async Task AssertSeqsUniqueAndOrderedAsync(IPage page)
     {

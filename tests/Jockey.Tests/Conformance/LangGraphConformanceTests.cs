@@ -31,7 +31,10 @@ public sealed class LangGraphConformanceTests(LangGraphApiFixture fixture) : Joc
         var instructions = names.Select((name, i) => (name, i)).Where(x => x.name == "instructor").Select(x => x.i).ToList();
         Assert.Equal(2, instructions.Count);
         Assert.True(names.IndexOf("search-results") < instructions[1] && instructions[1] < names.IndexOf("video-ready"));
+        // Its "render-stats" custom event shows nowhere, and a real server brings no preview: the page behaves as before.
         Assert.Equal([25, 50, 75], events.Where(e => Name(e) == "progress").Select(e => e.GetProperty("data").GetProperty("percent").GetDouble()));
+        Assert.DoesNotContain("preview", names);
+        Assert.DoesNotContain(events, e => e.GetProperty("text").GetString()!.Contains("render-stats", StringComparison.Ordinal));
         Assert.Equal(2, events.Single(e => Name(e) == "search-results").GetProperty("data").GetProperty("clips").GetArrayLength());
         Assert.Equal(2, events.Single(e => Name(e) == "video-ready").GetProperty("data").GetProperty("duration").GetDouble());
     }

@@ -34,7 +34,7 @@ public sealed class MontageTests(LocalAgentFixture agent)
         Assert.True(probe.HasVideo && probe.HasAudio);
         Assert.Equal(("h264", "aac", 640, 360), (probe.VideoCodec, probe.AudioCodec, probe.Width, probe.Height));
         Assert.InRange(probe.Duration, Agent.Seconds(edit) - 0.5, Agent.Seconds(edit) + 0.5);
-        Assert.Contains(frames, f => f.Event == "events" && f.Json!["event"]!.GetValue<string>() == "on_custom_event"
+        Assert.Contains(frames, f => f.Event == "events" && f.Json!["event"]!.GetValue<string>() == "on_custom_event" && f.Json["name"]!.GetValue<string>() == "progress"
             && f.Json["metadata"]!["langgraph_node"]!.GetValue<string>() == "video-editing" && f.Json["data"]!["percent"]!.GetValue<int>() == 100);
         Assert.Contains(Path.GetFileName(new Uri(url).LocalPath), Agent.Reflect(state));
     }

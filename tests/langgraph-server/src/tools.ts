@@ -32,6 +32,9 @@ export const combineClips = tool(
       await dispatchCustomEvent("progress", { stage: "render", percent, message: `Rendering: ${percent}%` }, config);
       if (slowMs) await sleep(slowMs, config.signal);
     }
+    // A custom event of the graph's own, as real graphs dispatch: the API must pass over it (it knows only
+    // progress, and the local agent's preview, which no real Jockey server sends).
+    await dispatchCustomEvent("render-stats", { clips: clips.length, seconds }, config);
     const folder = path.join(filesDir(), index_id);
     await mkdir(folder, { recursive: true });
     const file = path.join(folder, `${output_filename}_${Date.now().toString(36)}.mp4`);

@@ -67,6 +67,11 @@ export interface VideoReady {
   file_name?: string | null
 }
 
+/** `preview` event data: the render's HLS playlist (signed, same-origin) while the local agent cuts it. */
+export interface Preview {
+  playlist_url: string
+}
+
 /** The fields of `GET /api/config` the web app reads (docs/api.md lists them all). */
 export interface ServerConfig {
   default_index_id: string

@@ -1,17 +1,30 @@
-import { Download, Film, Scissors } from 'lucide-react'
+import { Download, Film, Loader2, Scissors } from 'lucide-react'
 import { useEffect, useRef, useState } from 'react'
 import { clock } from '../format'
+import { loadHls, useVideoSource } from '../hooks/useVideoSource'
 import type { Media } from '../state/media'
 import './ResultPlayer.css'
 
-/** The selected result: a rendered video (with download) or one search segment, played in place. */
+/**
+ * The selected result: a rendered video (with download), its preview while it is still being cut, or one search
+ * segment, played in place. A preview and the video that follows it share one <video>, so the switch keeps the position.
+ */
 export function ResultPlayer({ media }: { media: Media | null }) {
   const video = useRef<HTMLVideoElement>(null)
   const [failed, setFailed] = useState(false)
   const [attempt, setAttempt] = useState(0)
-  const key = media ? `${media.kind}-${media.seq}-${media.kind === 'clip' ? media.index : ''}-${attempt}` : 'none'
+  const key = !media
+    ? 'none'
+    : media.kind !== 'clip' && media.operationId
+      ? `run-${media.operationId}-${attempt}`
+      : `${media.kind}-${media.seq}-${media.kind === 'clip' ? media.index : ''}-${attempt}`
 
   useEffect(() => setFailed(false), [key])
+  useEffect(() => void loadHls().catch(() => undefined), [])
+
+  // A segment starts at its in-point (media fragment + explicit seek) and stops at its out-point.
+  const src = !media ? null : media.kind === 'clip' ? `${media.src}#t=${media.start},${media.end}` : media.src
+  useVideoSource(video, src ? { url: src, stream: media?.kind === 'preview', element: key } : null, () => setFailed(true))
 
   if (!media) {
     return (
@@ -22,9 +35,8 @@ export function ResultPlayer({ media }: { media: Media | null }) {
     )
   }
 
-  // A segment: start at its in-point (media fragment + explicit seek) and stop at its out-point.
   const isClip = media.kind === 'clip'
-  const src = isClip ? `${media.src}#t=${media.start},${media.end}` : media.src
+  const isPreview = media.kind === 'preview'
   const onLoaded = () => {
     if (isClip && video.current && video.current.currentTime < media.start) video.current.currentTime = media.start
   }
@@ -38,7 +50,6 @@ export function ResultPlayer({ media }: { media: Media | null }) {
         <video
           key={key}
           ref={video}
-          src={src}
           controls
           playsInline
           preload="auto"
@@ -47,8 +58,14 @@ export function ResultPlayer({ media }: { media: Media | null }) {
           onTimeUpdate={onTime}
           onError={() => setFailed(true)}
           data-testid={isClip ? 'clip-video' : 'result-video'}
-          aria-label={isClip ? `Segment of ${media.clip.title}` : 'Your video'}
+          data-source={isPreview ? 'preview' : isClip ? 'clip' : 'final'}
+          aria-label={isClip ? `Segment of ${media.clip.title}` : isPreview ? 'Your video, still being cut' : 'Your video'}
         />
+        {isPreview && (
+          <p className="player__rendering" role="status" data-testid="still-rendering">
+            <Loader2 aria-hidden="true" className="spin" size={14} /> Still rendering: you are watching it as it is cut
+          </p>
+        )}
       </div>
       {failed && (
         <p className="player__error" role="alert">
@@ -61,6 +78,10 @@ export function ResultPlayer({ media }: { media: Media | null }) {
           <p className="player__title">
             <Scissors aria-hidden="true" size={15} /> {media.clip.title}
             <span className="player__sub">{clock(media.start)}–{clock(media.end)}</span>
+          </p>
+        ) : isPreview ? (
+          <p className="player__title">
+            <Film aria-hidden="true" size={15} /> {media.prompt || 'Your video'}
           </p>
         ) : (
           <>

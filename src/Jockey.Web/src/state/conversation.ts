@@ -14,6 +14,8 @@ export interface PendingPrompt {
 export type MediaSelection =
   | { kind: 'video'; seq: number }
   | { kind: 'clip'; seq: number; index: number }
+  /** A render still being cut (the `preview` event's seq); its `video-ready` takes over in the same player. */
+  | { kind: 'preview'; seq: number }
 
 export interface ConversationState {
   threadId: string | null
@@ -111,6 +113,10 @@ function mergeEvents(state: ConversationState, incoming: JockeyEvent[]): Convers
     if (pending && e.name === 'user' && e.text === pending.text) pending = null
     if (e.name === 'video-ready' && (selection?.kind !== 'video' || e.seq > selection.seq)) {
       selection = { kind: 'video', seq: e.seq }
+    }
+    // A replay may hand over the preview after its video: a later video (or preview) keeps the player.
+    if (e.name === 'preview' && (selection?.kind === 'clip' || !selection || selection.seq < e.seq)) {
+      selection = { kind: 'preview', seq: e.seq }
     }
   }
   return { ...state, events, lastSeq, pending, selection }

@@ -1,11 +1,14 @@
 // What the result player shows for a selection: a rendered video of the thread, or one search
 // result's segment played from the URL the API signed for it.
-import type { Clip, VideoReady } from '../api/types'
+import { dataString } from '../api/parse'
+import type { Clip, JockeyEvent, VideoReady } from '../api/types'
 import type { MediaSelection } from './conversation'
 import type { Turn } from './turns'
 
+/** `operationId` is set on a preview and on the video that followed one: they share one <video>, so it carries on. */
 export type Media =
-  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; prompt: string; duration?: number }
+  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; prompt: string; duration?: number; operationId?: string }
+  | { kind: 'preview'; seq: number; src: string; prompt: string; operationId: string }
   | { kind: 'clip'; seq: number; index: number; src: string; clip: Clip; start: number; end: number }
 
 /** Same-origin media_url first: it redirects to a fresh SAS, so it still plays after the SAS expired. */
@@ -21,15 +24,32 @@ export function clipSource(clip: Clip): string {
   return clip.video_url ?? ''
 }
 
-export function resolveMedia(turns: Turn[], selection: MediaSelection | null): Media | null {
+/**
+ * The preview a `preview` event announced, while its run may still bring the video: a failed or cancelled run's
+ * preview is gone from the agent, so it is nothing to play.
+ */
+function resolvePreview(turns: Turn[], events: JockeyEvent[], seq: number): Media | null {
+  const event = events.find((e) => e.seq === seq && e.name === 'preview')
+  const src = dataString(event?.data, 'playlist_url')
+  const turn = turns.find((t) => t.operationId === event?.operation_id)
+  if (!event || !src || !turn || turn.status === 'failed' || turn.status === 'cancelled') return null
+  return { kind: 'preview', seq, src, prompt: turn.userText, operationId: event.operation_id }
+}
+
+export function resolveMedia(turns: Turn[], selection: MediaSelection | null, events: JockeyEvent[] = []): Media | null {
   if (!selection) return null
+  if (selection.kind === 'preview') return resolvePreview(turns, events, selection.seq)
   for (const turn of turns) {
+    const previewed = events.some((e) => e.name === 'preview' && e.operation_id === turn.operationId)
     for (const item of turn.items) {
       if (item.seq !== selection.seq) continue
       if (selection.kind === 'video' && item.kind === 'video') {
         const src = videoSource(item.video)
         const fileName = item.video.file_name || src.split('?')[0].split('/').pop() || 'jockey.mp4'
-        return { kind: 'video', seq: item.seq, src, downloadUrl: src, fileName, prompt: turn.userText, duration: item.video.duration ?? undefined }
+        return {
+          kind: 'video', seq: item.seq, src, downloadUrl: src, fileName, prompt: turn.userText, duration: item.video.duration ?? undefined,
+          operationId: previewed ? turn.operationId : undefined,
+        }
       }
       if (selection.kind === 'clip' && item.kind === 'search') {
         const clip = item.clips[selection.index]
