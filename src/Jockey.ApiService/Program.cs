@@ -20,6 +20,7 @@ builder.AddRuns();
 builder.AddStreaming();
 builder.AddMedia();
 builder.AddNarration();
+builder.AddWatchers();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -30,6 +31,7 @@ app.MapApiDocs();
 app.MapProcessApi();
 app.MapThreadsApi();
 app.MapSharesApi();
+app.MapWatchersApi();
 app.MapStreamApi();
 app.MapJockeyHub();
 app.MapMediaApi();

@@ -56,13 +56,18 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
     public Task MarkDeliveredAsync(string operationId, int index) =>
         Db.StringSetBitAsync(RedisKeys.NarrationDelivered(operationId), index, true);
 
-    /// <summary>The thread's latest narration if it started within <see cref="NarrationOptions.ReplayWindow"/>.</summary>
-    public async Task<string?> ReplayableAsync(string threadId)
+    /// <summary>
+    /// The thread's latest narration if it started within <see cref="NarrationOptions.ReplayWindow"/>, in the order
+    /// to play: a result comes after its operation's request narration, so a late joiner hears both.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReplayableAsync(string threadId)
     {
         var latest = await Db.HashGetAsync(RedisKeys.LatestNarration(threadId), ["operation_id", "started_at"]);
-        if (latest[0].IsNull || !latest[1].TryParse(out long startedAt)) return null;
+        if (latest[0].IsNull || !latest[1].TryParse(out long startedAt)) return [];
         var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(startedAt);
-        return age <= options.Value.ReplayWindow ? latest[0].ToString() : null;
+        if (age > options.Value.ReplayWindow) return [];
+        var key = latest[0].ToString();
+        return NarrationKind.RequestOf(key) is { } request ? [request, key] : [key];
     }
 
     /// <summary>Entries after <paramref name="afterId"/> (null: from the start), oldest first.</summary>

@@ -32,7 +32,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         Enqueue(AudioFrames.Connected(threadId));
         await using var registration = await listeners.ListenAsync(threadId, Wake);
         // After subscribing, so an operation starting meanwhile is seen one way or the other; reading is idempotent.
-        if (await relay.ReplayableAsync(threadId) is { } latest) Wake(latest);
+        foreach (var replay in await relay.ReplayableAsync(threadId)) Wake(replay);
 
         var sender = SendLoopAsync();
         var pump = PumpLoopAsync();

@@ -11,6 +11,7 @@ import { TopBar } from './components/TopBar'
 import { useConversation } from './hooks/useConversation'
 import { useNarration } from './hooks/useNarration'
 import { useIndexVideos, useServer } from './hooks/useServer'
+import { useWatchers } from './hooks/useWatchers'
 import { examplePrompts } from './state/examples'
 import { resolveMedia } from './state/media'
 import { videosOf } from './state/turns'
@@ -22,6 +23,7 @@ export function App() {
   const conversation = useConversation(ready)
   const { state, turns, active, busy } = conversation
   const narration = useNarration(state.threadId, ready && !!config?.features.narration && state.loaded)
+  const watching = useWatchers(state.threadId, ready && state.loaded && !state.loadError)
 
   const [text, setText] = useState('')
   const [indexId, setIndexId] = useState('')
@@ -53,6 +55,8 @@ export function App() {
         narrationEnabled={config?.features.narration ?? true}
         onNewConversation={() => void conversation.newConversation()}
         canStartNew={ready && (turns.length > 0 || !!state.pending || !!state.loadError)}
+        shareUrl={state.threadId && state.loaded && !state.loadError ? location.href : null}
+        watching={watching}
       />
       <main className="layout">
         <div className="conversation">
