@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorCard } from './components/ErrorCard'
 import { ExamplePrompts } from './components/ExamplePrompts'
+import { LibraryManager } from './components/LibraryManager'
 import { NarrationControls } from './components/NarrationControls'
 import { PromptBox } from './components/PromptBox'
 import { ResultHistory } from './components/ResultHistory'
@@ -17,7 +18,7 @@ import { resolveMedia } from './state/media'
 import { videosOf } from './state/turns'
 
 export function App() {
-  const { server, retry } = useServer()
+  const { server, retry, refreshIndexes } = useServer()
   const ready = server.status === 'ready'
   const config = ready ? server.config : null
   const conversation = useConversation(ready)
@@ -116,6 +117,7 @@ export function App() {
           <ResultPlayer media={media} />
           <ResultHistory videos={results} selection={state.selection} onSelect={(seq) => conversation.select({ kind: 'video', seq })} />
           {(config?.features.narration ?? true) && <NarrationControls narration={narration} />}
+          <LibraryManager indexes={ready ? server.indexes : []} indexId={index} onIndexChange={setIndexId} onIndexesChanged={refreshIndexes} enabled={ready} />
         </aside>
       </main>
     </div>

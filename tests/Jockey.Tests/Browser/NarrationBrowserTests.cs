@@ -19,7 +19,7 @@ public sealed class NarrationBrowserTests(BrowserAppFixture fixture)
             if (!socket.Url.Contains("/api/ws/audio/", StringComparison.Ordinal)) return;
             socket.FrameReceived += (_, frame) =>
             {
-                var described = frame.Text is { } text ? Describe(text) : "pcm";
+                var described = Describe(frame);
                 lock (frames) frames.Add(described);
                 if (described == "completed result") resultHeard.TrySetResult();
             };
@@ -44,12 +44,24 @@ public sealed class NarrationBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(narrations.Last).ToContainTextAsync("is ready.");
     }
 
-    private static string Describe(string text)
+    /// <summary>
+    /// "started request", "pcm", … Playwright hands binary frames over as text too, so a frame that is no JSON object
+    /// is audio; nothing may throw here, inside Playwright's event dispatch.
+    /// </summary>
+    private static string Describe(IWebSocketFrame frame)
     {
-        using var json = JsonDocument.Parse(text);
-        var root = json.RootElement;
-        return root.TryGetProperty("state", out var state) && state.GetString() is "started" or "completed"
-            ? $"{state.GetString()} {root.GetProperty("kind").GetString()}"
-            : "other";
+        try
+        {
+            if (frame.Text is not { Length: > 0 } text || text[0] != '{') return "pcm";
+            using var json = JsonDocument.Parse(text);
+            var root = json.RootElement;
+            return root.TryGetProperty("state", out var state) && state.GetString() is "started" or "completed"
+                ? $"{state.GetString()} {(root.TryGetProperty("kind", out var kind) ? kind.GetString() : "?")}"
+                : "other";
+        }
+        catch (JsonException)
+        {
+            return "pcm";
+        }
     }
 }

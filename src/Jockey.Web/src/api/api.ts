@@ -33,7 +33,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: u
   throw await toApiError(response, method, path)
 }
 
-async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
+export async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? ''
   const gateway = response.status >= 502 && response.status <= 504
   if (type.includes('json')) {
