@@ -27,7 +27,7 @@ public sealed class LibraryBrowserTests(BrowserAppFixture fixture)
             await Assertions.Expect(page.GetByTestId("library-index")).ToHaveValueAsync(index);
             await Assertions.Expect(page.GetByTestId("index-select")).ToHaveValueAsync(index);
 
-            // Every phase the upload shows, and the most bytes its progress bar reported.
+            // Every phase the upload shows, and the most bytes it reported sent.
             await page.EvaluateAsync("""
                 () => {
                   window.uploadSeen = { phases: [], sent: 0, total: 0 }
@@ -36,8 +36,7 @@ public sealed class LibraryBrowserTests(BrowserAppFixture fixture)
                     if (!upload) return
                     const phase = upload.dataset.phase ?? upload.dataset.state
                     if (window.uploadSeen.phases.at(-1) !== phase) window.uploadSeen.phases.push(phase)
-                    const bar = upload.querySelector('progress[max]')
-                    if (bar) Object.assign(window.uploadSeen, { sent: Math.max(window.uploadSeen.sent, bar.value), total: bar.max })
+                    if (upload.dataset.sent) Object.assign(window.uploadSeen, { sent: Math.max(window.uploadSeen.sent, Number(upload.dataset.sent)), total: Number(upload.dataset.total) })
                   }).observe(document.body, { subtree: true, childList: true, attributes: true })
                 }
                 """);

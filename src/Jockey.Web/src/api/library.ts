@@ -8,7 +8,8 @@ export interface LibraryInfo {
   max_upload_bytes: number
 }
 
-export type UploadProgress = { phase: 'sending'; sent: number; total: number } | { phase: 'indexing' }
+/** Bytes sent of the whole body; once all are sent, the agent indexes the video before it answers. */
+export type UploadProgress = { phase: 'sending' | 'indexing'; sent: number; total: number }
 
 const enc = encodeURIComponent
 
@@ -43,7 +44,7 @@ export const library = {
       xhr.setRequestHeader('Accept', 'application/json')
       xhr.upload.onprogress = (e) => onProgress({ phase: 'sending', sent: e.loaded, total: e.lengthComputable ? e.total : file.size })
       // Every byte is on its way: the agent now probes and indexes the video before it answers.
-      xhr.upload.onload = () => onProgress({ phase: 'indexing' })
+      xhr.upload.onload = (e) => onProgress({ phase: 'indexing', sent: e.loaded, total: e.lengthComputable ? e.total : e.loaded })
       xhr.onerror = () => reject(new ApiError('The upload was cut off: the connection to the server broke. Try again.', 0, true))
       xhr.onload = () => {
         let body: { detail?: string; title?: string } & Partial<IndexVideo> = {}

@@ -92,7 +92,8 @@ function UploadStatus({ upload }: { upload: UploadState }) {
   if (upload.state === 'idle') return null
   return (
     <div className={`library__upload library__upload--${upload.state}`} role="status" data-testid="upload" data-state={upload.state}
-      data-phase={upload.state === 'uploading' ? upload.phase : undefined}>
+      data-phase={upload.state === 'uploading' ? upload.phase : undefined}
+      data-sent={upload.state === 'uploading' ? upload.sent : undefined} data-total={upload.state === 'uploading' ? upload.total : undefined}>
       {upload.state === 'uploading' && upload.phase === 'sending' && (
         <>
           <progress max={upload.total} value={upload.sent} data-testid="upload-progress" />
@@ -102,7 +103,7 @@ function UploadStatus({ upload }: { upload: UploadState }) {
       {upload.state === 'uploading' && upload.phase === 'indexing' && (
         <>
           <progress data-testid="upload-progress" />
-          <span>Indexing “{upload.name}”…</span>
+          <span>All {Math.round(upload.sent / 1024)} KiB sent. Indexing “{upload.name}”…</span>
         </>
       )}
       {upload.state === 'ready' && <span>“{upload.title}” is in the index and searchable now.</span>}
