@@ -53,6 +53,9 @@ public sealed class LibraryBrowserTests(BrowserAppFixture fixture)
             await Assertions.Expect(listed).ToHaveCountAsync(1);
             await Assertions.Expect(listed).ToContainTextAsync("0:04");
             var videoId = await listed.GetAttributeAsync("data-video-id");
+            // Its thumbnail: the agent cuts it with ffmpeg on the first request, through the API's signed proxy.
+            await page.WaitForFunctionAsync("() => { const img = document.querySelector('[data-testid=library-video] img'); return !!img && img.complete && img.naturalWidth > 0 }",
+                null, new() { Timeout = RunTimeout });
             await BrowserAppFixture.ScreenshotAsync(page, "11-library-uploaded");
 
             await SubmitAsync(page, "Make a montage of the zebra crossing");
