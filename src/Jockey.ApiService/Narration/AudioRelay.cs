@@ -15,9 +15,10 @@ public sealed record AudioEntry(RedisValue Id, string Kind, RedisValue Data, int
 }
 
 /// <summary>
-/// Narration audio in Redis so every replica can serve it: a Stream per operation holds its frames (the started/
+/// Narration audio in Redis so every replica can serve it: a Stream per narration holds its frames (the started/
 /// completed/error JSON and each PCM chunk) for late joiners, and a per-thread channel tells replicas with a listener
-/// that an operation has new entries. Publishers never wait for listeners.
+/// that a narration has new entries. Publishers never wait for listeners. The "operation id" arguments here are
+/// narration keys (<see cref="NarrationKind.Key"/>): an operation's request narration under its id, its result beside it.
 /// </summary>
 public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationOptions> options, TimeProvider time)
 {
