@@ -129,6 +129,17 @@ module environment 'modules/container-apps-environment.bicep' = {
   }
 }
 
+module libraryShare 'modules/library-share.bicep' = {
+  name: 'library-share'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'stlib${resourceToken}'
+    environmentName: environment.outputs.name
+  }
+}
+
 // The access key is read here, at deployment time, and only ever lands in a Container Apps secret.
 resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-04-01' existing = {
   scope: rg
@@ -170,7 +181,13 @@ module jockey 'modules/container-app.bicep' = {
     cpu: '1.0'
     memory: '2Gi'
     healthProbes: true
+    // The library's index folders (uploaded videos and their sidecars) live on the Azure Files share and outlive the
+    // replica. The rest of LocalAgent:DataPath stays on the replica's disk: the search index (SQLite in WAL mode, which
+    // wants a local file system) and thumbnails are rebuilt from the videos after a restart, and renders are in Blob Storage.
+    // SMB shows every file as root's unless told otherwise; 1654 is the .NET images' app user ($APP_UID).
+    azureFileMounts: [{ storageName: libraryShare.outputs.storageName, mountPath: '/data/jockey/indexes', mountOptions: 'uid=1654,gid=1654,dir_mode=0750,file_mode=0640' }]
     env: {
+      LocalAgent__DataPath: '/data/jockey'
       // The names the API reaches it by; any other Host (a rebound DNS name) is refused.
       LocalAgent__AllowedHosts__0: 'jockey.${internalDomain}'
       LocalAgent__AllowedHosts__1: 'jockey'

@@ -13,6 +13,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
+# LocalAgent:DataPath in Azure (main.bicep); its indexes/ folder is the mounted Azure Files share.
+RUN mkdir -p /data/jockey && chown $APP_UID /data/jockey
 USER $APP_UID
 ENV ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080

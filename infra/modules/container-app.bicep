@@ -34,6 +34,9 @@ param healthProbes bool = true
 @description('Plain settings, name → value. Entries with an empty value are left out, so optional settings stay unset.')
 param env object = {}
 
+@description('Azure Files shares of the environment to mount: [{ storageName, mountPath, mountOptions }].')
+param azureFileMounts array = []
+
 @secure()
 @description('Container Apps secrets, secret name → value. Empty values are left out.')
 param secrets object = {}
@@ -143,8 +146,10 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           env: concat(commonEnv, plainEnv, protectedRefEnv)
           resources: { cpu: json(cpu), memory: memory }
           probes: healthProbes ? probes : []
+          volumeMounts: [for (mount, i) in azureFileMounts: { volumeName: 'files-${i}', mountPath: mount.mountPath }]
         }
       ]
+      volumes: [for (mount, i) in azureFileMounts: { name: 'files-${i}', storageType: 'AzureFile', storageName: mount.storageName, mountOptions: mount.mountOptions }]
       scale: {
         minReplicas: minReplicas
         maxReplicas: maxReplicas

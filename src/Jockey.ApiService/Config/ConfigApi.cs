@@ -21,7 +21,15 @@ public sealed record IndexIdResponse(string IndexId);
 
 public sealed record IndexSummary(string IndexId, int? VideoCount);
 
-public sealed record VideoSummary(string VideoId, string? Title, double? Duration, IReadOnlyList<string> Tags, string? ThumbnailUrl);
+public sealed record VideoSummary(string VideoId, string? Title, double? Duration, IReadOnlyList<string> Tags, string? ThumbnailUrl)
+{
+    /// <summary>A video as the agent lists it, its thumbnail through the API's signed proxy; null when it is not one.</summary>
+    public static VideoSummary? FromAgent(JsonNode? video, AgentFileUrls fileUrls) => video?["video_id"]?.GetValue<string>() is { } id
+        ? new VideoSummary(id, video["title"]?.ToString(), video["duration"] is JsonValue d && d.TryGetValue<double>(out var seconds) ? seconds : null,
+            (video["tags"] as JsonArray)?.Select(tag => tag?.ToString()).OfType<string>().ToList() ?? [],
+            fileUrls.ToBrowserUrl(video["thumbnail_url"]?.ToString()))
+        : null;
+}
 
 public static class ConfigApi
 {
@@ -64,17 +72,9 @@ public static class ConfigApi
             return TypedResults.Problem(IndexIdRule.Refusal(index_id), statusCode: StatusCodes.Status400BadRequest, title: "Invalid index id");
         }
         var listed = await jockey.GetOptionalJsonAsync($"indexes/{index_id}/videos", ct) as JsonArray;
-        IReadOnlyList<VideoSummary> videos = listed?
-            .Select(video => video?["video_id"]?.GetValue<string>() is { } id
-                ? new VideoSummary(id, video["title"]?.ToString(), ReadDouble(video["duration"]),
-                    (video["tags"] as JsonArray)?.Select(tag => tag?.ToString()).OfType<string>().ToList() ?? [],
-                    fileUrls.ToBrowserUrl(video["thumbnail_url"]?.ToString()))
-                : null)
-            .OfType<VideoSummary>().ToList() ?? [];
+        IReadOnlyList<VideoSummary> videos = listed?.Select(video => VideoSummary.FromAgent(video, fileUrls)).OfType<VideoSummary>().ToList() ?? [];
         return TypedResults.Ok(videos);
     }
 
     private static int? ReadInt(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
-
-    private static double? ReadDouble(JsonNode? node) => node is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
 }

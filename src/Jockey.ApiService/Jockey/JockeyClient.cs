@@ -144,6 +144,25 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         }
     }
 
+    /// <summary>
+    /// A call to the agent's library API (create an index, upload, delete): the content is streamed as it is read, and
+    /// the caller reads (and disposes) the answer whatever its status. No deadline: an upload takes as long as it takes;
+    /// the caller's token (the browser's request) ends it.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendToLibraryAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    {
+        using var request = Request(method, path);
+        request.Content = content;
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Unreachable(ex, ServerName);
+        }
+    }
+
     /// <summary>Opens a file on the agent's file server; the caller owns (and disposes) the response.</summary>
     public async Task<HttpResponseMessage> GetFileAsync(string indexId, string file, string? range, CancellationToken ct)
     {

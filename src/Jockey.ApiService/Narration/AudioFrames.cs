@@ -13,15 +13,15 @@ public static class AudioFrames
 
     public static string Connected(string threadId) => Serialize(new Status("connected", ThreadId: threadId));
 
-    public static string Started(string operationId, AudioFormat format) => Serialize(new Status("started", operationId, Format: format));
+    public static string Started(string operationId, string kind, AudioFormat format) => Serialize(new Status("started", operationId, Kind: kind, Format: format));
 
-    public static string Completed(string operationId, int chunkCount, long totalBytes, string? audioUrl) =>
-        Serialize(new Status("completed", operationId, ChunkCount: chunkCount, TotalBytes: totalBytes, AudioUrl: audioUrl));
+    public static string Completed(string operationId, string kind, int chunkCount, long totalBytes, string? audioUrl) =>
+        Serialize(new Status("completed", operationId, Kind: kind, ChunkCount: chunkCount, TotalBytes: totalBytes, AudioUrl: audioUrl));
 
     public static string Cancelled(string operationId) => Serialize(new Status("cancelled", operationId));
 
-    public static string Error(string code, string message, string? operationId = null) =>
-        JsonSerializer.Serialize(new ErrorFrame("error", code, message, operationId), Json);
+    public static string Error(string code, string message, string? operationId = null, string? kind = null) =>
+        JsonSerializer.Serialize(new ErrorFrame("error", code, message, operationId, kind), Json);
 
     public const string Pong = """{"type":"pong"}""";
 
@@ -31,6 +31,7 @@ public static class AudioFrames
         string State,
         string? OperationId = null,
         string? ThreadId = null,
+        string? Kind = null,
         AudioFormat? Format = null,
         int? ChunkCount = null,
         long? TotalBytes = null,
@@ -40,7 +41,7 @@ public static class AudioFrames
         public string Type => "status";
     }
 
-    private sealed record ErrorFrame(string Type, string Code, string Message, string? OperationId);
+    private sealed record ErrorFrame(string Type, string Code, string Message, string? OperationId, string? Kind);
 
     /// <summary>A control frame from the client: <c>{"type":"ping"}</c> or <c>{"type":"cancel","operation_id":"…"}</c>.</summary>
     public sealed record Control(string? Type, string? OperationId);

@@ -15,9 +15,10 @@ public sealed record AudioEntry(RedisValue Id, string Kind, RedisValue Data, int
 }
 
 /// <summary>
-/// Narration audio in Redis so every replica can serve it: a Stream per operation holds its frames (the started/
+/// Narration audio in Redis so every replica can serve it: a Stream per narration holds its frames (the started/
 /// completed/error JSON and each PCM chunk) for late joiners, and a per-thread channel tells replicas with a listener
-/// that an operation has new entries. Publishers never wait for listeners.
+/// that a narration has new entries. Publishers never wait for listeners. The "operation id" arguments here are
+/// narration keys (<see cref="NarrationKind.Key"/>): an operation's request narration under its id, its result beside it.
 /// </summary>
 public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationOptions> options, TimeProvider time)
 {
@@ -56,13 +57,18 @@ public sealed class AudioRelay(IConnectionMultiplexer redis, IOptions<NarrationO
     public Task MarkDeliveredAsync(string operationId, int index) =>
         Db.StringSetBitAsync(RedisKeys.NarrationDelivered(operationId), index, true);
 
-    /// <summary>The thread's latest narration if it started within <see cref="NarrationOptions.ReplayWindow"/>.</summary>
-    public async Task<string?> ReplayableAsync(string threadId)
+    /// <summary>
+    /// The thread's latest narration if it started within <see cref="NarrationOptions.ReplayWindow"/>, in the order
+    /// to play: a result comes after its operation's request narration, so a late joiner hears both.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReplayableAsync(string threadId)
     {
         var latest = await Db.HashGetAsync(RedisKeys.LatestNarration(threadId), ["operation_id", "started_at"]);
-        if (latest[0].IsNull || !latest[1].TryParse(out long startedAt)) return null;
+        if (latest[0].IsNull || !latest[1].TryParse(out long startedAt)) return [];
         var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(startedAt);
-        return age <= options.Value.ReplayWindow ? latest[0].ToString() : null;
+        if (age > options.Value.ReplayWindow) return [];
+        var key = latest[0].ToString();
+        return NarrationKind.RequestOf(key) is { } request ? [request, key] : [key];
     }
 
     /// <summary>Entries after <paramref name="afterId"/> (null: from the start), oldest first.</summary>

@@ -21,7 +21,8 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
     private readonly SendQueue _queue = new(options.SocketBufferBytes);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly HashSet<string> _pending = [];
+    /// <summary>Narrations with new entries, in the order they were announced: an operation's result follows its request.</summary>
+    private readonly List<string> _pending = [];
     private readonly HashSet<string> _cancelled = [];
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
@@ -35,7 +36,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         Enqueue(AudioFrames.Connected(threadId));
         await using var registration = await listeners.ListenAsync(threadId, Wake);
         // After subscribing, so an operation starting meanwhile is seen one way or the other; reading is idempotent.
-        if (await relay.ReplayableAsync(threadId) is { } latest) Wake(latest);
+        foreach (var replay in await relay.ReplayableAsync(threadId)) Wake(replay);
 
         var sender = SendLoopAsync();
         var pump = PumpLoopAsync();
@@ -48,7 +49,10 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
 
     private void Wake(string operationId)
     {
-        lock (_pending) _pending.Add(operationId);
+        lock (_pending)
+        {
+            if (!_pending.Contains(operationId)) _pending.Add(operationId);
+        }
         if (_wake.CurrentCount == 0)
         {
             try { _wake.Release(); } catch (SemaphoreFullException) { /* already awake */ }
@@ -251,7 +255,8 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
                 Enqueue(AudioFrames.Pong);
                 break;
             case { Type: "cancel", OperationId: { Length: > 0 } op }:
-                lock (_cancelled) _cancelled.Add(op);
+                // Both of the operation's narrations: the request's and, when it comes, the result's.
+                lock (_cancelled) _cancelled.UnionWith([NarrationKind.Key(op, NarrationKind.Request), NarrationKind.Key(op, NarrationKind.Result)]);
                 Enqueue(AudioFrames.Cancelled(op));
                 break;
             case { Type: "cancel" }:

@@ -54,6 +54,19 @@ public sealed class NarrationOptions
     [Range(1, 20000)]
     public int MaxTextLength { get; set; } = 4000;
 
+    /// <summary>
+    /// About how long one narration may speak (the acknowledgement and the result alike), whatever the request's
+    /// length: its script is cut to the words the engine says in this time (<see cref="MaxSpokenWords"/>).
+    /// </summary>
+    [Range(3, 120)]
+    public int MaxSpokenSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// Words that fit in <see cref="MaxSpokenSeconds"/>: espeak-ng speaks <see cref="Rate"/> words a minute (56 words at
+    /// the default rate measured 16.2 s, pauses included); an OpenAI voice about 150 at speed 1.
+    /// </summary>
+    public int MaxSpokenWords => MaxSpokenSeconds * (Engine == "openai" ? (int)(150 * OpenAi.Speed) : Rate) / 60;
+
     /// <summary>ffmpeg, which compresses the stored narration.</summary>
     [Required]
     public string FfmpegPath { get; set; } = "ffmpeg";

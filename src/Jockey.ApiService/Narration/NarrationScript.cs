@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Jockey.ApiService.Narration;
 
 /// <summary>
-/// The offline narration script: the request as one spoken passage — markup and links removed, numbers, units and
-/// common abbreviations written out, sentences closed — so any speech engine reads it the same way.
+/// The spoken form of a narration's text: markup and links removed, numbers, units and common abbreviations written
+/// out, sentences closed — so any speech engine reads it the same way.
 /// </summary>
 public static partial class NarrationScript
 {
@@ -57,8 +57,21 @@ public static partial class NarrationScript
         return Close(Truncate(Spaces().Replace(s, " ").Trim(), maxLength));
     }
 
+    /// <summary>
+    /// At most <paramref name="maxWords"/> words (how long it takes to say, whatever the text): cut at the last sentence
+    /// end within them when that keeps at least half, else after the last whole word.
+    /// </summary>
+    public static string Cap(string spoken, int maxWords)
+    {
+        var words = spoken.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length <= maxWords) return spoken;
+        var kept = words[..maxWords];
+        var sentenceEnd = Array.FindLastIndex(kept, w => w[^1] is '.' or '!' or '?');
+        return Close(string.Join(' ', sentenceEnd + 1 >= maxWords / 2 ? kept[..(sentenceEnd + 1)] : kept));
+    }
+
     /// <summary>Markdown, HTML and links out; list items and lines become sentences.</summary>
-    private static string StripMarkup(string text)
+    internal static string StripMarkup(string text)
     {
         var s = CodeFence().Replace(text, " ");
         s = Image().Replace(s, "${alt}");

@@ -14,14 +14,15 @@ namespace Jockey.ApiService.Narration;
 
 /// <summary>
 /// Compresses a narration with ffmpeg while it is being synthesized and uploads ffmpeg's output as it comes, to
-/// <c>media/{media_id}/narration.{ogg|mp3}</c> next to the video; the caller gets a read-only SAS URL.
+/// <c>media/{media_id}/narration.{ogg|mp3}</c> (the result's: <c>result-narration.…</c>) next to the video; the caller gets a read-only SAS URL.
 /// </summary>
 public sealed class NarrationStorage(MediaStore media, IOptions<NarrationOptions> options)
 {
-    public async Task<StoredNarration> BeginAsync(string mediaId, AudioFormat format, CancellationToken ct)
+    /// <param name="stem">The file's name without extension (<see cref="NarrationKind.FileStem"/>).</param>
+    public async Task<StoredNarration> BeginAsync(string mediaId, string stem, AudioFormat format, CancellationToken ct)
     {
         var o = options.Value;
-        var blob = media.GetBlob($"{mediaId}/narration.{o.StoredFormat}");
+        var blob = media.GetBlob($"{mediaId}/{stem}.{o.StoredFormat}");
         try
         {
             await media.EnsureContainerAsync(ct);

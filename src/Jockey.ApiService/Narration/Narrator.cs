@@ -21,11 +21,15 @@ public sealed record NarrationResult(
     string? ErrorCode = null,
     string? Error = null);
 
-/// <summary>Speaks a request's narration to the thread's audio sockets and stores it; never throws for a failed narration.</summary>
+/// <summary>Speaks an operation's narrations to the thread's audio sockets and stores them; never throws for a failed narration.</summary>
 public interface INarrator
 {
+    /// <summary>The acknowledgement of a request (<see cref="ScriptWriter"/>).</summary>
     /// <param name="mediaId">Keys the stored audio (<see cref="Processing.Operation.MediaId"/>), so its link names no thread.</param>
     Task<NarrationResult> NarrateAsync(string threadId, string operationId, string mediaId, string text, CancellationToken ct);
+
+    /// <summary>The run's result, as <see cref="ResultScript"/> wrote it.</summary>
+    Task<NarrationResult> NarrateResultAsync(string threadId, string operationId, string mediaId, string script, CancellationToken ct);
 }
 
 public sealed class Narrator(
@@ -37,20 +41,25 @@ public sealed class Narrator(
     TimeProvider time,
     ILogger<Narrator> logger) : INarrator
 {
-    public async Task<NarrationResult> NarrateAsync(string threadId, string operationId, string mediaId, string text, CancellationToken ct)
+    public Task<NarrationResult> NarrateAsync(string threadId, string operationId, string mediaId, string text, CancellationToken ct) =>
+        SpeakAsync(threadId, new Run(operationId, NarrationKind.Request, time.GetUtcNow()), mediaId, token => writer.WriteAsync(text, token), ct);
+
+    public Task<NarrationResult> NarrateResultAsync(string threadId, string operationId, string mediaId, string script, CancellationToken ct) =>
+        SpeakAsync(threadId, new Run(operationId, NarrationKind.Result, time.GetUtcNow()), mediaId, _ => Task.FromResult(writer.Speakable(script)), ct);
+
+    private async Task<NarrationResult> SpeakAsync(string threadId, Run run, string mediaId, Func<CancellationToken, Task<string>> write, CancellationToken ct)
     {
-        var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
-        var run = new Run(startedAt);
+        var (operationId, key) = (run.OperationId, run.Key);
         try
         {
-            run.Script = await writer.WriteAsync(text, ct);
+            run.Script = await write(ct);
             if (run.Script.Length == 0) return await FailAsync(threadId, operationId, run, "nothing_to_say", "The request has no words to narrate.");
 
             await using var audio = await synthesizer.SynthesizeAsync(run.Script, ct);
             run.Format = audio.Format;
-            run.Streaming = await relay.StartAsync(threadId, operationId, AudioFrames.Started(operationId, audio.Format));
-            await using var stored = await storage.BeginAsync(mediaId, audio.Format, ct);
+            run.Streaming = await relay.StartAsync(threadId, key, AudioFrames.Started(operationId, run.Kind, audio.Format));
+            await using var stored = await storage.BeginAsync(mediaId, NarrationKind.FileStem(run.Kind), audio.Format, ct);
 
             // Chunks are pipelined to Redis (one connection keeps them in order); waiting for each reply would
             // hold the stream to one round trip per 100 ms of audio.
@@ -71,17 +80,17 @@ public sealed class Narrator(
             var synthesisTime = clock.Elapsed;
 
             run.AudioUrl = (await stored.CompleteAsync(ct)).ToString();
-            await relay.FinishAsync(threadId, operationId, AudioEntry.Completed, AudioFrames.Completed(operationId, run.Chunks, run.Bytes, run.AudioUrl));
+            await relay.FinishAsync(threadId, key, AudioEntry.Completed, AudioFrames.Completed(operationId, run.Kind, run.Chunks, run.Bytes, run.AudioUrl));
             var duration = audio.Format.Duration(run.Bytes);
             logger.LogInformation(
-                "Narration {OperationId}: {AudioSeconds:0.00} s of audio synthesized in {SynthesisSeconds:0.000} s ({Speed:0.0}x real time), first chunk after {FirstChunkMs:0} ms, stored at {Elapsed:0} ms",
-                operationId, duration.TotalSeconds, synthesisTime.TotalSeconds, duration / synthesisTime, run.FirstChunkAfter?.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
-            return Result(run, await relay.CountDeliveredAsync(operationId));
+                "Narration {OperationId} ({Kind}): {AudioSeconds:0.00} s of audio synthesized in {SynthesisSeconds:0.000} s ({Speed:0.0}x real time), first chunk after {FirstChunkMs:0} ms, stored at {Elapsed:0} ms",
+                operationId, run.Kind, duration.TotalSeconds, synthesisTime.TotalSeconds, duration / synthesisTime, run.FirstChunkAfter?.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
+            return Result(run, await relay.CountDeliveredAsync(key));
 
             async Task EmitAsync(byte[] chunk)
             {
                 run.FirstChunkAfter ??= clock.Elapsed;
-                publishing.Add(relay.PublishChunkAsync(threadId, operationId, run.Chunks, chunk));
+                publishing.Add(relay.PublishChunkAsync(threadId, key, run.Chunks, chunk));
                 if (publishing.Count >= MaxChunksInFlight)
                 {
                     await Task.WhenAll(publishing);
@@ -141,8 +150,8 @@ public sealed class Narrator(
         var streamed = 0;
         try
         {
-            await relay.FinishAsync(threadId, operationId, AudioEntry.Failed, AudioFrames.Error(code, message, operationId));
-            if (run.Chunks > 0) streamed = await relay.CountDeliveredAsync(operationId);
+            await relay.FinishAsync(threadId, run.Key, AudioEntry.Failed, AudioFrames.Error(code, message, operationId, run.Kind));
+            if (run.Chunks > 0) streamed = await relay.CountDeliveredAsync(run.Key);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -161,8 +170,11 @@ public sealed class Narrator(
         new(run.Script, run.AudioUrl, run.Chunks, run.Bytes, streamed, run.Streaming, run.StartedAt, time.GetUtcNow());
 
     /// <summary>What a narration has done so far, so a failure still reports it.</summary>
-    private sealed class Run(DateTimeOffset startedAt)
+    private sealed class Run(string operationId, string kind, DateTimeOffset startedAt)
     {
+        public string OperationId { get; } = operationId;
+        public string Kind { get; } = kind;
+        public string Key { get; } = NarrationKind.Key(operationId, kind);
         public DateTimeOffset StartedAt { get; } = startedAt;
         public string Script { get; set; } = "";
         public AudioFormat? Format { get; set; }

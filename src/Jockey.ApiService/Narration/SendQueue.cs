@@ -3,7 +3,7 @@ using System.Threading.Channels;
 
 namespace Jockey.ApiService.Narration;
 
-/// <summary>A frame for one audio socket: JSON text, or a PCM chunk of an operation (with its index, for delivery stats).</summary>
+/// <summary>A frame for one audio socket: JSON text, or a PCM chunk of a narration (its key, <see cref="NarrationKind.Key"/>, and index, for delivery stats).</summary>
 internal sealed record OutgoingFrame(string? Text, ReadOnlyMemory<byte> Pcm, string? OperationId, int ChunkIndex)
 {
     /// <summary>Text frames are small ASCII-like JSON; their character count stands in for their size.</summary>

@@ -5,7 +5,8 @@ namespace Jockey.ApiService.Processing;
 /// <summary>
 /// The seed's response shape for one request. Narration fills <see cref="AudioUrls"/>, <see cref="Stats"/>,
 /// <see cref="Timeline"/> (synthesis start and end), <c>response.transformed_text</c>/<c>audio_url</c>, and
-/// <see cref="NarrationError"/> when it failed (the run goes on regardless). <see cref="MediaId"/> keys the operation's
+/// <see cref="NarrationError"/> when it failed (the run goes on regardless); <see cref="ResultNarration"/> is the second,
+/// spoken as the run ends. <see cref="MediaId"/> keys the operation's
 /// stored media (<c>media/{media_id}/…</c>, <c>/api/media/{media_id}/…</c>): a video or narration link carries it and
 /// grants nothing else — not the thread, not this operation.
 /// </summary>
@@ -21,7 +22,8 @@ public sealed record Operation(
     string? VideoUrl = null,
     string? Error = null,
     string? NarrationError = null,
-    string MediaId = "")
+    string MediaId = "",
+    SpokenResult? ResultNarration = null)
 {
     public static Operation Start(string operationId, string threadId, string text, string indexId, string mediaId, DateTimeOffset now) => new(
         operationId, threadId, OperationStatus.Processing, new AudioUrls(null), new Timeline(now, null),
@@ -39,6 +41,13 @@ public sealed record Operation(
         Response = Response with { TransformedText = narration.TransformedText, AudioUrl = narration.AudioUrl },
         NarrationError = narration.Error,
     };
+}
+
+/// <summary>The result narration (spoken when the run ended): what it said, its stored audio, its figures, or why it failed.</summary>
+public sealed record SpokenResult(string TransformedText, string? AudioUrl, OperationStats Stats, string? Error)
+{
+    public static SpokenResult Of(NarrationResult narration) => new(narration.TransformedText, narration.AudioUrl,
+        new OperationStats(narration.ChunkCount, narration.TotalBytes, narration.ChunksStreamed, narration.StreamingEnabled), narration.Error);
 }
 
 public sealed record AudioUrls(string? Main);

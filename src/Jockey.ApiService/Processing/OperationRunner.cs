@@ -4,6 +4,7 @@ using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Media;
+using Jockey.ApiService.Narration;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed partial class OperationRunner(
     MediaStore media,
     RunRegistry registry,
     ReplicaIdentity replica,
+    OperationNarration narration,
     IOptions<JockeyOptions> options,
     TimeProvider time,
     ILogger<OperationRunner> logger)
@@ -99,7 +101,8 @@ public sealed partial class OperationRunner(
             foreach (var output in progress.Complete()) await HandleAsync(operation, output, progress, ct);
 
             var text = progress.VideoUrl is null ? "Done." : "Done. Your video is ready.";
-            await log.FinishAsync(await narrated, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(progress.VideoUrl)), OperationStatus.Completed, progress.VideoUrl, owner: replica.Id);
+            var spoken = await narration.NarrateResultAsync(await narrated, ResultScript.Completed(operation.Response.OriginalText, progress.VideoUrl is null ? null : progress.Video));
+            await log.FinishAsync(spoken, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(progress.VideoUrl)), OperationStatus.Completed, progress.VideoUrl, owner: replica.Id);
             LogCompleted(operation.OperationId);
         }
         catch (Exception ex) when (ex is OwnershipLostException || lost.IsCancellationRequested)
@@ -200,6 +203,7 @@ public sealed partial class OperationRunner(
     private async Task FailAsync(Operation operation, string reason)
     {
         LogFailed(operation.OperationId, reason);
+        operation = await narration.NarrateResultAsync(operation, ResultScript.Failed(reason));
         await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason, owner: replica.Id);
     }
 
@@ -228,11 +232,18 @@ public sealed partial class OperationRunner(
                 var path = await media.CopyFromAgentAsync(operation.MediaId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
                 var url = (await media.CreateReadUrlAsync(media.GetBlob(path), ct)).ToString();
                 progress.VideoUrl = url;
+                progress.Video = new ProducedVideo(video.Duration, ClipCount(video.ToolCall));
                 var data = new VideoReadyData(url, $"/api/media/{path}", video.Duration, video.FileName, video.ToolCall);
                 await AppendAsync(operation, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), progress, ct);
                 break;
         }
     }
+
+    /// <summary>How many clips the render tool was given (its <c>clips</c> argument), if it says.</summary>
+    private static int? ClipCount(ToolCall call) =>
+        call.Args is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } args
+        && args.TryGetProperty("clips", out var clips) && clips.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? clips.GetArrayLength() : null;
 
     private async Task AppendAsync(Operation operation, NewEvent ev, RunProgress progress, CancellationToken ct)
     {

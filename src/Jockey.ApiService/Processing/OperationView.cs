@@ -17,7 +17,8 @@ public sealed record OperationView(
     string? IndexId,
     string? VideoUrl,
     string? Error,
-    string? NarrationError)
+    string? NarrationError,
+    SpokenResult? ResultNarration)
 {
     public static OperationView Of(Operation operation) => As(operation, operation.OperationId);
 
@@ -25,7 +26,7 @@ public sealed record OperationView(
 
     private static OperationView As(Operation o, string id) => new(id, o.Status, o.AudioUrls, o.Timeline, o.Stats,
         new OperationViewResponse(o.Response.OriginalText, o.Response.TransformedText, o.Response.AudioUrl),
-        o.IndexId, o.VideoUrl, o.Error, o.NarrationError);
+        o.IndexId, o.VideoUrl, o.Error, o.NarrationError, o.ResultNarration);
 }
 
 public sealed record OperationViewResponse(string OriginalText, string? TransformedText, string? AudioUrl);

@@ -35,6 +35,9 @@ public sealed class RunProgress
     /// <summary>The read-only URL of the last video the run stored: the run's completion names it.</summary>
     public string? VideoUrl { get; set; }
 
+    /// <summary>The last video's length and clip count, which the result narration speaks.</summary>
+    public Narration.ProducedVideo? Video { get; set; }
+
     /// <summary>Carries on from the checkpoint its previous owner wrote last; none means it wrote nothing yet.</summary>
     public static RunProgress Resume(RunEventMapper mapper, string? checkpoint)
     {
@@ -44,6 +47,7 @@ public sealed class RunProgress
         mapper.RestoreState(saved.Mapper);
         progress._after = saved.After;
         progress.VideoUrl = saved.VideoUrl;
+        progress.Video = saved.Video;
         progress._resumeUnit = saved.Unit;
         progress._resumeSkip = saved.Written;
         return progress;
@@ -72,7 +76,7 @@ public sealed class RunProgress
             checkpoint = "";
             return false;
         }
-        checkpoint = JsonSerializer.Serialize(new Checkpoint(_after, _unit, _written, _mapperBefore, VideoUrl));
+        checkpoint = JsonSerializer.Serialize(new Checkpoint(_after, _unit, _written, _mapperBefore, VideoUrl, Video));
         return true;
     }
 
@@ -92,5 +96,6 @@ public sealed class RunProgress
         [property: JsonPropertyName("unit")] string? Unit,
         [property: JsonPropertyName("written")] int Written,
         [property: JsonPropertyName("mapper")] string Mapper,
-        [property: JsonPropertyName("video_url")] string? VideoUrl);
+        [property: JsonPropertyName("video_url")] string? VideoUrl,
+        [property: JsonPropertyName("video")] Narration.ProducedVideo? Video = null);
 }

@@ -35,6 +35,9 @@ public static class RedisKeys
     /// <summary>Sorted set: when a client (its user when signed in, else its address) started its recent runs, in ms — its run budget's sliding window.</summary>
     public static RedisKey RunBudget(string client) => $"jockey:budget:{client}";
 
+    /// <summary>Sorted set: the thread's watching tabs (member: tab id, score: when the entry lapses, Unix ms on Redis's clock).</summary>
+    public static RedisKey Watchers(string threadId) => $"jockey:thread:{threadId}:watchers";
+
     /// <summary>String (EX): the thread a share link shows, deleted when the share is revoked.</summary>
     public static RedisKey Share(string shareId) => $"jockey:share:{shareId}";
 

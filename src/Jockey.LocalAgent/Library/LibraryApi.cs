@@ -35,6 +35,9 @@ public static class LibraryApi
                 uploads.UploadAsync(index_id, request, ct))
             .WithName("UploadVideo").WithSummary("Add a video (multipart field \"file\"; optional title, description, tags, subtitles)")
             .DisableAntiforgery();
+        indexes.MapPost("", LibraryEditing.CreateIndexAsync).WithName("CreateIndex").WithSummary("A new, empty index (a folder under indexes/)");
+        indexes.MapDelete("/{index_id}/videos/{video_id}", LibraryEditing.DeleteVideoAsync).WithName("DeleteVideo")
+            .WithSummary("Removes a video and its sidecars from the index");
         return app;
     }
 

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorCard } from './components/ErrorCard'
 import { ExamplePrompts } from './components/ExamplePrompts'
+import { LibraryManager } from './components/LibraryManager'
 import { NarrationControls } from './components/NarrationControls'
 import { PromptBox } from './components/PromptBox'
 import { ResultHistory } from './components/ResultHistory'
@@ -11,17 +12,19 @@ import { TopBar } from './components/TopBar'
 import { useConversation } from './hooks/useConversation'
 import { useNarration } from './hooks/useNarration'
 import { useIndexVideos, useServer } from './hooks/useServer'
+import { useWatchers } from './hooks/useWatchers'
 import { examplePrompts } from './state/examples'
 import { resolveMedia } from './state/media'
 import { videosOf } from './state/turns'
 
 export function App() {
-  const { server, retry } = useServer()
+  const { server, retry, refreshIndexes } = useServer()
   const ready = server.status === 'ready'
   const config = ready ? server.config : null
   const conversation = useConversation(ready)
   const { state, turns, active, busy } = conversation
   const narration = useNarration(state.threadId, ready && !!config?.features.narration && state.loaded)
+  const watching = useWatchers(state.threadId, ready && state.loaded && !state.loadError)
 
   const [text, setText] = useState('')
   const [indexId, setIndexId] = useState('')
@@ -53,6 +56,8 @@ export function App() {
         narrationEnabled={config?.features.narration ?? true}
         onNewConversation={() => void conversation.newConversation()}
         canStartNew={ready && (turns.length > 0 || !!state.pending || !!state.loadError)}
+        shareUrl={state.threadId && state.loaded && !state.loadError ? location.href : null}
+        watching={watching}
       />
       <main className="layout">
         <div className="conversation">
@@ -112,6 +117,7 @@ export function App() {
           <ResultPlayer media={media} />
           <ResultHistory videos={results} selection={state.selection} onSelect={(seq) => conversation.select({ kind: 'video', seq })} />
           {(config?.features.narration ?? true) && <NarrationControls narration={narration} />}
+          <LibraryManager indexes={ready ? server.indexes : []} indexId={index} onIndexChange={setIndexId} onIndexesChanged={refreshIndexes} enabled={ready} />
         </aside>
       </main>
     </div>

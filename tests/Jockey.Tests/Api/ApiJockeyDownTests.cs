@@ -41,7 +41,9 @@ public sealed class ApiJockeyDownTests(JockeyDownFixture fixture) : IClassFixtur
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains($"Jockey server at {fixture.DeadUrl.ToString().TrimEnd('/')} is not reachable", failed.GetProperty("error").GetString());
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
-        Assert.Equal(["user", "narration", "failed"], events.Select(Name));
+        // The request's narration, then the result's saying why it failed.
+        Assert.Equal(["user", "narration", "narration", "failed"], events.Select(Name));
+        Assert.StartsWith("Sorry — the video could not be made. Jockey server at", events[2].GetProperty("data").GetProperty("transformed_text").GetString());
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/config", ct)).StatusCode);
         var indexes = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/indexes", ct);
         Assert.Equal("sample", indexes.EnumerateArray().Single().GetProperty("index_id").GetString());

@@ -179,7 +179,8 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
             Assert.Equal("completed", ended.GetProperty("status").GetString());
             const string Reason = "The API replica synthesizing it stopped before it finished; the run goes on without it.";
             Assert.Equal(Reason, ended.GetProperty("narration_error").GetString());
-            Assert.Equal(["Narration failed: " + Reason], events.Where(e => Name(e) == "narration").Select(e => e.GetProperty("text").GetString()));
+            Assert.Equal(["Narration failed: " + Reason],
+                events.Where(e => Name(e) == "narration" && e.GetProperty("data").GetProperty("kind").GetString() == "request").Select(e => e.GetProperty("text").GetString()));
             Assert.Equal("error", audioEnd.GetProperty("type").GetString());
             Assert.Equal("replica_stopped", audioEnd.GetProperty("code").GetString());
             Assert.Equal(operationId, audioEnd.GetProperty("operation_id").GetString());

@@ -39,6 +39,22 @@ public sealed class LangGraphConformanceTests(LangGraphApiFixture fixture) : Joc
         Assert.Equal(2, events.Single(e => Name(e) == "video-ready").GetProperty("data").GetProperty("duration").GetDouble());
     }
 
+    /// <summary>A real LangGraph server keeps no library the API can change: the web app's library screen stays hidden.</summary>
+    [Fact]
+    public async Task A_real_server_has_no_library_to_change_and_uploads_are_refused_saying_so()
+    {
+        var ct = Deadline();
+        using var api = Fixture.Api();
+
+        var library = await api.GetFromJsonAsync<JsonElement>("/api/library", ct);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent([0, 0, 0]), "file", "clip.mp4" } };
+        using var upload = await api.PostAsync("/api/indexes/sample/videos", form, ct);
+
+        Assert.False(library.GetProperty("supported").GetBoolean());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, upload.StatusCode);
+        Assert.Contains("keeps no library", (await upload.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task A_graph_reporting_tools_the_modern_way_completes_with_its_video_and_its_reflection()
     {

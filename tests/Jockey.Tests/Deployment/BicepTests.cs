@@ -142,7 +142,8 @@ public sealed partial class BicepTests
     {
         var template = await Template();
         var resources = ArmTemplate.AllResources(template).ToList();
-        var storage = resources.Single(resource => (string?)resource["type"] == "Microsoft.Storage/storageAccounts");
+        // The media account; the library's (below) needs its key for the SMB mount.
+        var storage = resources.Single(resource => (string?)resource["type"] == "Microsoft.Storage/storageAccounts" && resource["properties"]?["allowSharedKeyAccess"] is not null);
         Assert.False((bool)storage["properties"]!["allowSharedKeyAccess"]!);
         var storageModule = ArmTemplate.Resources(template).Single(resource => (string?)resource["name"] == "storage");
         Assert.Equal("media", (string?)storageModule["properties"]!["parameters"]!["containerName"]!["value"]);
@@ -150,6 +151,21 @@ public sealed partial class BicepTests
         var database = resources.Single(resource => (string?)resource["type"] == "Microsoft.Cache/redisEnterprise/databases");
         Assert.Equal(10000, (int)database["properties"]!["port"]!);
         Assert.Equal("Encrypted", (string?)database["properties"]!["clientProtocol"]);
+    }
+
+    [Fact]
+    public async Task The_agents_library_folders_are_an_azure_files_share_so_they_outlive_its_replica()
+    {
+        var template = await Template();
+        var resources = ArmTemplate.AllResources(template).ToList();
+        var share = resources.Single(resource => (string?)resource["type"] == "Microsoft.App/managedEnvironments/storages");
+        Assert.Equal("ReadWrite", (string?)share["properties"]!["azureFile"]!["accessMode"]);
+        Assert.Contains(resources, resource => (string?)resource["type"] == "Microsoft.Storage/storageAccounts/fileServices/shares");
+
+        var agent = ArmTemplate.Resources(template).Single(resource => (string?)resource["name"] == "app-jockey")["properties"]!["parameters"]!;
+        var mount = agent["azureFileMounts"]!["value"]!.AsArray().Single()!;
+        Assert.Equal("/data/jockey/indexes", (string?)mount["mountPath"]);
+        Assert.Equal("/data/jockey", (string?)agent["env"]!["value"]!["LocalAgent__DataPath"]);
     }
 
     private static async Task<JsonObject> Template()

@@ -39,7 +39,7 @@ public sealed class LibraryTests(LocalAgentFixture agent)
     public async Task Uploaded_video_with_title_and_subtitles_is_listed_and_found_by_search()
     {
         var file = Path.Combine(Path.GetTempPath(), $"upload-{Guid.NewGuid():N}.mp4");
-        await RunFFmpegAsync(["-f", "lavfi", "-i", "testsrc2=s=320x180:d=3", "-f", "lavfi", "-i", "sine=f=440:d=3",
+        await TestVideos.RunFFmpegAsync(["-f", "lavfi", "-i", "testsrc2=s=320x180:d=3", "-f", "lavfi", "-i", "sine=f=440:d=3",
             "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", file]);
         try
         {
@@ -130,15 +130,5 @@ public sealed class LibraryTests(LocalAgentFixture agent)
         Assert.Equal(url, await ThumbnailOfFirstHitAsync());
         cached.Refresh();
         Assert.Equal((written, size), (cached.LastWriteTimeUtc, cached.Length)); // not extracted again
-    }
-
-    private static async Task RunFFmpegAsync(string[] args)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "error", "-y" }.Concat(args)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, await err);
     }
 }

@@ -48,7 +48,7 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         var audioUrl = operation.GetProperty("audio_urls").GetProperty("main").GetString();
         Assert.Equal(audioUrl, heard.End.GetProperty("audio_url").GetString());
         Assert.Equal(audioUrl, operation.GetProperty("response").GetProperty("audio_url").GetString());
-        Assert.Equal("Find three clips of sunrises over the ocean, about ten seconds each, for example from the nineteen nineties.",
+        Assert.Equal("Sure — three ten-second clips of sunrises over the ocean, coming up.",
             operation.GetProperty("response").GetProperty("transformed_text").GetString());
         var stats = operation.GetProperty("stats");
         Assert.Equal(heard.Chunks.Count, stats.GetProperty("chunk_count").GetInt32());
@@ -72,7 +72,7 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Narration_event_comes_before_the_end_and_the_finished_operation_keeps_its_narration()
+    public async Task Both_narrations_are_events_before_the_end_and_the_result_names_the_videos_length_and_clip_count()
     {
         var ct = Timeout();
         var threadId = await fixture.CreateThreadAsync(ct);
@@ -83,7 +83,16 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         var events = await ReadMessagesAsync(StreamAsync(api, threadId, 0, ct), EndOf(operationId));
         var finished = await WaitForEndAsync(api, operationId, ct);
 
-        var narration = Assert.Single(events, e => Name(e) == "narration");
+        var narrations = events.Where(e => Name(e) == "narration").ToList();
+        Assert.Equal(["request", "result"], narrations.Select(n => n.GetProperty("data").GetProperty("kind").GetString()));
+        var (narration, result) = (narrations[0], narrations[1]);
+        // The fake Jockey renders clips 0–4, 10–13 and 5–7 s: nine seconds of three clips.
+        Assert.Equal("Your nine-second video of three clips is ready.", result.GetProperty("data").GetProperty("transformed_text").GetString());
+        Assert.True(events.IndexOf(result) < events.Count - 1);
+        var spoken = finished.GetProperty("result_narration");
+        Assert.Equal(result.GetProperty("data").GetProperty("audio_url").GetString(), spoken.GetProperty("audio_url").GetString());
+        Assert.Contains($"/media/{operation.GetProperty("media_id").GetString()}/result-narration.ogg", spoken.GetProperty("audio_url").GetString());
+        Assert.True(spoken.GetProperty("stats").GetProperty("total_bytes").GetInt64() > 0);
         Assert.Equal("system", narration.GetProperty("type").GetString());
         Assert.Equal(operation.GetProperty("audio_urls").GetProperty("main").GetString(), narration.GetProperty("data").GetProperty("audio_url").GetString());
         Assert.Equal(operation.GetProperty("response").GetProperty("transformed_text").GetString(), narration.GetProperty("data").GetProperty("transformed_text").GetString());
@@ -91,6 +100,35 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         Assert.Equal("completed", finished.GetProperty("status").GetString());
         Assert.Equal(operation.GetProperty("audio_urls").GetProperty("main").GetString(), finished.GetProperty("audio_urls").GetProperty("main").GetString());
         Assert.Equal(operation.GetProperty("stats").GetProperty("total_bytes").GetInt64(), finished.GetProperty("stats").GetProperty("total_bytes").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_socket_hears_the_acknowledgement_then_the_result_each_with_its_own_pcm_and_stats()
+    {
+        var ct = Timeout();
+        var threadId = await fixture.CreateThreadAsync(ct);
+        await using var client = await AudioClient.ConnectAsync(fixture.Replica(1), threadId, ct);
+        await client.ReceiveJsonAsync(ct);
+        using var api = fixture.Api(0);
+
+        var operation = await ProcessAsync(api, threadId, Request, ct);
+        var operationId = operation.GetProperty("operation_id").GetString()!;
+        var first = await client.ReceiveNarrationAsync(ct);
+        var second = await client.ReceiveNarrationAsync(ct);
+        var finished = await WaitForEndAsync(api, operationId, ct);
+
+        Assert.Equal(["request", "result"], new[] { first, second }.Select(n => n.Started.GetProperty("kind").GetString()));
+        Assert.All(new[] { first, second }, n => Assert.Equal(operationId, n.Started.GetProperty("operation_id").GetString()));
+        Assert.Equal(["completed", "completed"], new[] { first.State(), second.State() });
+        Assert.Equal("result", second.End.GetProperty("kind").GetString());
+        Assert.NotEmpty(second.Chunks);
+        Assert.Equal(operation.GetProperty("stats").GetProperty("total_bytes").GetInt64(), first.Pcm.Length);
+        var stats = finished.GetProperty("result_narration").GetProperty("stats");
+        Assert.Equal(second.Pcm.Length, stats.GetProperty("total_bytes").GetInt64());
+        Assert.Equal(second.Chunks.Count, stats.GetProperty("chunk_count").GetInt32());
+        Assert.Equal(second.Chunks.Count, stats.GetProperty("chunks_streamed").GetInt32());
+        Assert.True(stats.GetProperty("streaming_enabled").GetBoolean());
+        Assert.Equal(second.End.GetProperty("audio_url").GetString(), finished.GetProperty("result_narration").GetProperty("audio_url").GetString());
     }
 
     [Fact]

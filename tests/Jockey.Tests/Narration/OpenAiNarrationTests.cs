@@ -41,7 +41,7 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
 
         var script = await host.Services.GetRequiredService<ScriptWriter>().WriteAsync("find 2 goals", Timeout());
 
-        Assert.Equal("Find two goals.", script);
+        Assert.Equal("Sure — looking for two goals.", script);
         Assert.NotEmpty(_openAi.Requests);
     }
 
@@ -53,7 +53,32 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
 
         var script = await host.Services.GetRequiredService<ScriptWriter>().WriteAsync("find 2 goals", Timeout());
 
-        Assert.Equal("Find two goals.", script);
+        Assert.Equal("Sure — looking for two goals.", script);
+    }
+
+    [Fact]
+    public async Task Llm_reading_the_request_back_falls_back_to_the_rules()
+    {
+        const string request = "Make a 20-second montage of the sunrise shots over the harbour";
+        _openAi.ChatReply = "Make a twenty-second montage of the sunrise shots over the harbour.";
+        using var host = fixture.BuildNarratorHost(Llm());
+
+        var script = await host.Services.GetRequiredService<ScriptWriter>().WriteAsync(request, Timeout());
+
+        Assert.Equal("Sure — a twenty-second montage of the sunrise shots over the harbour, coming up.", script);
+    }
+
+    [Fact]
+    public async Task A_long_llm_answer_is_cut_to_about_twenty_seconds_of_speech()
+    {
+        _openAi.ChatReply = string.Concat(Enumerable.Repeat("Sure, here comes a calm montage of the sea. ", 40));
+        using var host = fixture.BuildNarratorHost(Llm());
+
+        var script = await host.Services.GetRequiredService<ScriptWriter>().WriteAsync("montage of the sea", Timeout());
+
+        // 20 s at espeak-ng's 170 words a minute.
+        Assert.InRange(script.Split(' ').Length, 1, 56);
+        Assert.EndsWith("sea.", script);
     }
 
     [Fact]
@@ -76,7 +101,7 @@ public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixtu
         Assert.Equal(_openAi.SpeechPcm, heard.Pcm);
         Assert.All(heard.Chunks, c => Assert.InRange(c.Length, 1, 4800));
         var (_, _, body) = Assert.Single(_openAi.Requests, r => r.Path == "/v1/audio/speech");
-        Assert.Equal("Show me two goals.", body.GetProperty("input").GetString());
+        Assert.Equal("Sure — looking for two goals.", body.GetProperty("input").GetString());
         Assert.Equal("pcm", body.GetProperty("response_format").GetString());
         Assert.Equal("verse", body.GetProperty("voice").GetString());
         using var http = new HttpClient();

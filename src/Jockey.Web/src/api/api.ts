@@ -17,7 +17,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, {
@@ -39,7 +39,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   throw await toApiError(response, method, path)
 }
 
-async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
+export async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? ''
   const gateway = response.status >= 502 && response.status <= 504
   if (type.includes('json')) {
@@ -71,6 +71,11 @@ export const api = {
     checked(await request<unknown>('POST', '/api/process', { text, thread_id: threadId, index_id: indexId })),
   cancel: async (operationId: string) =>
     checked(await request<unknown>('POST', `/api/operations/${enc(operationId)}/cancel`, {})),
+  watch: (threadId: string, tabId: string) =>
+    request<{ watching: number; refresh_ms: number }>('PUT', `/api/threads/${enc(threadId)}/watchers/${enc(tabId)}`),
+  /** keepalive: it still goes out when the tab is closing. Best effort, like the goodbye it is. */
+  leave: (threadId: string, tabId: string) =>
+    void fetch(`/api/threads/${enc(threadId)}/watchers/${enc(tabId)}`, { method: 'DELETE', keepalive: true }).catch(() => undefined),
 }
 
 function checked(body: unknown): Operation {

@@ -60,7 +60,16 @@ describe('parseOperation', () => {
 describe('parseNarrationFrame (WebSocket /api/ws/audio)', () => {
   it('reads the started frame with its format', () => {
     const frame = parseNarrationFrame('{"type":"status","state":"started","operation_id":"op","format":{"codec":"pcm_s16le","sample_rate":22050,"channels":1}}')
-    expect(frame).toEqual({ type: 'status', state: 'started', operation_id: 'op', format: { codec: 'pcm_s16le', sample_rate: 22050, channels: 1 } })
+    expect(frame).toEqual({ type: 'status', state: 'started', operation_id: 'op', kind: 'request', format: { codec: 'pcm_s16le', sample_rate: 22050, channels: 1 } })
+  })
+
+  it('tells the result narration from the request one', () => {
+    const started = parseNarrationFrame('{"type":"status","state":"started","operation_id":"op","kind":"result","format":{"sample_rate":22050,"channels":1}}')
+    const completed = parseNarrationFrame('{"type":"status","state":"completed","operation_id":"op","kind":"result","chunk_count":3}')
+    expect(started).toMatchObject({ state: 'started', kind: 'result' })
+    expect(completed).toMatchObject({ state: 'completed', kind: 'result' })
+    expect(parseNarrationFrame('{"type":"status","state":"started","operation_id":"op","kind":"other","format":{"sample_rate":22050}}'))
+      .toMatchObject({ kind: 'request' })
   })
 
   it('rejects a started frame without a usable sample rate', () => {
@@ -70,7 +79,7 @@ describe('parseNarrationFrame (WebSocket /api/ws/audio)', () => {
   it('reads completed, connected, error and pong frames', () => {
     expect(parseNarrationFrame('{"type":"status","state":"connected"}')).toEqual({ type: 'status', state: 'connected' })
     expect(parseNarrationFrame('{"type":"status","state":"completed","operation_id":"op","chunk_count":12,"total_bytes":4096,"audio_url":"/a.mp3"}'))
-      .toEqual({ type: 'status', state: 'completed', operation_id: 'op', chunk_count: 12, total_bytes: 4096, audio_url: '/a.mp3' })
+      .toEqual({ type: 'status', state: 'completed', operation_id: 'op', kind: 'request', chunk_count: 12, total_bytes: 4096, audio_url: '/a.mp3' })
     expect(parseNarrationFrame('{"type":"error","code":"tts_missing","message":"Install espeak-ng."}'))
       .toMatchObject({ type: 'error', code: 'tts_missing', message: 'Install espeak-ng.' })
     expect(parseNarrationFrame('{"type":"pong"}')).toEqual({ type: 'status', state: 'pong' })

@@ -5,6 +5,7 @@ import type {
   EventType,
   JockeyEvent,
   NarrationFrame,
+  NarrationKind,
   Operation,
   OperationStatus,
   VideoReady,
@@ -63,6 +64,9 @@ export function parseSseMessage(message: { data: string; lastEventId?: string })
   return parseEvent(body)
 }
 
+/** A server from before result narrations sends no kind: its one narration is the request's. */
+const narrationKind = (value: unknown): NarrationKind => (value === 'result' ? 'result' : 'request')
+
 /** A JSON text frame of the narration WebSocket, or null when it is not one we understand. */
 export function parseNarrationFrame(text: string): NarrationFrame | null {
   const value = tryJson(text)
@@ -91,6 +95,7 @@ export function parseNarrationFrame(text: string): NarrationFrame | null {
         type: 'status',
         state: 'started',
         operation_id: operationId,
+        kind: narrationKind(value.kind),
         format: {
           codec: str(format.codec) ?? 'pcm_s16le',
           sample_rate: sampleRate,
@@ -105,6 +110,7 @@ export function parseNarrationFrame(text: string): NarrationFrame | null {
         type: 'status',
         state: 'completed',
         operation_id: operationId,
+        kind: narrationKind(value.kind),
         chunk_count: num(value.chunk_count),
         total_bytes: num(value.total_bytes),
         audio_url: str(value.audio_url) ?? null,

@@ -92,6 +92,9 @@ export interface IndexVideo {
   thumbnail_url?: string | null
 }
 
+/** Which of an operation's narrations: the acknowledgement of its request, or its result (issue 18). */
+export type NarrationKind = 'request' | 'result'
+
 /** JSON text frames of WebSocket /api/ws/audio/{thread_id} (issue 5). */
 export type NarrationFrame =
   | { type: 'status'; state: 'connected' }
@@ -99,12 +102,14 @@ export type NarrationFrame =
       type: 'status'
       state: 'started'
       operation_id: string
+      kind: NarrationKind
       format: { codec: string; sample_rate: number; channels: number }
     }
   | {
       type: 'status'
       state: 'completed'
       operation_id: string
+      kind: NarrationKind
       chunk_count?: number
       total_bytes?: number
       audio_url?: string | null

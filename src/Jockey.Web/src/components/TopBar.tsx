@@ -2,6 +2,8 @@ import { Clapperboard, Plus } from 'lucide-react'
 import { AccountMenu } from '../auth/AccountMenu'
 import type { ConnectionState } from '../hooks/connection'
 import { ConnectionIndicator } from './ConnectionIndicator'
+import { ShareButton } from './ShareButton'
+import { WatcherCount } from './WatcherCount'
 import './TopBar.css'
 
 interface Props {
@@ -10,9 +12,12 @@ interface Props {
   narrationEnabled: boolean
   onNewConversation: () => void
   canStartNew: boolean
+  /** The conversation's link for the Share button, and how many tabs watch it (issue 18). */
+  shareUrl?: string | null
+  watching?: number | null
 }
 
-export function TopBar({ live, narration, narrationEnabled, onNewConversation, canStartNew }: Props) {
+export function TopBar({ live, narration, narrationEnabled, onNewConversation, canStartNew, shareUrl = null, watching = null }: Props) {
   return (
     <header className="topbar">
       <div className="topbar__brand">
@@ -22,7 +27,9 @@ export function TopBar({ live, narration, narrationEnabled, onNewConversation, c
       <div className="topbar__status" aria-label="Connections">
         <ConnectionIndicator label="Live" state={live} testId="connection-live" />
         {narrationEnabled && <ConnectionIndicator label="Narration" state={narration} testId="connection-narration" />}
+        <WatcherCount count={watching} />
       </div>
+      <ShareButton url={shareUrl} />
       <button type="button" className="button" onClick={onNewConversation} disabled={!canStartNew} data-testid="new-conversation">
         <Plus aria-hidden="true" size={16} /> New conversation
       </button>

@@ -2,6 +2,7 @@
 // played as they arrive; after a reconnect, audio heard before is skipped (ReplayFilter).
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { parseNarrationFrame } from '../api/parse'
+import type { NarrationKind } from '../api/types'
 import { NarrationPlayer } from '../audio/player'
 import { ReplayFilter } from '../audio/replay'
 import { useChannel } from './useChannel'
@@ -9,6 +10,8 @@ import { useChannel } from './useChannel'
 export interface NarrationStatus {
   state: 'idle' | 'playing' | 'done' | 'failed'
   operationId: string | null
+  /** The operation's acknowledgement ('request') or its result, which follows it. */
+  kind: NarrationKind | null
   sampleRate: number | null
   chunksReceived: number
   chunksScheduled: number
@@ -20,6 +23,7 @@ export interface NarrationStatus {
 const initialStatus: NarrationStatus = {
   state: 'idle',
   operationId: null,
+  kind: null,
   sampleRate: null,
   chunksReceived: 0,
   chunksScheduled: 0,
@@ -73,19 +77,21 @@ export function useNarration(threadId: string | null, enabled: boolean) {
       if (frame.type === 'error') {
         setStatus((s) => ({ ...s, state: 'failed', message: frame.message }))
       } else if (frame.state === 'started') {
-        const { operation_id: id, format } = frame
-        player.begin(id, format.sample_rate, format.channels)
-        replay.begin(id)
+        const { operation_id: id, kind, format } = frame
+        // Each narration of an operation is a stream of its own: the result's bytes are not a replay of the request's.
+        player.begin(`${id}:${kind}`, format.sample_rate, format.channels)
+        replay.begin(`${id}:${kind}`)
         setStatus((s) => ({
           ...s,
           state: 'playing',
           operationId: id,
+          kind,
           sampleRate: format.sample_rate,
           message: null,
-          ...(s.operationId === id ? {} : { chunksReceived: 0, chunksScheduled: 0, lateChunks: 0, bytesReceived: 0 }),
+          ...(s.operationId === id && s.kind === kind ? {} : { chunksReceived: 0, chunksScheduled: 0, lateChunks: 0, bytesReceived: 0 }),
         }))
       } else if (frame.state === 'completed') {
-        setStatus((s) => (s.operationId === frame.operation_id ? { ...s, state: 'done' } : s))
+        setStatus((s) => (s.operationId === frame.operation_id && s.kind === frame.kind ? { ...s, state: 'done' } : s))
       }
     }
 

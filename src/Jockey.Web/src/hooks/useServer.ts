@@ -21,12 +21,8 @@ export function useServer() {
     ;(async () => {
       try {
         const config = await api.config(abort.signal)
-        // A server without an index list still has its configured index.
         const indexes = await api.indexes(abort.signal).catch((): IndexInfo[] => [])
-        if (!indexes.some((i) => i.index_id === config.default_index_id)) {
-          indexes.unshift({ index_id: config.default_index_id, video_count: 0 })
-        }
-        setState({ status: 'ready', config, indexes })
+        setState({ status: 'ready', config, indexes: withDefault(indexes, config) })
         attempt.current = 0
       } catch (error) {
         if (abort.signal.aborted) return
@@ -49,7 +45,20 @@ export function useServer() {
     setTick((t) => t + 1)
   }, [])
 
-  return { server: state, retry }
+  /** The index list again (a new index, an upload), without the page going back to loading. */
+  const refreshIndexes = useCallback(() => {
+    void api.indexes().then(
+      (indexes) => setState((s) => (s.status === 'ready' ? { ...s, indexes: withDefault(indexes, s.config) } : s)),
+      () => undefined,
+    )
+  }, [])
+
+  return { server: state, retry, refreshIndexes }
+}
+
+/** A server without an index list still has its configured index. */
+function withDefault(indexes: IndexInfo[], config: ServerConfig): IndexInfo[] {
+  return indexes.some((i) => i.index_id === config.default_index_id) ? indexes : [{ index_id: config.default_index_id, video_count: 0 }, ...indexes]
 }
 
 /** Videos of an index, for example prompts; an empty list when the server has none to offer. */
