@@ -47,7 +47,8 @@ public sealed record Clip(string VideoId, string? Title, double Start, double En
 
 public sealed record SearchResultsData(string? Query, IReadOnlyList<Clip> Clips);
 
-public sealed record ProgressData(string Stage, double Percent);
+/// <summary><see cref="Message"/> is the agent's own progress message (it may name files); the event's text says it plainly.</summary>
+public sealed record ProgressData(string Stage, double Percent, string? Message = null);
 
 /// <summary><see cref="VideoUrl"/> is a read-only SAS URL; <see cref="MediaUrl"/> (<c>/api/media/…</c>) redirects to a fresh one.</summary>
 public sealed record VideoReadyData(string VideoUrl, string MediaUrl, double? Duration, string FileName, ToolCall ToolCall);
