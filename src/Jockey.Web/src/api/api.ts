@@ -27,10 +27,21 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     })
   } catch (error) {
     if (signal?.aborted) throw error
-    throw new ApiError('The browser could not connect to the web server. Check your network connection.', 0, true)
+    throw new ApiError(await whoIsDown(), 0, true)
   }
   if (response.ok) return (await response.json()) as T
   throw await toApiError(response, method, path)
+}
+
+/**
+ * A request that failed outright: when the web server still serves the page, it is the API that is down — say so,
+ * rather than blaming the person's network.
+ */
+async function whoIsDown(): Promise<string> {
+  const webUp = await fetch('/', { method: 'HEAD', cache: 'no-store' }).then((r) => r.ok, () => false)
+  return webUp
+    ? 'The Jockey API is down: the web server answered, the API did not. Start it again (./scripts/dev.sh, or Start in the dashboard).'
+    : 'The browser could not connect to the web server. Check your network connection.'
 }
 
 async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
@@ -43,7 +54,7 @@ async function toApiError(response: Response, method: string, path: string): Pro
   }
   if (gateway) {
     return new ApiError(
-      'The web server is up but the Jockey API behind it did not answer. Start it with ./scripts/dev.sh.',
+      'The Jockey API is down: the web server is up but the API behind it did not answer. Start it with ./scripts/dev.sh.',
       response.status,
       true,
     )

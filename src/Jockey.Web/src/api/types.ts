@@ -65,6 +65,9 @@ export interface VideoReady {
   media_url?: string | null
   duration?: number | null
   file_name?: string | null
+  /** The edit that made it: its tool (combine-clips, remove-segment) and the clips it holds, in order. */
+  tool?: string | null
+  clips?: { video_id: string; start: number; end: number }[]
 }
 
 /** The fields of `GET /api/config` the web app reads (docs/api.md lists them all). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { JockeyEvent } from '../api/types'
 import { conversationReducer, initialConversation, type ConversationAction, type ConversationState } from './conversation'
 import { operation, sampleRun } from './fixtures'
-import { activeOperation, selectTurns, videosOf } from './turns'
+import { activeOperation, selectTurns } from './turns'
+import { namedVideos } from './videoNames'
 
 const thread = 'thread-1'
 const run = (...actions: ConversationAction[]) =>
@@ -76,7 +77,7 @@ describe('conversation reducer', () => {
       ['op-1', 'Make a 20-second montage of sunrises'],
       ['op-2', 'make it shorter'],
     ])
-    expect(videosOf(turns).map((v) => v.prompt)).toEqual(['Make a 20-second montage of sunrises', 'make it shorter'])
+    expect(namedVideos(turns).map((v) => v.version)).toEqual([1, 2])
     expect(state.selection).toEqual({ kind: 'video', seq: second.find((e) => e.name === 'video-ready')!.seq })
   })
 

@@ -3,9 +3,10 @@
 import type { Clip, VideoReady } from '../api/types'
 import type { MediaSelection } from './conversation'
 import type { Turn } from './turns'
+import type { NamedVideo } from './videoNames'
 
 export type Media =
-  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; prompt: string; duration?: number }
+  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; title: string; duration?: number }
   | { kind: 'clip'; seq: number; index: number; src: string; clip: Clip; start: number; end: number }
 
 /** Same-origin media_url first: it redirects to a fresh SAS, so it still plays after the SAS expired. */
@@ -21,15 +22,27 @@ export function clipSource(clip: Clip): string {
   return clip.video_url ?? ''
 }
 
-export function resolveMedia(turns: Turn[], selection: MediaSelection | null): Media | null {
+/**
+ * Download through the API's media route: it answers with a storage URL that saves the file (Content-Disposition:
+ * attachment) under the video's name, so the page stays. A video without that route downloads from its own URL.
+ */
+export function downloadSource(video: VideoReady, name: string): string {
+  const route = video.media_url
+  return route?.startsWith('/api/media/') ? `${route}?download=true&name=${encodeURIComponent(name)}` : videoSource(video)
+}
+
+export function resolveMedia(turns: Turn[], selection: MediaSelection | null, names: readonly NamedVideo[] = []): Media | null {
   if (!selection) return null
   for (const turn of turns) {
     for (const item of turn.items) {
       if (item.seq !== selection.seq) continue
       if (selection.kind === 'video' && item.kind === 'video') {
         const src = videoSource(item.video)
+        const named = names.find((n) => n.seq === item.seq)
+        const title = named?.label ?? turn.userText
         const fileName = item.video.file_name || src.split('?')[0].split('/').pop() || 'jockey.mp4'
-        return { kind: 'video', seq: item.seq, src, downloadUrl: src, fileName, prompt: turn.userText, duration: item.video.duration ?? undefined }
+        const duration = item.video.duration ?? undefined
+        return { kind: 'video', seq: item.seq, src, downloadUrl: downloadSource(item.video, named?.name ?? title), fileName, title, duration }
       }
       if (selection.kind === 'clip' && item.kind === 'search') {
         const clip = item.clips[selection.index]
