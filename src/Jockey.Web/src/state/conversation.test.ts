@@ -49,6 +49,7 @@ describe('conversation reducer', () => {
 
   it('shows the API\'s status texts without a leading emoji, and what people and the agent wrote as written', () => {
     const all = sampleRun('op-1', 1, '🌅 Sunrises please')
+    all.find((e) => e.name === 'video-ready')!.text = '🎥 Your video is ready!'
     all.push({ seq: 99, operation_id: 'op-1', type: 'ai', name: 'reflect', text: ' 🎉 Enjoy!', data: { final: true } })
     const [turn] = selectTurns(run(...events(all)))
     expect(turn.items.find((i) => i.kind === 'video')).toMatchObject({ text: 'Your video is ready!' })
@@ -84,7 +85,7 @@ describe('conversation reducer', () => {
   it('groups the agent steps of a run into what the timeline shows', () => {
     const [turn] = selectTurns(run(...events(sampleRun('op-1', 1))))
     expect(turn.items.map((i) => i.kind)).toEqual([
-      'plan', 'step', 'search', 'narration', 'plan', 'step', 'progress', 'video', 'reflect', 'note',
+      'plan', 'step', 'step', 'search', 'narration', 'plan', 'step', 'progress', 'video', 'reflect', 'note',
     ])
     const search = turn.items.find((i) => i.kind === 'search')
     expect(search).toMatchObject({ query: 'sunrise' })
