@@ -43,17 +43,7 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
             null, new() { Timeout = RunTimeout });
         Assert.True(int.Parse(await narration.GetAttributeAsync("data-chunks-received") ?? "0") > 0);
 
-        // Played a moment and paused mid-montage for the screenshots: a paused video that never played keeps Chromium's loading spinner.
-        await video.EvaluateAsync("""
-            async v => {
-              v.muted = true
-              v.currentTime = v.duration / 2
-              await v.play()
-              await Promise.race([new Promise(shown => v.requestVideoFrameCallback(shown)), new Promise(late => setTimeout(late, 3000))])
-              v.pause()
-              v.muted = false
-            }
-            """);
+        await ShowAFrameMidVideoAsync(video);
         await BrowserAppFixture.ScreenshotAsync(page, "03-completed-desktop");
         await page.SetViewportSizeAsync(390, 844);
         await page.Locator("[data-testid=timeline-item][data-kind=search]").EvaluateAsync("item => item.scrollIntoView({ block: 'start' })");

@@ -54,15 +54,7 @@ public sealed class FirstTimeUserBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(page.GetByTestId("result-length")).ToHaveTextAsync($"0:{(int)length:00}");
         await Assertions.Expect(page.GetByTestId("narration-status")).Not.ToContainTextAsync("chunks");
 
-        await video.EvaluateAsync("""
-            async v => {
-              v.muted = true
-              v.currentTime = v.duration / 2
-              await v.play()
-              await Promise.race([new Promise(shown => v.requestVideoFrameCallback(shown)), new Promise(late => setTimeout(late, 3000))])
-              v.pause()
-            }
-            """);
+        await ShowAFrameMidVideoAsync(video);
         await details.Locator("summary").ClickAsync(); // closed again for the picture
         await BrowserAppFixture.ScreenshotAsync(page, $"20-completed-{size}", fullPage: false);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", $"jockey-{size}.png") });
