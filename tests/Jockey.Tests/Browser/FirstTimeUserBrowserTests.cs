@@ -52,7 +52,8 @@ public sealed class FirstTimeUserBrowserTests(BrowserAppFixture fixture)
         // The title's length is the player's own.
         var length = await video.EvaluateAsync<double>("v => Math.floor(v.duration)");
         await Assertions.Expect(page.GetByTestId("result-length")).ToHaveTextAsync($"0:{(int)length:00}");
-        await Assertions.Expect(page.GetByTestId("narration-status")).Not.ToContainTextAsync("chunks");
+        // The narration's status line speaks plainly: how long it is, not chunks and KiB.
+        await Assertions.Expect(page.GetByTestId("narration-status")).ToHaveTextAsync(new Regex(@"^Narration · \d+:\d\d$"), new() { Timeout = RunTimeout });
 
         await ShowAFrameMidVideoAsync(video);
         await details.Locator("summary").ClickAsync(); // closed again for the picture
@@ -94,6 +95,60 @@ public sealed class FirstTimeUserBrowserTests(BrowserAppFixture fixture)
         // Opened at the latest result, not at the first prompt.
         await Assertions.Expect(page.GetByTestId("result-video")).ToBeInViewportAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("li[data-operation-id]").Last.GetByTestId("video-name")).ToBeInViewportAsync();
+    }
+
+    /// <summary>The render is held still, so "while the run goes on" is certain.</summary>
+    [Theory]
+    [InlineData(1280, 860)]
+    [InlineData(390, 844)]
+    public async Task The_timeline_follows_the_run_until_the_reader_scrolls_away_and_the_video_still_shows_when_ready(int width, int height)
+    {
+        var page = await fixture.NewPageAsync(width, height);
+        await page.GotoAsync("/");
+        await SubmitAsync(page, "show me the snowman, then the ocean, then the sunrise and the soccer goal");
+        await AssertTurnStatusAsync(page, "completed");
+        var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
+        await SubmitAsync(page, "Make a montage of the ocean, the city at night and the forest");
+        await using var render = await pausing;
+
+        // Followed: the second run's newest step is in view, below a first run's whole timeline.
+        var progress = page.Locator("li[data-operation-id]").Last.Locator("[data-kind=progress], [data-kind=step]").Last;
+        await Assertions.Expect(progress).ToBeInViewportAsync(new() { Timeout = RunTimeout });
+
+        // The reader scrolls back up to the first run, with the mouse wheel over the timeline.
+        var first = page.Locator("li[data-operation-id]").First.Locator("[data-kind=user]");
+        await page.Mouse.MoveAsync(width / 2, height / 3);
+        for (var i = 0; i < 20 && !await InViewportAsync(first); i++) await page.Mouse.WheelAsync(0, -400);
+        await Assertions.Expect(first).ToBeInViewportAsync();
+        await render.ResumeAsync();
+        await AssertTurnStatusAsync(page, "completed");
+
+        // The finished video is where the eye is: the side player on a desktop, brought into view on a phone.
+        await Assertions.Expect(page.GetByTestId("result-video")).ToBeInViewportAsync(new() { Timeout = 30_000 });
+        if (width > 900)
+        {
+            // Nothing else moved the reader: they are still at the first run.
+            await Assertions.Expect(first).ToBeInViewportAsync();
+        }
+    }
+
+    private static Task<bool> InViewportAsync(ILocator element) => element.EvaluateAsync<bool>(
+        "el => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight }");
+
+    [Theory]
+    [InlineData(1280, 860)]
+    [InlineData(390, 844)]
+    public async Task A_summary_is_printed_once(int width, int height)
+    {
+        var page = await fixture.NewPageAsync(width, height);
+        await page.GotoAsync("/");
+        await SubmitAsync(page, "Summarize what happens in the rocket launch");
+        await AssertTurnStatusAsync(page, "completed");
+
+        var summary = await page.Locator("[data-kind=text-result]").InnerTextAsync();
+        var sentence = summary.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderByDescending(s => s.Length).First();
+        var shown = string.Join("\n", await page.Locator("li[data-operation-id] [data-testid=timeline-item]:not([data-kind=narration])").AllInnerTextsAsync());
+        Assert.Single(Regex.Matches(shown, Regex.Escape(sentence)));
     }
 
     [Theory]
