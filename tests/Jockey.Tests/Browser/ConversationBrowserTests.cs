@@ -85,10 +85,12 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
     }
 
     /// <summary>The render is held still, so the click certainly lands before the video is made.</summary>
-    [Fact]
-    public async Task Cancel_stops_the_run_and_gives_the_prompt_back()
+    [Theory]
+    [InlineData(1280, 860)]
+    [InlineData(390, 844)]
+    public async Task Cancel_stops_the_run_and_gives_the_prompt_back(int width, int height)
     {
-        var page = await fixture.NewPageAsync();
+        var page = await fixture.NewPageAsync(width, height);
         await page.GotoAsync("/");
         var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
         await SubmitAsync(page, "Make a montage of every clip: cats, city, forest, cooking, ocean, rocket, snow, soccer, sunrise and sunset");
@@ -104,7 +106,7 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(page.GetByTestId("render-progress")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToContainTextAsync("Stopped");
         await Assertions.Expect(page.GetByTestId("result-video")).ToHaveCountAsync(0);
-        await BrowserAppFixture.ScreenshotAsync(page, "06-cancelled");
+        await BrowserAppFixture.ScreenshotAsync(page, $"06-cancelled-{width}");
     }
 
     /// <summary>The render is held still until the agent is killed, so the run cannot finish first.</summary>

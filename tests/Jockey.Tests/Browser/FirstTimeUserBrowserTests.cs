@@ -211,13 +211,15 @@ public sealed class FirstTimeUserBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(status).Not.ToContainTextAsync("network connection");
     }
 
-    [Fact]
-    public async Task A_two_thousand_character_prompt_still_makes_a_video()
+    [Theory]
+    [InlineData(1280, 860)]
+    [InlineData(390, 844)]
+    public async Task A_two_thousand_character_prompt_still_makes_a_video(int width, int height)
     {
         const string Paragraph = "I would love something calm for the opening of my evening talk, starting with the ocean waves rolling onto "
             + "the shore, then the quiet forest stream in the morning light, and finally the city traffic at night with its neon lights. ";
         var prompt = string.Concat(Enumerable.Repeat(Paragraph, 2000 / Paragraph.Length + 1))[..2000];
-        var page = await fixture.NewPageAsync(390, 844);
+        var page = await fixture.NewPageAsync(width, height);
         await page.GotoAsync("/");
 
         await SubmitAsync(page, prompt);
