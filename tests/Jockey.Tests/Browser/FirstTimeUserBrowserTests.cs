@@ -57,8 +57,8 @@ public sealed class FirstTimeUserBrowserTests(BrowserAppFixture fixture)
 
         await ShowAFrameMidVideoAsync(video);
         await details.Locator("summary").ClickAsync(); // closed again for the picture
-        await BrowserAppFixture.ScreenshotAsync(page, $"20-completed-{size}", fullPage: false);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "docs", "images", $"jockey-{size}.png") });
+        // The README's pictures: cp test-artifacts/browser/jockey-*.png docs/images/ (a test run leaves docs/ alone).
+        await BrowserAppFixture.ScreenshotAsync(page, $"jockey-{size}", fullPage: false);
 
         // Download saves a file and the page stays where it is.
         var before = page.Url;
