@@ -24,7 +24,7 @@ public sealed record VideoProduced(string FileName, double? Duration, ToolCall T
 /// </summary>
 /// <param name="rewriteUrl">Turns an agent's file URL into one the browser may use (signed, behind the API).</param>
 /// <param name="sourceVideoUrl">The browser's URL of a search hit's source video when the hit names none.</param>
-public sealed class RunEventMapper(string indexId, Func<string?, string?> rewriteUrl, int reflectChunkChars, TimeSpan reflectChunkInterval, TimeProvider time, Func<string, string?>? sourceVideoUrl = null)
+public sealed class RunEventMapper(Func<string?, string?> rewriteUrl, int reflectChunkChars, TimeSpan reflectChunkInterval, TimeProvider time, Func<string, string?>? sourceVideoUrl = null)
 {
     private const string ReflectNode = "reflect";
     private readonly HashSet<string> _seenMessageIds = [];
@@ -164,7 +164,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         ReleaseHeld(output);
         if (node == "supervisor" && update.Str("next_worker") is { Length: > 0 } worker && worker != "FINISH")
         {
-            output.Add(new EmitEvent(new NewEvent(EventTypes.System, $"Handing over to {worker}…", EventNames.Status, new StatusData(worker, null, null))));
+            output.Add(new EmitEvent(new NewEvent(EventTypes.System, PlainWords.HandOver(worker), EventNames.Status, new StatusData(worker, null, null))));
         }
     }
 
@@ -236,7 +236,8 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         {
             case "on_tool_start":
                 var query = payload.Prop("input")?.Str("query");
-                output.Add(new EmitEvent(new NewEvent(EventTypes.System, StartText(name, query), EventNames.Status, new StatusData(node, name, query))));
+                var text = PlainWords.ToolStart(name, query, DurationOf(payload.Prop("input")));
+                output.Add(new EmitEvent(new NewEvent(EventTypes.System, text, EventNames.Status, new StatusData(node, name, query))));
                 break;
             case "on_tool_end":
                 _toolsFromEvents[name] = _toolsFromEvents.GetValueOrDefault(name) + 1;
@@ -266,7 +267,8 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     {
         var stage = payload.Str("stage") ?? node ?? "working";
         var percent = Math.Clamp(payload.Num("percent") ?? 0, 0, 100);
-        output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? $"{stage}: {percent:0}%", EventNames.Progress, new ProgressData(stage, percent))));
+        var message = payload.Str("message");
+        output.Add(new EmitEvent(new NewEvent(EventTypes.System, PlainWords.Progress(stage, percent, message), EventNames.Progress, new ProgressData(stage, percent, message))));
     }
 
     /// <summary>
@@ -276,7 +278,7 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
     private void MapPreview(JsonElement payload, List<RunOutput> output)
     {
         if (rewriteUrl(payload.Str("playlist_url")) is not { } url || !url.StartsWith("/api/", StringComparison.Ordinal)) return;
-        output.Add(new EmitEvent(new NewEvent(EventTypes.System, payload.Str("message") ?? "The preview plays while the video is cut.", EventNames.Preview, new PreviewData(url))));
+        output.Add(new EmitEvent(new NewEvent(EventTypes.System, PlainWords.Preview, EventNames.Preview, new PreviewData(url, payload.Str("message")))));
     }
 
     /// <summary>A streamed token of the reflect node's chat model (from <c>events</c> or <c>messages-tuple</c>).</summary>
@@ -296,38 +298,29 @@ public sealed class RunEventMapper(string indexId, Func<string?, string?> rewrit
         var value = result?.Unwrap();
         if (value?.Str("error") is { } error)
         {
-            output.Add(new EmitEvent(new NewEvent(EventTypes.Error, $"{tool} failed: {value?.Str("message") ?? error}", EventNames.Status, new StatusData(node, tool, null))));
+            output.Add(new EmitEvent(new NewEvent(EventTypes.Error, PlainWords.ToolFailed(value?.Str("message") ?? error), EventNames.Status, new StatusData(node, tool, null))));
             return;
         }
         var toolCall = new ToolCall(tool, args, id, value);
-        if (tool.Contains("search", StringComparison.OrdinalIgnoreCase))
+        if (PlainWords.IsSearch(tool))
         {
             var query = args?.Str("query");
             var clips = value is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(ToClip).OfType<Clip>().ToList() : [];
-            var text = clips.Count == 0 ? $"No clips found for “{query}”." : $"Found {clips.Count} clip{(clips.Count == 1 ? "" : "s")} for “{query}”.";
-            output.Add(new EmitEvent(new NewEvent(EventTypes.System, text, EventNames.SearchResults, new SearchResultsData(query, clips))));
+            output.Add(new EmitEvent(new NewEvent(EventTypes.System, PlainWords.Found(clips.Count), EventNames.SearchResults, new SearchResultsData(query, clips))));
         }
         else if (tool is "combine-clips" or "remove-segment" && value?.ValueKind == JsonValueKind.String && FileNameOf(value.Value.GetString()) is { } file)
         {
             output.Add(new VideoProduced(file, DurationOf(args), toolCall));
         }
-        else if (tool.Contains("text", StringComparison.OrdinalIgnoreCase) || tool is "gist" or "summarize" or "generate")
+        else if (PlainWords.IsText(tool))
         {
             output.Add(new EmitEvent(new NewEvent(EventTypes.Ai, value?.ValueKind == JsonValueKind.String ? value.Value.GetString()! : value?.ToString() ?? "", EventNames.TextResult, new TextResultData(tool))));
         }
         else
         {
-            output.Add(new EmitEvent(new NewEvent(EventTypes.System, $"{tool} finished.", EventNames.Status, new StatusData(node, tool, null))));
+            output.Add(new EmitEvent(new NewEvent(EventTypes.System, PlainWords.ToolFinished, EventNames.Status, new StatusData(node, tool, null))));
         }
     }
-
-    private string StartText(string tool, string? query) => tool switch
-    {
-        _ when tool.Contains("search", StringComparison.OrdinalIgnoreCase) => $"Searching the {indexId} index for “{query}”…",
-        "combine-clips" => "Rendering your video…",
-        "remove-segment" => "Cutting the video…",
-        _ => $"Running {tool}…",
-    };
 
     private Clip? ToClip(JsonElement clip) => clip.Str("video_id") is { } videoId
         ? new Clip(videoId, clip.Str("video_title") ?? clip.Str("title"), clip.Num("start") ?? 0, clip.Num("end") ?? 0, clip.Num("score"),

@@ -48,14 +48,15 @@ public sealed record Clip(string VideoId, string? Title, double Start, double En
 
 public sealed record SearchResultsData(string? Query, IReadOnlyList<Clip> Clips);
 
-public sealed record ProgressData(string Stage, double Percent);
+/// <summary><see cref="Message"/> is the agent's own progress message (it may name files); the event's text says it plainly.</summary>
+public sealed record ProgressData(string Stage, double Percent, string? Message = null);
 
 /// <summary>
 /// The render can be watched while it is cut: <see cref="PlaylistUrl"/> is a signed same-origin URL of an HLS event
 /// playlist (<c>/api/jockey/files/…m3u8</c>) whose segment URLs the API signs as it serves it. Only the local agent
 /// sends it; <c>video-ready</c> follows with the final file.
 /// </summary>
-public sealed record PreviewData(string PlaylistUrl);
+public sealed record PreviewData(string PlaylistUrl, string? Message = null);
 
 /// <summary><see cref="VideoUrl"/> is a read-only SAS URL; <see cref="MediaUrl"/> (<c>/api/media/…</c>) redirects to a fresh one.</summary>
 public sealed record VideoReadyData(string VideoUrl, string MediaUrl, double? Duration, string FileName, ToolCall ToolCall);

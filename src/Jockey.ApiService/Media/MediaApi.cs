@@ -9,16 +9,17 @@ public static class MediaApi
     public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/media/{**path}", RedirectAsync).WithTags("Media").WithName("GetMedia")
-            .WithSummary("Redirects (302) to a fresh read-only URL of a stored video, so links in old events keep working.");
+            .WithSummary("Redirects (302) to a fresh read-only URL of a stored video, so links in old events keep working; with download=true the URL makes the browser save the file (Content-Disposition: attachment), named by name when given.");
         app.MapGet("/api/jockey/files/{index_id}/{**file}", ProxyFileAsync).WithTags("Media").WithName("GetAgentFile")
             .WithSummary("The agent's file server (thumbnails, rendered files, render previews), same-origin, by signed URLs the API hands out; Range requests pass through, a preview playlist comes with its segments' URLs signed.");
         return app;
     }
 
-    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> RedirectAsync(string path, MediaStore media, CancellationToken ct)
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> RedirectAsync(string path, bool? download, string? name, MediaStore media, CancellationToken ct)
     {
         if (!IsSafePath(path, minSegments: 2)) return BadPath(path);
-        return await media.GetReadUrlAsync(path, ct) is { } url
+        var attachment = download == true ? DownloadName(name, path) : null;
+        return await media.GetReadUrlAsync(path, ct, attachment) is { } url
             ? TypedResults.Redirect(url.ToString())
             : TypedResults.Problem($"No stored media at '{path}'.", statusCode: StatusCodes.Status404NotFound, title: "Media not found");
     }
@@ -72,6 +73,19 @@ public static class MediaApi
             await body.CopyToAsync(response.Body, ct);
             return TypedResults.Empty;
         }
+    }
+
+    /// <summary>
+    /// The saved file's name: the one asked for, reduced to characters that are safe in a header and on any file system,
+    /// with the stored file's extension; the stored name when nothing usable is left.
+    /// </summary>
+    internal static string DownloadName(string? name, string path)
+    {
+        var extension = Path.GetExtension(path);
+        var safe = new string((name ?? "").Where(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_' or '+' or ',' or '.').ToArray()).Trim(' ', '.');
+        if (safe.Length > 100) safe = safe[..100].TrimEnd(' ', '.');
+        if (safe.Length == 0) return Path.GetFileName(path);
+        return safe.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? safe : safe + extension;
     }
 
     /// <summary>Plain relative paths only: no traversal, no rooted or empty segments, no backslashes or control characters.</summary>

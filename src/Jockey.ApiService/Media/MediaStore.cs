@@ -44,18 +44,19 @@ public sealed class MediaStore(BlobServiceClient blobs, MediaContainer container
     }
 
     /// <summary>A fresh read-only URL for <c>media/{path}</c>, or null when no such blob exists.</summary>
-    public async Task<Uri?> GetReadUrlAsync(string path, CancellationToken ct)
+    /// <param name="attachment">A file name: the URL then makes the browser save the file under it instead of opening it.</param>
+    public async Task<Uri?> GetReadUrlAsync(string path, CancellationToken ct, string? attachment = null)
     {
         var blob = Container.GetBlobClient(path);
         if (!await blob.ExistsAsync(ct)) return null;
-        return await CreateReadUrlAsync(blob, ct);
+        return await CreateReadUrlAsync(blob, ct, attachment);
     }
 
     /// <summary>
     /// Account-key SAS when the client holds a shared key (a connection string, Azurite); otherwise a user-delegation
     /// SAS signed with a key obtained through the client's Entra credential (Azure with shared keys disabled).
     /// </summary>
-    public async Task<Uri> CreateReadUrlAsync(BlobClient blob, CancellationToken ct)
+    public async Task<Uri> CreateReadUrlAsync(BlobClient blob, CancellationToken ct, string? attachment = null)
     {
         var expiresOn = time.GetUtcNow().Add(_options.SasExpiry);
         var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresOn)
@@ -64,6 +65,8 @@ public sealed class MediaStore(BlobServiceClient blobs, MediaContainer container
             BlobName = blob.Name,
             Resource = "b",
             StartsOn = time.GetUtcNow().AddMinutes(-5),
+            // The storage service sends this as the response's Content-Disposition (the SAS's rscd field).
+            ContentDisposition = attachment is null ? null : $"attachment; filename=\"{attachment}\"",
         };
         if (blob.CanGenerateSasUri) return blob.GenerateSasUri(sas);
 

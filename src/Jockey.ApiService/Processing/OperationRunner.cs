@@ -81,7 +81,7 @@ public sealed partial class OperationRunner(
         timeout.CancelAfter(_options.RunTimeout);
         var ct = timeout.Token;
         var indexId = operation.IndexId ?? _options.IndexId;
-        var mapper = new RunEventMapper(indexId, fileUrls.ToBrowserUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time,
+        var mapper = new RunEventMapper(fileUrls.ToBrowserUrl, _options.ReflectChunkChars, _options.ReflectChunkInterval, time,
             videoId => fileUrls.SourceVideoUrl(indexId, videoId));
         JockeyRunStream? run = null;
         using var lease = new CancellationTokenSource();
@@ -100,9 +100,9 @@ public sealed partial class OperationRunner(
             }
             foreach (var output in progress.Complete()) await HandleAsync(operation, output, progress, ct);
 
-            var text = progress.VideoUrl is null ? "Done." : "Done. Your video is ready.";
+            // One ending: a video says so in its own event, so the completion only closes the run.
             var spoken = await narration.NarrateResultAsync(await narrated, ResultScript.Completed(operation.Response.OriginalText, progress.VideoUrl is null ? null : progress.Video));
-            await log.FinishAsync(spoken, new NewEvent(EventTypes.System, text, EventNames.Completed, new CompletedData(progress.VideoUrl)), OperationStatus.Completed, progress.VideoUrl, owner: replica.Id);
+            await log.FinishAsync(spoken, new NewEvent(EventTypes.System, PlainWords.Done, EventNames.Completed, new CompletedData(progress.VideoUrl)), OperationStatus.Completed, progress.VideoUrl, owner: replica.Id);
             LogCompleted(operation.OperationId);
         }
         catch (Exception ex) when (ex is OwnershipLostException || lost.IsCancellationRequested)
@@ -198,7 +198,7 @@ public sealed partial class OperationRunner(
     }
 
     private static Task<Operation?> FinishCancelledAsync(Operation operation, ThreadEventLog log) =>
-        log.FinishAsync(operation, new NewEvent(EventTypes.System, "Cancelled.", EventNames.Cancelled), OperationStatus.Cancelled);
+        log.FinishAsync(operation, new NewEvent(EventTypes.System, PlainWords.Cancelled, EventNames.Cancelled), OperationStatus.Cancelled);
 
     private async Task FailAsync(Operation operation, string reason)
     {
@@ -228,13 +228,13 @@ public sealed partial class OperationRunner(
                 await AppendAsync(operation, emit.Event, progress, ct);
                 break;
             case VideoProduced video:
-                await AppendAsync(operation, new NewEvent(EventTypes.System, "Saving your video…", EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), progress, ct);
+                await AppendAsync(operation, new NewEvent(EventTypes.System, PlainWords.Saving, EventNames.Status, new StatusData("video-editing", video.ToolCall.Name, null)), progress, ct);
                 var path = await media.CopyFromAgentAsync(operation.MediaId, operation.IndexId ?? _options.IndexId, video.FileName, ct);
                 var url = (await media.CreateReadUrlAsync(media.GetBlob(path), ct)).ToString();
                 progress.VideoUrl = url;
                 progress.Video = new ProducedVideo(video.Duration, ClipCount(video.ToolCall));
                 var data = new VideoReadyData(url, $"/api/media/{path}", video.Duration, video.FileName, video.ToolCall);
-                await AppendAsync(operation, new NewEvent(EventTypes.System, "🎥 Your video is ready!", EventNames.VideoReady, data), progress, ct);
+                await AppendAsync(operation, new NewEvent(EventTypes.System, PlainWords.VideoReady, EventNames.VideoReady, data), progress, ct);
                 break;
         }
     }

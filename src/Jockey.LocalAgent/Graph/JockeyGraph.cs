@@ -15,6 +15,9 @@ public sealed class Outcome
     public Editing.RenderResult? Render { get; set; }
     public string? Text { get; set; }
     public string? Problem { get; set; }
+
+    /// <summary>The title of the clip a "drop the second clip" took out, so the reply can name it.</summary>
+    public string? Dropped { get; set; }
 }
 
 /// <summary>One planned worker step: which worker, what the instructor tells it, and the work.</summary>
@@ -45,6 +48,7 @@ public sealed class JockeyGraph(Workers workers, Reflector reflector, LlmAssista
             plan = await llm.PlanAsync(text, hasVideo, ct) is { } fromLlm
                 ? fromLlm with { Seconds = RulePlanner.Duration(text).Seconds }
                 : RulePlanner.Plan(text, hasVideo);
+            plan = KeySubjects.Apply(plan, text, await library.GetIndexAsync(indexId, ct));
             steps = workers.StepsFor(plan, indexId, lastVideo);
             var planText = steps.Count == 0
                 ? "Plan: nothing to run; explain what I can do."

@@ -28,21 +28,23 @@ public sealed class Reflector(MediaLibrary library, LlmAssistant llm)
             sb.Append(await HelpAsync(o, query, ct));
         else if (o.Render is { } render)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"Your video is ready: {render.FileName} ({render.Duration:0.#} s)");
+            // The file's name and the clip count are in the timeline's details; the reply says what is in the video.
+            sb.Append(CultureInfo.InvariantCulture, $"Here is your {Math.Round(render.Duration):0}-second video");
             sb.Append(o.Plan.Intent switch
             {
-                Intent.Shorter when o.Plan.Seconds is not null => ", the previous one fitted to the length you asked for.",
-                Intent.Shorter => ", a shorter cut of the previous one.",
-                Intent.DropClip => $", without clip {(o.Plan.Ordinal == -1 ? "the last one" : o.Plan.Ordinal)}.",
-                Intent.AddClip => $", now with {string.Join(", ", o.Hits.Select(h => h.VideoTitle))} added at the end.",
-                _ => $", combining {o.Hits.Count} clip(s): {string.Join("; ", o.Hits.Select(Describe))}.",
+                Intent.Shorter when o.Plan.Seconds is not null => ": the previous one fitted to the length you asked for.",
+                Intent.Shorter => ": a shorter cut of the previous one.",
+                Intent.DropClip => $", without {o.Dropped ?? (o.Plan.Ordinal == -1 ? "the last clip" : $"clip {o.Plan.Ordinal}")}.",
+                Intent.AddClip => $", now with {And(o.Hits.Select(h => h.VideoTitle))} added at the end.",
+                _ => $": {And(o.Hits.Select(Describe))}.",
             });
             if (o.Plan.Seconds is { } asked && render.Duration < asked - 1)
                 sb.Append(CultureInfo.InvariantCulture, $" That is all the matching footage there is, so it is shorter than the {asked:0.#} s you asked for.");
             sb.Append(" Say “make it shorter”, “drop the second clip” or “add the … one” to change it.");
         }
         else if (o.Text is not null)
-            sb.Append(o.Text);
+            // The text itself is the tool's result, shown once above this reply; repeating it would print it twice.
+            sb.Append(CultureInfo.InvariantCulture, $"That is the {o.Plan.TextKind}. Ask for a montage to see the clips cut together.");
         else if (o.Hits.Count > 0)
             sb.Append(CultureInfo.InvariantCulture, $"I found {o.Hits.Count} clip(s) for “{query}”: {string.Join("; ", o.Hits.Select(Describe))}.")
               .Append(" Ask for a montage to combine them.");
@@ -62,6 +64,13 @@ public sealed class Reflector(MediaLibrary library, LlmAssistant llm)
         var example = videos[0].Tags.FirstOrDefault() ?? videos[0].Title.ToLowerInvariant();
         return $"{lead} It holds {videos.Count} video(s): {listing}{(videos.Count > 12 ? "; …" : "")}. " +
                $"Try “show me {example}” or “make a montage of {example} and {(videos.Count > 1 ? videos[^1].Tags.FirstOrDefault() ?? videos[^1].Title.ToLowerInvariant() : example)}”.";
+    }
+
+    /// <summary>"A", "A and B", "A, B and C".</summary>
+    private static string And(IEnumerable<string> parts)
+    {
+        var list = parts.ToList();
+        return list.Count < 2 ? string.Concat(list) : $"{string.Join(", ", list[..^1])} and {list[^1]}";
     }
 
     private static string Describe(Search.Segment s) =>

@@ -89,6 +89,7 @@ public sealed class Workers(VideoSearch search, Renderer renderer, MediaLibrary 
             var start = last.Clips.Take(n - 1).Sum(c => c.End - c.Start);
             var end = start + last.Clips[n - 1].End - last.Clips[n - 1].Start;
             var remaining = last.Clips.Where((_, i) => i != n - 1).ToList();
+            outcome.Dropped = (await library.GetIndexAsync(last.IndexId, ct))?.Find(last.Clips[n - 1].VideoId)?.Title;
             var outputName = Stem(last.FileName) + $"_without_{n}";
             var args = new JsonObject
             {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorCard } from './components/ErrorCard'
 import { ExamplePrompts } from './components/ExamplePrompts'
 import { LibraryManager } from './components/LibraryManager'
+import { LibraryStrip } from './components/LibraryStrip'
 import { NarrationControls } from './components/NarrationControls'
 import { PromptBox } from './components/PromptBox'
 import { ResultHistory } from './components/ResultHistory'
@@ -9,13 +10,15 @@ import { ResultPlayer } from './components/ResultPlayer'
 import { RunTimeline } from './components/RunTimeline'
 import { ServerStatus } from './components/ServerStatus'
 import { TopBar } from './components/TopBar'
+import { useCompact } from './hooks/useCompact'
 import { useConversation } from './hooks/useConversation'
 import { useNarration } from './hooks/useNarration'
 import { useIndexVideos, useServer } from './hooks/useServer'
 import { useWatchers } from './hooks/useWatchers'
-import { examplePrompts } from './state/examples'
+import { examplePrompts, fallbackPlaceholder, placeholderFor } from './state/examples'
 import { resolveMedia } from './state/media'
-import { videosOf } from './state/turns'
+import type { TimelineItem } from './state/turns'
+import { namedVideos } from './state/videoNames'
 
 export function App() {
   const { server, retry, refreshIndexes } = useServer()
@@ -29,19 +32,35 @@ export function App() {
   const [text, setText] = useState('')
   const [indexId, setIndexId] = useState('')
   const index = indexId || config?.default_index_id || ''
-  const videos = useIndexVideos(ready && turns.length === 0 ? index : null)
-  const examples = useMemo(() => (index === 'sample' || videos.length > 0 ? examplePrompts(videos) : []), [index, videos])
-  const media = resolveMedia(turns, state.selection, state.events)
-  const results = videosOf(turns)
+  const library = useIndexVideos(ready ? index : null)
+  const examples = useMemo(() => (index === 'sample' || library.length > 0 ? examplePrompts(library) : []), [index, library])
+  const results = useMemo(() => namedVideos(turns, library), [turns, library])
+  const media = resolveMedia(turns, state.selection, state.events, results)
   const player = useRef<HTMLElement>(null)
   const prompt = useRef<HTMLTextAreaElement>(null)
+  const compact = useCompact()
+  const selection = state.selection
+
+  // On a phone the player sits under what it plays; a new video or a tapped result brings it into view.
+  useEffect(() => {
+    if (compact && selection) document.querySelector('[data-inline-player]')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+  }, [compact, selection])
+  const inlinePlayer = (item: TimelineItem) =>
+    compact && selection && selection.seq === item.seq && (item.kind === 'video' || item.kind === 'search' || selection.kind === 'preview') ? (
+      <li className="turn__inline-player" data-inline-player>
+        <ResultPlayer media={media} />
+      </li>
+    ) : null
 
   const send = (prompt: string, promptIndex: string) => {
     narration.unlock() // inside the user's gesture, so the browser lets narration play
     void conversation.submit(prompt, promptIndex)
   }
   const cancel = () => {
-    if (active) narration.cancel(active.operationId)
+    if (!active) return
+    narration.cancel(active.operationId)
+    // The prompt comes back to edit and send again.
+    setText(active.userText)
     void conversation.cancel()
   }
 
@@ -76,22 +95,27 @@ export function App() {
               </ErrorCard>
             )}
             {turns.length === 0 && !state.pending && !state.loadError && (
-              <ExamplePrompts prompts={ready ? examples : []} indexId={index} onPick={(example) => {
-                setText(example)
-                prompt.current?.focus()
-              }} />
+              <>
+                <ExamplePrompts prompts={ready ? examples : []} indexId={index} onPick={(example) => {
+                  setText(example)
+                  prompt.current?.focus()
+                }} />
+                <LibraryStrip videos={ready ? library : []} indexId={index} />
+              </>
             )}
             <RunTimeline
               turns={turns}
               pending={state.pending}
               selection={state.selection}
+              videos={results}
+              renderAfter={inlinePlayer}
               canRetry={!busy}
               onRetry={(prompt, promptIndex) => send(prompt, promptIndex ?? index)}
               onDismissPending={conversation.dismissPending}
               onPlayClip={(seq, i) => conversation.select({ kind: 'clip', seq, index: i })}
               onShowVideo={(seq) => {
                 conversation.select({ kind: 'video', seq })
-                player.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+                if (!compact) player.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
               }}
             />
           </div>
@@ -111,10 +135,11 @@ export function App() {
             indexId={index}
             onIndexChange={setIndexId}
             textareaRef={prompt}
+            placeholder={library.length > 0 ? placeholderFor(library) : fallbackPlaceholder}
           />
         </div>
         <aside className="results" aria-label="Results" ref={player}>
-          <ResultPlayer media={media} />
+          {!compact && <ResultPlayer media={media} />}
           <ResultHistory videos={results} selection={state.selection} onSelect={(seq) => conversation.select({ kind: 'video', seq })} />
           {(config?.features.narration ?? true) && <NarrationControls narration={narration} />}
           <LibraryManager indexes={ready ? server.indexes : []} indexId={index} onIndexChange={setIndexId} onIndexesChanged={refreshIndexes} enabled={ready} />

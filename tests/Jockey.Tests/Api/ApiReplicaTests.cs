@@ -73,14 +73,14 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         var operationId = await StartOperationAsync(a, threadId, "gated: resume me", ct);
 
         // First half on A, then the connection drops (the enumeration ends and disposes the response).
-        var before = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+        var before = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
         fixture.Jockey.ReleaseGate();
         var after = await ReadMessagesAsync(StreamAsync(b, threadId, Seq(before[^1]), ct), EndOf(operationId));
 
         var all = before.Concat(after).ToList();
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(Seq));
         Assert.Equal(
-            Enumerable.Range(1, 10).Select(i => $"Rendering: {i * 10}%"),
+            Enumerable.Range(1, 10).Select(i => i == 10 ? "Video cut" : $"Cutting your video… {i * 10}%"),
             all.Where(e => Name(e) == "progress").Select(e => e.GetProperty("text").GetString()));
         Assert.Equal("completed", Name(all[^1]));
     }
@@ -167,7 +167,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
             var accepting = ProcessAsync(a, threadId, "held: narrated by a replica that dies", ct);
             var operationId = (await listener.ReceiveJsonAsync(ct)).GetProperty("operation_id").GetString()!;
             Assert.NotNull((await listener.ReceiveAsync(ct))?.Pcm);
-            await ReadMessagesAsync(StreamAsync(b, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+            await ReadMessagesAsync(StreamAsync(b, threadId, null, ct), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
 
             await fixture.App.KillAsync("apiservice", replica: 0);
             fixture.Jockey.ReleaseGate();
@@ -213,7 +213,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         var threadId = await InitAsync(watcher, ct);
         var operationId = await StartOperationAsync(starter, threadId, text, ct);
         var live = ReadMessagesAsync(StreamAsync(watcher, threadId, null, ct), EndOf(operationId));
-        await ReadMessagesAsync(StreamAsync(watcher, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+        await ReadMessagesAsync(StreamAsync(watcher, threadId, null, ct), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
         await beforeRelease();
         fixture.Jockey.ReleaseGate();
         var ended = await WaitForEndAsync(watcher, operationId, ct);

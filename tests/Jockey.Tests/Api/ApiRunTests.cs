@@ -75,6 +75,13 @@ public sealed class ApiRunTests(ApiAppFixture fixture)
         using var redirect = await api.GetAsync(ready.GetProperty("media_url").GetString(), ct);
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
         Assert.Equal(fixture.Jockey.Video, await anonymous.GetByteArrayAsync(redirect.Headers.Location, ct));
+        // Download: the storage service itself answers with an attachment, so the browser saves the file and stays on the page.
+        using var download = await api.GetAsync(ready.GetProperty("media_url").GetString() + "?download=true&name=" + Uri.EscapeDataString("Ocean + Forest, 10 s"), ct);
+        Assert.Equal(HttpStatusCode.Redirect, download.StatusCode);
+        using var saved = await anonymous.GetAsync(download.Headers.Location, ct);
+        Assert.Equal("attachment", saved.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("Ocean + Forest, 10 s.mp4", saved.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(fixture.Jockey.Video, await saved.Content.ReadAsByteArrayAsync(ct));
 
         var hubEvents = await hubUpdates.WaitForAsync(EndOf(operationId), ct);
         AssertHubReceivedWhatSseDid(events, hubEvents);

@@ -31,4 +31,14 @@ public sealed class MediaPathRuleTests
 
     [Fact]
     public void An_overlong_path_is_refused() => Assert.False(MediaApi.IsSafePath(string.Join('/', Enumerable.Repeat("segment", 80)), minSegments: 1));
+
+    [Theory]
+    [InlineData("Ocean + Forest, 10 s", "Ocean + Forest, 10 s.mp4")]
+    [InlineData("Ocean.mp4", "Ocean.mp4")]
+    [InlineData("a\"b\r\nSet-Cookie: x", "abSet-Cookie x.mp4")]
+    [InlineData("../../etc/passwd", "etcpasswd.mp4")]
+    [InlineData("", "video_1a2b.mp4")]
+    [InlineData(null, "video_1a2b.mp4")]
+    public void A_download_name_keeps_only_header_and_file_system_safe_characters(string? name, string expected) =>
+        Assert.Equal(expected, MediaApi.DownloadName(name, "thread/op/video_1a2b.mp4"));
 }

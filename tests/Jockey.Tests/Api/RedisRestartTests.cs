@@ -38,7 +38,7 @@ public sealed class RedisRestartTests(PersistentRedisFixture fixture) : IClassFi
         var threadId = await InitAsync(api, ct);
         var operationId = await StartOperationAsync(api, threadId, "held: through a Redis crash", ct);
         var watching = ReconnectingSubscriber.WatchAsync(api, threadId, EndOf(operationId), ct);
-        await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), e => e.GetProperty("text").GetString() == "Rendering: 50%");
+        await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
 
         await fixture.App.KillAsync("redis");
         fixture.Jockey.ReleaseGate();

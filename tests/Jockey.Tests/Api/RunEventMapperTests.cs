@@ -10,7 +10,7 @@ namespace Jockey.Tests.Api;
 public sealed class RunEventMapperTests
 {
     private static RunEventMapper Mapper(int chunkChars = 40, TimeProvider? time = null) =>
-        new("sample", url => url?.Replace("http://agent:8123/", "/api/jockey/files/"), chunkChars, TimeSpan.FromSeconds(5), time ?? TimeProvider.System);
+        new(url => url?.Replace("http://agent:8123/", "/api/jockey/files/"), chunkChars, TimeSpan.FromSeconds(5), time ?? TimeProvider.System);
 
     private static JockeyStreamPart Part(string eventName, JsonNode data) => new(eventName, JsonElement.Parse(data.ToJsonString()));
 
@@ -106,7 +106,7 @@ public sealed class RunEventMapperTests
     [Fact]
     public void A_search_hit_without_a_video_url_gets_the_api_signed_url_of_its_source_video()
     {
-        var mapper = new RunEventMapper("sample", url => url, 40, TimeSpan.FromSeconds(5), TimeProvider.System, videoId => $"/api/jockey/files/sample/{videoId}.mp4?sig=x");
+        var mapper = new RunEventMapper(url => url, 40, TimeSpan.FromSeconds(5), TimeProvider.System, videoId => $"/api/jockey/files/sample/{videoId}.mp4?sig=x");
         var clips = new JsonArray(new JsonObject { ["video_id"] = "v7", ["start"] = 0, ["end"] = 2 }).ToJsonString();
 
         // Held until the node's own update (see the instruction-order test), which releases it.
@@ -193,8 +193,9 @@ public sealed class RunEventMapperTests
             ["data"] = new JsonObject { ["stage"] = "render", ["percent"] = 140, ["message"] = "Almost" },
         })));
 
-        Assert.Equal(("Almost", EventNames.Progress), (events.Single().Text, events.Single().Name));
-        Assert.Equal(new ProgressData("render", 100), events.Single().Data);
+        // The render's progress in plain words; the agent's own message stays in the data.
+        Assert.Equal(("Video cut", EventNames.Progress), (events.Single().Text, events.Single().Name));
+        Assert.Equal(new ProgressData("render", 100, "Almost"), events.Single().Data);
     }
 
     private static JsonObject Custom(string name, JsonObject data) => new()
@@ -242,13 +243,42 @@ public sealed class RunEventMapperTests
         Assert.Equal(new TextResultData("summarize"), events.Single().Data);
     }
 
+    /// <summary>Issue 20: the timeline reads as plain words; queries, tools and nodes stay in the data for the curious.</summary>
+    [Fact]
+    public void Steps_say_what_happens_in_plain_words_and_keep_the_technical_fields_in_the_data()
+    {
+        var mapper = Mapper();
+        var clips = new JsonArray(
+            new JsonObject { ["video_id"] = "ocean-waves", ["start"] = 0, ["end"] = 4 },
+            new JsonObject { ["video_id"] = "forest-stream", ["start"] = 2, ["end"] = 8 });
+        var outputs = new[]
+        {
+            Part("updates", new JsonObject { ["supervisor"] = new JsonObject { ["next_worker"] = "planner" } }),
+            Part("events", ToolEvent("on_tool_start", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "ocean forest" } })),
+            Part("events", ToolEvent("on_tool_end", "simple-video-search", new JsonObject { ["input"] = new JsonObject { ["query"] = "ocean forest" }, ["output"] = clips.ToJsonString() })),
+            Part("events", ToolEvent("on_tool_start", "combine-clips", new JsonObject { ["input"] = new JsonObject { ["clips"] = clips.DeepClone() } })),
+            Part("custom", new JsonObject { ["stage"] = "rendering", ["percent"] = 40, ["message"] = "Rendering ocean_forest_montage_1a2b3c4d.mp4: 40%" }),
+        }.SelectMany(mapper.Map).ToList();
+        outputs.AddRange(mapper.Complete());
+
+        var events = Events(outputs);
+        // The search result waits for its node's update (here the run's end), so it comes last.
+        Assert.Equal(["Planning the edit…", "Looking for “ocean forest”…", "Cutting your 10-second video…", "Cutting your video… 40%", "Found 2 shots"],
+            events.Select(e => e.Text));
+        Assert.Equal(new StatusData("planner", null, null), events[0].Data);
+        Assert.Equal(new StatusData("video-search", "simple-video-search", "ocean forest"), events[1].Data);
+        Assert.Equal(new ProgressData("rendering", 40, "Rendering ocean_forest_montage_1a2b3c4d.mp4: 40%"), events[3].Data);
+        Assert.Equal("ocean forest", ((SearchResultsData)events[4].Data!).Query);
+        Assert.DoesNotContain(events, e => e.Text.Contains("simple-video-search") || e.Text.Contains(".mp4") || e.Text.Contains("sample"));
+    }
+
     [Fact]
     public void A_tool_error_output_is_reported_as_an_error_status()
     {
         var events = Settled(Part("events", ToolEvent("on_tool_end", "combine-clips",
             new JsonObject { ["output"] = new JsonObject { ["message"] = "ffmpeg exited 1", ["error"] = "CalledProcessError" }.ToJsonString() })));
 
-        Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
+        Assert.Equal((EventTypes.Error, "That step failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
     }
 
     [Theory]
@@ -303,7 +333,7 @@ public sealed class RunEventMapperTests
 
         var events = Events(mapper.Map(Update("video-editing", call, failed)));
 
-        Assert.Equal((EventTypes.Error, "combine-clips failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
+        Assert.Equal((EventTypes.Error, "That step failed: ffmpeg exited 1"), (events.Single().Type, events.Single().Text));
     }
 
     [Fact]
@@ -336,7 +366,7 @@ public sealed class RunEventMapperTests
         outputs.AddRange(mapper.Complete());
 
         var events = Events(outputs);
-        Assert.Equal([(EventNames.Progress, "render: 40%"), (EventNames.Reflect, "Here it is.")], events.Select(e => (e.Name!, e.Text)));
+        Assert.Equal([(EventNames.Progress, "Cutting your video… 40%"), (EventNames.Reflect, "Here it is.")], events.Select(e => (e.Name!, e.Text)));
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
 
         var status = page.GetByTestId("server-status");
         await Assertions.Expect(status).ToHaveAttributeAsync("data-state", "unreachable", new() { Timeout = 30_000 });
-        await Assertions.Expect(status).ToContainTextAsync("Can't reach the Jockey server");
+        await Assertions.Expect(status).ToContainTextAsync("The Jockey API is not answering");
         await Assertions.Expect(status).ToContainTextAsync("could not reach the API (ECONNREFUSED)");
         await Assertions.Expect(status).Not.ToContainTextAsync($"127.0.0.1:{closedPort}"); // an internal address stays in the server's log
         await Assertions.Expect(status).ToContainTextAsync("services__apiservice__http__0");

@@ -16,6 +16,21 @@ public static class PageSteps
         await prompt.PressAsync("Enter");
     }
 
+    /// <summary>
+    /// Plays the video a moment from its middle and pauses, for a screenshot: a paused video that never played keeps
+    /// Chromium's loading spinner.
+    /// </summary>
+    public static Task ShowAFrameMidVideoAsync(ILocator video) => video.EvaluateAsync("""
+        async v => {
+          v.muted = true
+          v.currentTime = v.duration / 2
+          await v.play()
+          await Promise.race([new Promise(shown => v.requestVideoFrameCallback(shown)), new Promise(late => setTimeout(late, 3000))])
+          v.pause()
+          v.muted = false
+        }
+        """);
+
     /// <summary>The latest turn of the conversation reached <paramref name="status"/>.</summary>
     public static Task AssertTurnStatusAsync(IPage page, string status) =>
         Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToHaveAttributeAsync("data-status", status, new() { Timeout = RunTimeout });

@@ -87,7 +87,7 @@ public sealed class LangGraphConformanceTests(LangGraphApiFixture fixture) : Joc
     private static async Task<List<RunOutput>> MapRunAsync(JockeyClient client, string thread, string text, CancellationToken ct)
     {
         var message = new JockeyMessage("human", "user", text, Guid.NewGuid().ToString());
-        var mapper = new RunEventMapper("sample", url => url, 10_000, TimeSpan.FromSeconds(10), TimeProvider.System) { InputMessageId = message.Id };
+        var mapper = new RunEventMapper(url => url, 10_000, TimeSpan.FromSeconds(10), TimeProvider.System) { InputMessageId = message.Id };
         await using var run = await client.StartRunAsync(thread, new JockeyInput([message], "sample"), ct);
         var outputs = new List<RunOutput>();
         await foreach (var part in run.ReadAllAsync(ct)) outputs.AddRange(mapper.Map(part));

@@ -36,7 +36,11 @@ public sealed class MontageTests(LocalAgentFixture agent)
         Assert.InRange(probe.Duration, Agent.Seconds(edit) - 0.5, Agent.Seconds(edit) + 0.5);
         Assert.Contains(frames, f => f.Event == "events" && f.Json!["event"]!.GetValue<string>() == "on_custom_event" && f.Json["name"]!.GetValue<string>() == "progress"
             && f.Json["metadata"]!["langgraph_node"]!.GetValue<string>() == "video-editing" && f.Json["data"]!["percent"]!.GetValue<int>() == 100);
-        Assert.Contains(Path.GetFileName(new Uri(url).LocalPath), Agent.Reflect(state));
+        // The reply says what is in the video, in words; its file name is for the timeline's details.
+        var reply = Agent.Reflect(state);
+        Assert.StartsWith("Here is your ", reply);
+        Assert.Contains("Sunrise", reply);
+        Assert.DoesNotContain(".mp4", reply);
     }
 
     [Fact]
@@ -60,6 +64,8 @@ public sealed class MontageTests(LocalAgentFixture agent)
         var remaining = edits[2]["args"]!["clips"]!.AsArray().Select(c => c!["video_id"]!.GetValue<string>()).ToList();
         var before = edits[1]["args"]!["clips"]!.AsArray().Select(c => c!["video_id"]!.GetValue<string>()).ToList();
         Assert.Equal(before.Where((_, i) => i != 1), remaining);
+        // The reply names the clip it took out (issue 20: "without clip 2" named nothing).
+        Assert.Contains("without City", Agent.Reflect(state));
     }
 
     [Fact]

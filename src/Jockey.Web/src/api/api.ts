@@ -32,11 +32,22 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: u
     })
   } catch (error) {
     if (signal?.aborted) throw error
-    throw new ApiError('The browser could not connect to the web server. Check your network connection.', 0, true)
+    throw new ApiError(await whoIsDown(), 0, true)
   }
   if (response.ok) return (await response.json()) as T
   if (response.status === 401) reportUnauthorized()
   throw await toApiError(response, method, path)
+}
+
+/**
+ * A request that failed outright: when the web server still serves the page, it is the API that is down — say so,
+ * rather than blaming the person's network.
+ */
+async function whoIsDown(): Promise<string> {
+  const webUp = await fetch('/', { method: 'HEAD', cache: 'no-store' }).then((r) => r.ok, () => false)
+  return webUp
+    ? 'The Jockey API is down: the web server answered, the API did not. Start it again (./scripts/dev.sh, or Start in the dashboard).'
+    : 'The browser could not connect to the web server. Check your network connection.'
 }
 
 export async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
@@ -49,7 +60,7 @@ export async function toApiError(response: Response, method: string, path: strin
   }
   if (gateway) {
     return new ApiError(
-      'The web server is up but the Jockey API behind it did not answer. Start it with ./scripts/dev.sh.',
+      'The Jockey API is down: the web server is up but the API behind it did not answer. Start it with ./scripts/dev.sh.',
       response.status,
       true,
     )
@@ -75,7 +86,7 @@ export const api = {
     request<{ watching: number; refresh_ms: number }>('PUT', `/api/threads/${enc(threadId)}/watchers/${enc(tabId)}`),
   /** keepalive: it still goes out when the tab is closing. Best effort, like the goodbye it is. */
   leave: (threadId: string, tabId: string) =>
-    void fetch(`/api/threads/${enc(threadId)}/watchers/${enc(tabId)}`, { method: 'DELETE', keepalive: true }).catch(() => undefined),
+    void fetch(`/api/threads/${enc(threadId)}/watchers/${enc(tabId)}`, { method: 'DELETE', keepalive: true, headers: antiForgeryHeaders() }).catch(() => undefined),
 }
 
 function checked(body: unknown): Operation {

@@ -1,6 +1,7 @@
 // The library screen's calls (issue 18): whether the server's library can be changed, new indexes,
 // uploads with progress (XMLHttpRequest: fetch reports no upload progress), deletes.
 import { ApiError, toApiError } from './api'
+import { antiForgeryHeaders, reportUnauthorized } from './auth'
 import type { IndexVideo } from './types'
 
 export interface LibraryInfo {
@@ -18,12 +19,17 @@ async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unkn
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(method === 'GET' ? {} : antiForgeryHeaders()),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
     throw new ApiError('The browser could not connect to the web server. Check your network connection.', 0, true)
   }
+  if (response.status === 401) reportUnauthorized()
   if (!response.ok) throw await toApiError(response, method, path)
   return response
 }
@@ -42,6 +48,7 @@ export const library = {
       const xhr = new XMLHttpRequest()
       xhr.open('POST', `/api/indexes/${enc(indexId)}/videos`)
       xhr.setRequestHeader('Accept', 'application/json')
+      for (const [name, value] of Object.entries(antiForgeryHeaders())) xhr.setRequestHeader(name, value)
       xhr.upload.onprogress = (e) => onProgress({ phase: 'sending', sent: e.loaded, total: e.lengthComputable ? e.total : file.size })
       // Every byte is on its way: the agent now probes and indexes the video before it answers.
       xhr.upload.onload = (e) => onProgress({ phase: 'indexing', sent: e.loaded, total: e.lengthComputable ? e.total : e.loaded })
@@ -53,6 +60,7 @@ export const library = {
         } catch {
           // A proxy's HTML error page: the status says enough.
         }
+        if (xhr.status === 401) reportUnauthorized()
         if (xhr.status === 201 && body.video_id) resolve(body as IndexVideo)
         else reject(new ApiError(body.detail ?? body.title ?? `The upload failed with HTTP ${xhr.status}.`, xhr.status, xhr.status >= 502 && xhr.status <= 504))
       }

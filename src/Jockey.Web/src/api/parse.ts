@@ -149,8 +149,22 @@ export function videoReadyOf(data: Json | null | undefined): VideoReady | null {
     media_url: str(data.media_url) ?? null,
     duration: num(data.duration) ?? null,
     file_name: str(data.file_name) ?? null,
+    ...editOf(data.tool_call),
   }
   return video.media_url || video.video_url ? video : null
+}
+
+/** The tool call behind a video: its name and the clips in its args (the local agent and Jockey both list them). */
+function editOf(call: unknown): Pick<VideoReady, 'tool' | 'clips'> {
+  if (!isObject(call)) return {}
+  const args = isObject(call.args) ? call.args : {}
+  const clips = (Array.isArray(args.clips) ? args.clips : []).filter(isObject).flatMap((c) => {
+    const videoId = str(c.video_id)
+    const start = num(c.start)
+    const end = num(c.end)
+    return videoId && start !== undefined && end !== undefined ? [{ video_id: videoId, start, end }] : []
+  })
+  return { tool: str(call.name) ?? null, clips }
 }
 
 export const dataString = (data: Json | null | undefined, key: string) => (data ? str(data[key]) : undefined)

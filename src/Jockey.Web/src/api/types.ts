@@ -65,6 +65,9 @@ export interface VideoReady {
   media_url?: string | null
   duration?: number | null
   file_name?: string | null
+  /** The edit that made it: its tool (combine-clips, remove-segment) and the clips it holds, in order. */
+  tool?: string | null
+  clips?: { video_id: string; start: number; end: number }[]
 }
 
 /** `preview` event data: the render's HLS playlist (signed, same-origin) while the local agent cuts it. */

@@ -1,13 +1,17 @@
 import { Volume1, Volume2, VolumeX } from 'lucide-react'
+import { clock } from '../format'
 import type { Narration } from '../hooks/useNarration'
 import './NarrationControls.css'
 
 const words = {
   idle: 'Narration plays here while Jockey works.',
-  playing: 'Narrating…',
-  done: 'Narration finished.',
+  playing: 'Narration',
+  done: 'Narration',
   failed: 'Narration failed.',
 } as const
+
+/** Seconds of speech received: 16-bit PCM, one channel unless the stream said otherwise. */
+const spokenSeconds = (bytes: number, sampleRate: number | null) => (sampleRate ? bytes / (sampleRate * 2) : 0)
 
 /** Volume and mute for the spoken narration, and what it is doing now. */
 export function NarrationControls({ narration }: { narration: Narration }) {
@@ -55,10 +59,8 @@ export function NarrationControls({ narration }: { narration: Narration }) {
         data-audio-state={audioState}
       >
         {status.message ?? words[status.state]}
-        {status.chunksReceived > 0 && (
-          <span className="narration__counts">
-            {' '}{status.chunksScheduled}/{status.chunksReceived} chunks · {(status.bytesReceived / 1024).toFixed(0)} KiB
-          </span>
+        {(status.state === 'playing' || status.state === 'done') && status.chunksReceived > 0 && (
+          <span className="narration__length" data-testid="narration-length"> · {clock(spokenSeconds(status.bytesReceived, status.sampleRate))}</span>
         )}
       </p>
       {blocked && (

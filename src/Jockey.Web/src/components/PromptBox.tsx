@@ -20,7 +20,12 @@ interface Props {
   onIndexChange: (indexId: string) => void
   /** The page focuses the prompt too (after an example prompt is picked). */
   textareaRef: RefObject<HTMLTextAreaElement | null>
+  /** Made from what the library holds, so it never suggests what cannot be made. */
+  placeholder: string
 }
+
+/** Past this many characters Jockey reads a prompt for its key subjects; the hint says so before it is sent. */
+const LongPrompt = 300
 
 export function PromptBox(props: Props) {
   const { value, onChange, onSubmit, onCancel, busy, canCancel, disabled, maxLength } = props
@@ -57,7 +62,7 @@ export function PromptBox(props: Props) {
         ref={textarea}
         className="prompt__text"
         data-testid="prompt-input"
-        placeholder={busy ? 'Jockey is working on it… (Cancel to stop)' : 'Describe the video you want — e.g. “a 20-second montage of sunrises”'}
+        placeholder={busy ? 'Jockey is working on it… (Cancel to stop)' : props.placeholder}
         rows={2}
         value={value}
         maxLength={maxLength}
@@ -70,6 +75,7 @@ export function PromptBox(props: Props) {
         <IndexSelector indexes={props.indexes} value={props.indexId} onChange={props.onIndexChange} disabled={disabled || busy} />
         <span id="prompt-hint" className="prompt__hint">
           Enter to send · Shift+Enter for a new line
+          {value.length > LongPrompt && ' · A long prompt is read for its main subjects; a short list of them works best'}
           {value.length > maxLength * 0.8 && ` · ${value.length}/${maxLength}`}
         </span>
         {canCancel && (

@@ -13,13 +13,18 @@ export function ResultPlayer({ media }: { media: Media | null }) {
   const video = useRef<HTMLVideoElement>(null)
   const [failed, setFailed] = useState(false)
   const [attempt, setAttempt] = useState(0)
+  // The length the video element reports: the title then says what the player's own controls say.
+  const [length, setLength] = useState<number | null>(null)
   const key = !media
     ? 'none'
     : media.kind !== 'clip' && media.operationId
       ? `run-${media.operationId}-${attempt}`
       : `${media.kind}-${media.seq}-${media.kind === 'clip' ? media.index : ''}-${attempt}`
 
-  useEffect(() => setFailed(false), [key])
+  useEffect(() => {
+    setFailed(false)
+    setLength(null)
+  }, [key])
   useEffect(() => void loadHls().catch(() => undefined), [])
 
   // A segment starts at its in-point (media fragment + explicit seek) and stops at its out-point.
@@ -38,6 +43,7 @@ export function ResultPlayer({ media }: { media: Media | null }) {
   const isClip = media.kind === 'clip'
   const isPreview = media.kind === 'preview'
   const onLoaded = () => {
+    if (video.current && Number.isFinite(video.current.duration)) setLength(video.current.duration)
     if (isClip && video.current && video.current.currentTime < media.start) video.current.currentTime = media.start
   }
   const onTime = () => {
@@ -81,13 +87,13 @@ export function ResultPlayer({ media }: { media: Media | null }) {
           </p>
         ) : isPreview ? (
           <p className="player__title">
-            <Film aria-hidden="true" size={15} /> {media.prompt || 'Your video'}
+            <Film aria-hidden="true" size={15} /> {media.title || 'Your video'}
           </p>
         ) : (
           <>
             <p className="player__title">
-              <Film aria-hidden="true" size={15} /> {media.prompt || 'Your video'}
-              {media.duration ? <span className="player__sub">{clock(media.duration)}</span> : null}
+              <Film aria-hidden="true" size={15} /> <span data-testid="result-title">{media.title || 'Your video'}</span>
+              {(length ?? media.duration) ? <span className="player__sub" data-testid="result-length">{clock(Math.floor(length ?? media.duration ?? 0))}</span> : null}
             </p>
             <a className="button button--small" href={media.downloadUrl} download={media.fileName} data-testid="download-video">
               <Download aria-hidden="true" size={14} /> Download

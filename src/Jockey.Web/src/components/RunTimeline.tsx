@@ -1,8 +1,11 @@
-import { Loader2 } from 'lucide-react'
-import { useEffect, useRef } from 'react'
+import { ChevronRight, Loader2 } from 'lucide-react'
+import { Fragment, type ReactNode } from 'react'
 import type { Clip } from '../api/types'
 import type { MediaSelection, PendingPrompt } from '../state/conversation'
-import type { Turn } from '../state/turns'
+import { shownItems, turnDetails } from '../state/plainTimeline'
+import type { TimelineItem, Turn } from '../state/turns'
+import type { NamedVideo } from '../state/videoNames'
+import { useFollow } from '../hooks/useFollow'
 import { ErrorCard } from './ErrorCard'
 import { TimelineEntry } from './TimelineEntry'
 import './RunTimeline.css'
@@ -11,53 +14,70 @@ interface Props {
   turns: Turn[]
   pending: PendingPrompt | null
   selection: MediaSelection | null
+  videos: readonly NamedVideo[]
   onRetry: (text: string, indexId?: string) => void
   onDismissPending: () => void
   onPlayClip: (seq: number, index: number, clip: Clip) => void
   onShowVideo: (seq: number) => void
   canRetry: boolean
+  /** What goes right under an entry: the player, on a phone, under the video or search result it plays. */
+  renderAfter?: (item: TimelineItem) => ReactNode
 }
 
-/** The conversation as it happens: each prompt and, under it, what the agent did about it. */
-export function RunTimeline({ turns, pending, selection, onRetry, onDismissPending, onPlayClip, onShowVideo, canRetry }: Props) {
-  const end = useRef<HTMLDivElement>(null)
-  const count = turns.reduce((n, t) => n + t.items.length + 1, pending ? 1 : 0)
-
-  // Follow the run while the reader is at the bottom; leave them alone if they scrolled up to read.
-  useEffect(() => {
-    if (end.current && isNearBottom(end.current)) end.current.scrollIntoView({ block: 'end' })
-  }, [count])
+/** The conversation as it happens: each prompt and, under it, what the agent did about it, in plain words. */
+export function RunTimeline({ turns, pending, selection, videos, onRetry, onDismissPending, onPlayClip, onShowVideo, canRetry, renderAfter }: Props) {
+  const follow = useFollow<HTMLOListElement>()
 
   if (turns.length === 0 && !pending) return null
   const lastTurn = turns[turns.length - 1]
 
   return (
     <section className="timeline" aria-label="Run timeline">
-      <ol className="timeline__turns" role="log" aria-live="polite" aria-relevant="additions" data-testid="timeline">
-        {turns.map((turn) => (
-          <li key={turn.operationId} className={`turn turn--${turn.status}`} data-operation-id={turn.operationId} data-status={turn.status}>
-            <UserMessage text={turn.userText} seq={turn.firstSeq} />
-            <ol className="turn__steps">
-              {turn.items.map((item, i) => (
-                <TimelineEntry
-                  key={`${item.kind}-${item.seq}`}
-                  item={item}
-                  active={turn.status === 'processing' && i === turn.items.length - 1}
-                  interrupted={i === interruptedAt(turn)}
-                  selection={selection}
-                  onPlayClip={onPlayClip}
-                  onShowVideo={onShowVideo}
-                  onRetry={canRetry && turn === lastTurn ? () => onRetry(turn.userText, turn.indexId) : undefined}
-                />
-              ))}
-              {turn.status === 'processing' && !endsWithActiveStep(turn) && (
-                <li className="entry entry--working" data-testid="working">
-                  <Loader2 className="spin" aria-hidden="true" size={16} /> Jockey is thinking…
-                </li>
-              )}
-            </ol>
-          </li>
-        ))}
+      <ol ref={follow.ref} className="timeline__turns" role="log" aria-live="polite" aria-relevant="additions" data-testid="timeline">
+        {turns.map((turn) => {
+          const items = shownItems(turn)
+          const details = turnDetails(turn)
+          return (
+            <li key={turn.operationId} className={`turn turn--${turn.status}`} data-operation-id={turn.operationId} data-status={turn.status}>
+              <UserMessage text={turn.userText} seq={turn.firstSeq} />
+              <ol className="turn__steps">
+                {items.map((item, i) => (
+                  <Fragment key={`${item.kind}-${item.seq}`}>
+                    <TimelineEntry
+                      item={item}
+                      active={turn.status === 'processing' && i === items.length - 1}
+                      interrupted={item === interruptedItem(turn, items)}
+                      selection={selection}
+                      onPlayClip={(...clip) => {
+                        follow.stop()
+                        onPlayClip(...clip)
+                      }}
+                      onShowVideo={onShowVideo}
+                      onRetry={canRetry && turn === lastTurn ? () => onRetry(turn.userText, turn.indexId) : undefined}
+                      videoName={item.kind === 'video' ? videos.find((v) => v.seq === item.seq)?.name : undefined}
+                    />
+                    {renderAfter?.(item)}
+                  </Fragment>
+                ))}
+                {turn.status === 'processing' && !endsWithActiveStep(items) && (
+                  <li className="entry entry--working" data-testid="working">
+                    <Loader2 className="spin" aria-hidden="true" size={16} /> Jockey is thinking…
+                  </li>
+                )}
+                {details.length > 0 && (
+                  <li className="turn__details">
+                    <details data-testid="turn-details">
+                      <summary><ChevronRight aria-hidden="true" size={14} className="turn__details-chevron" /> Details</summary>
+                      <ul>
+                        {details.map((line, i) => <li key={i}>{line}</li>)}
+                      </ul>
+                    </details>
+                  </li>
+                )}
+              </ol>
+            </li>
+          )
+        })}
         {pending && (
           <li className="turn turn--pending" data-testid="pending-prompt" data-status={pending.status}>
             <UserMessage text={pending.text} />
@@ -77,7 +97,6 @@ export function RunTimeline({ turns, pending, selection, onRetry, onDismissPendi
           </li>
         )}
       </ol>
-      <div ref={end} />
     </section>
   )
 }
@@ -92,20 +111,11 @@ function UserMessage({ text, seq }: { text: string; seq?: number }) {
   )
 }
 
-/** Near the bottom of whatever scrolls the timeline: its own pane on wide screens, the page on phones. */
-function isNearBottom(element: HTMLElement) {
-  const pane = element.closest<HTMLElement>('[data-scroll-container]')
-  if (pane && pane.scrollHeight > pane.clientHeight) return pane.scrollHeight - pane.scrollTop - pane.clientHeight < 240
-  return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 240
-}
+/** The step a failed run stopped at: it did not finish, so it shows no tick. */
+const interruptedItem = (turn: Turn, items: TimelineItem[]) =>
+  turn.status === 'cancelled' || turn.status === 'failed' ? items.findLast((i) => i.kind === 'step' || i.kind === 'progress') : undefined
 
-/** The step a cancelled or failed run stopped at: it did not finish, so it shows no tick. */
-const interruptedAt = (turn: Turn) =>
-  turn.status === 'cancelled' || turn.status === 'failed'
-    ? turn.items.findLastIndex((i) => i.kind === 'step' || i.kind === 'progress')
-    : -1
-
-const endsWithActiveStep = (turn: Turn) => {
-  const last = turn.items[turn.items.length - 1]
-  return last?.kind === 'step' || last?.kind === 'progress' || last?.kind === 'plan' || last?.kind === 'reflect'
+const endsWithActiveStep = (items: TimelineItem[]) => {
+  const last = items[items.length - 1]
+  return last?.kind === 'step' || last?.kind === 'progress' || last?.kind === 'reflect'
 }

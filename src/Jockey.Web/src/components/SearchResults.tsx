@@ -12,12 +12,12 @@ interface Props {
   onPlay: (index: number, clip: Clip) => void
 }
 
-/** The agent's search: its query and a grid of the segments it found. Click one to play it. */
+/** The agent's search: how much it found, and a grid of the segments. Click one to play it; the query is in the turn's details. */
 export function SearchResults({ query, clips, playing, onPlay }: Props) {
   return (
     <div className="search" data-testid="search-results">
-      <p className="entry__text">
-        Searched for <strong className="search__query">“{query}”</strong> — {clips.length === 0 ? 'nothing matched.' : `${clips.length} ${clips.length === 1 ? 'match' : 'matches'}`}
+      <p className="entry__text" data-query={query}>
+        {clips.length === 0 ? 'Found nothing that matches' : `Found ${clips.length} ${clips.length === 1 ? 'shot' : 'shots'}`}
       </p>
       {clips.length > 0 && (
         <ul className="search__grid">

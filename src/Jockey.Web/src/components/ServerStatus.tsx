@@ -15,7 +15,7 @@ export function ServerStatus({ server, onRetry }: { server: ServerState; onRetry
   return (
     <div data-testid="server-status" data-state="unreachable">
       <ErrorCard
-        title="Can't reach the Jockey server"
+        title="The Jockey API is not answering"
         message={`${server.message} Retrying every few seconds.`}
         onRetry={onRetry}
         retryLabel="Try now"

@@ -18,9 +18,11 @@ interface Props {
   onPlayClip: (seq: number, index: number, clip: Clip) => void
   onShowVideo: (seq: number) => void
   onRetry?: () => void
+  /** A video's name ("Ocean waves + Forest stream, 10 s"), for a video entry. */
+  videoName?: string
 }
 
-export function TimelineEntry({ item, active, interrupted, selection, onPlayClip, onShowVideo, onRetry }: Props) {
+export function TimelineEntry({ item, active, interrupted, selection, onPlayClip, onShowVideo, onRetry, videoName }: Props) {
   switch (item.kind) {
     case 'plan':
       return (
@@ -33,7 +35,6 @@ export function TimelineEntry({ item, active, interrupted, selection, onPlayClip
       return (
         <Entry item={item} icon={stepIcon(active, interrupted)} tone={active ? 'active' : interrupted ? 'quiet' : 'done'}>
           <p className="entry__text">{item.text}</p>
-          {item.query && <p className="entry__query"><Search aria-hidden="true" size={13} /> “{item.query}”</p>}
         </Entry>
       )
     case 'search':
@@ -56,7 +57,10 @@ export function TimelineEntry({ item, active, interrupted, selection, onPlayClip
     case 'video':
       return (
         <Entry item={item} icon={<Film size={16} />} tone="ok">
-          <p className="entry__text">{item.text || 'Your video is ready.'}</p>
+          <p className="entry__text">
+            {item.text || 'Your video is ready'}
+            {videoName && <>: <strong data-testid="video-name">{videoName}</strong></>}
+          </p>
           <button type="button" className="button button--small" onClick={() => onShowVideo(item.seq)} data-testid="show-video">
             <Film aria-hidden="true" size={14} /> {selection?.kind === 'video' && selection.seq === item.seq ? 'Now in the player' : 'Watch'}
           </button>

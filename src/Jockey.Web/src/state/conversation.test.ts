@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { JockeyEvent } from '../api/types'
 import { conversationReducer, initialConversation, type ConversationAction, type ConversationState } from './conversation'
 import { operation, sampleRun } from './fixtures'
-import { activeOperation, selectTurns, videosOf } from './turns'
+import { activeOperation, selectTurns } from './turns'
+import { namedVideos } from './videoNames'
 
 const thread = 'thread-1'
 const run = (...actions: ConversationAction[]) =>
@@ -48,6 +49,7 @@ describe('conversation reducer', () => {
 
   it('shows the API\'s status texts without a leading emoji, and what people and the agent wrote as written', () => {
     const all = sampleRun('op-1', 1, '🌅 Sunrises please')
+    all.find((e) => e.name === 'video-ready')!.text = '🎥 Your video is ready!'
     all.push({ seq: 99, operation_id: 'op-1', type: 'ai', name: 'reflect', text: ' 🎉 Enjoy!', data: { final: true } })
     const [turn] = selectTurns(run(...events(all)))
     expect(turn.items.find((i) => i.kind === 'video')).toMatchObject({ text: 'Your video is ready!' })
@@ -76,14 +78,14 @@ describe('conversation reducer', () => {
       ['op-1', 'Make a 20-second montage of sunrises'],
       ['op-2', 'make it shorter'],
     ])
-    expect(videosOf(turns).map((v) => v.prompt)).toEqual(['Make a 20-second montage of sunrises', 'make it shorter'])
+    expect(namedVideos(turns).map((v) => v.version)).toEqual([1, 2])
     expect(state.selection).toEqual({ kind: 'video', seq: second.find((e) => e.name === 'video-ready')!.seq })
   })
 
   it('groups the agent steps of a run into what the timeline shows', () => {
     const [turn] = selectTurns(run(...events(sampleRun('op-1', 1))))
     expect(turn.items.map((i) => i.kind)).toEqual([
-      'plan', 'step', 'search', 'narration', 'plan', 'step', 'progress', 'video', 'reflect', 'note',
+      'plan', 'step', 'step', 'search', 'narration', 'plan', 'step', 'progress', 'video', 'reflect', 'note',
     ])
     const search = turn.items.find((i) => i.kind === 'search')
     expect(search).toMatchObject({ query: 'sunrise' })

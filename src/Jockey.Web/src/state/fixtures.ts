@@ -14,8 +14,9 @@ export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make 
   return [
     e('human', 'user', prompt),
     e('human', 'planner', '1. Search the sample index for sunrise shots.\n2. Combine the three best into one video.'),
-    e('system', 'status', 'Searching the sample index for “sunrise”…', { node: 'video-search', tool: 'simple-video-search', query: 'sunrise' }),
-    e('system', 'search-results', 'Found 3 clips', {
+    e('system', 'status', 'Planning the edit…', { node: 'planner', tool: null, query: null }),
+    e('system', 'status', 'Looking for “sunrise”…', { node: 'video-search', tool: 'simple-video-search', query: 'sunrise' }),
+    e('system', 'search-results', 'Found 3 shots', {
       query: 'sunrise',
       clips: [
         { video_id: 'v1', title: 'Harbour at dawn', start: 3, end: 9.5, score: 0.91, thumbnail_url: '/api/jockey/files/sample/v1.jpg?exp=1&sig=tv1', video_url: '/api/jockey/files/sample/v1.mp4?exp=1&sig=v1' },
@@ -25,19 +26,19 @@ export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make 
     }),
     e('system', 'narration', 'Narration ready', { audio_url: '/api/media/narration/a.mp3', transformed_text: 'Here is a twenty second montage of sunrises.' }),
     e('human', 'instructor', 'Combine clips v1, v2 and v3 in that order.'),
-    e('system', 'status', 'Rendering your video…', { node: 'video-editing', tool: 'combine-clips' }),
-    e('system', 'progress', 'Rendering 40%', { stage: 'render', percent: 40 }),
-    e('system', 'progress', 'Rendering 100%', { stage: 'render', percent: 100 }),
-    e('system', 'video-ready', '🎥 Your video is ready!', {
+    e('system', 'status', 'Cutting your 20-second video…', { node: 'video-editing', tool: 'combine-clips' }),
+    e('system', 'progress', 'Cutting your video… 40%', { stage: 'render', percent: 40, message: 'Rendering sunrise-montage.mp4: 40%' }),
+    e('system', 'progress', 'Video cut', { stage: 'render', percent: 100, message: 'Rendered sunrise-montage.mp4' }),
+    e('system', 'video-ready', 'Your video is ready', {
       video_url: 'https://blob.example/media/out.mp4?sig=x',
       media_url: `/api/media/${operationId}/out.mp4`,
       duration: 19.5,
       file_name: 'sunrise-montage.mp4',
-      tool_call: null,
+      tool_call: { name: 'combine-clips', args: { clips: [{ video_id: 'v1', start: 3, end: 9.5 }, { video_id: 'v2', start: 12, end: 18 }, { video_id: 'v3', start: 40, end: 47 }] } },
     }),
     e('ai', 'reflect', 'I found three sunrise shots ', { final: false }),
     e('ai', 'reflect', 'and combined them into a 20-second montage.', { final: true }),
-    e('system', 'completed', 'Done.', { video_url: 'https://blob.example/media/out.mp4?sig=x' }),
+    e('system', 'completed', 'Done', { video_url: 'https://blob.example/media/out.mp4?sig=x' }),
   ]
 }
 

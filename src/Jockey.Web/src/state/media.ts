@@ -4,11 +4,12 @@ import { dataString } from '../api/parse'
 import type { Clip, JockeyEvent, VideoReady } from '../api/types'
 import type { MediaSelection } from './conversation'
 import type { Turn } from './turns'
+import type { NamedVideo } from './videoNames'
 
 /** `operationId` is set on a preview and on the video that followed one: they share one <video>, so it carries on. */
 export type Media =
-  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; prompt: string; duration?: number; operationId?: string }
-  | { kind: 'preview'; seq: number; src: string; prompt: string; operationId: string }
+  | { kind: 'video'; seq: number; src: string; downloadUrl: string; fileName: string; title: string; duration?: number; operationId?: string }
+  | { kind: 'preview'; seq: number; src: string; title: string; operationId: string }
   | { kind: 'clip'; seq: number; index: number; src: string; clip: Clip; start: number; end: number }
 
 /** Same-origin media_url first: it redirects to a fresh SAS, so it still plays after the SAS expired. */
@@ -33,10 +34,21 @@ function resolvePreview(turns: Turn[], events: JockeyEvent[], seq: number): Medi
   const src = dataString(event?.data, 'playlist_url')
   const turn = turns.find((t) => t.operationId === event?.operation_id)
   if (!event || !src || !turn || turn.status === 'failed' || turn.status === 'cancelled') return null
-  return { kind: 'preview', seq, src, prompt: turn.userText, operationId: event.operation_id }
+  return { kind: 'preview', seq, src, title: turn.userText, operationId: event.operation_id }
 }
 
-export function resolveMedia(turns: Turn[], selection: MediaSelection | null, events: JockeyEvent[] = []): Media | null {
+/**
+ * Download through the API's media route: it answers with a storage URL that saves the file (Content-Disposition:
+ * attachment) under the video's name, so the page stays. A video without that route downloads from its own URL.
+ */
+export function downloadSource(video: VideoReady, name: string): string {
+  const route = video.media_url
+  return route?.startsWith('/api/media/') ? `${route}?download=true&name=${encodeURIComponent(name)}` : videoSource(video)
+}
+
+export function resolveMedia(
+  turns: Turn[], selection: MediaSelection | null, events: JockeyEvent[] = [], names: readonly NamedVideo[] = [],
+): Media | null {
   if (!selection) return null
   if (selection.kind === 'preview') return resolvePreview(turns, events, selection.seq)
   for (const turn of turns) {
@@ -45,9 +57,12 @@ export function resolveMedia(turns: Turn[], selection: MediaSelection | null, ev
       if (item.seq !== selection.seq) continue
       if (selection.kind === 'video' && item.kind === 'video') {
         const src = videoSource(item.video)
+        const named = names.find((n) => n.seq === item.seq)
+        const title = named?.label ?? turn.userText
         const fileName = item.video.file_name || src.split('?')[0].split('/').pop() || 'jockey.mp4'
+        const duration = item.video.duration ?? undefined
         return {
-          kind: 'video', seq: item.seq, src, downloadUrl: src, fileName, prompt: turn.userText, duration: item.video.duration ?? undefined,
+          kind: 'video', seq: item.seq, src, downloadUrl: downloadSource(item.video, named?.name ?? title), fileName, title, duration,
           operationId: previewed ? turn.operationId : undefined,
         }
       }

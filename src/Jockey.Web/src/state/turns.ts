@@ -9,7 +9,7 @@ export type TimelineItem =
   | { kind: 'plan'; seq: number; role: string; text: string }
   | { kind: 'step'; seq: number; text: string; node?: string; tool?: string; query?: string }
   | { kind: 'search'; seq: number; query: string; clips: Clip[] }
-  | { kind: 'progress'; seq: number; stage: string; percent: number; text: string }
+  | { kind: 'progress'; seq: number; stage: string; percent: number; text: string; detail?: string }
   | { kind: 'video'; seq: number; video: VideoReady; text: string }
   | { kind: 'text-result'; seq: number; text: string }
   | { kind: 'reflect'; seq: number; text: string; final: boolean }
@@ -65,7 +65,7 @@ export function selectTurns(state: ConversationState): Turn[] {
       turn.items.push({ kind: 'error', seq: Number.MAX_SAFE_INTEGER, reason: op.error ?? 'The run failed.' })
     }
     if (op.video_url && status === 'completed' && !turn.items.some((i) => i.kind === 'video')) {
-      turn.items.push({ kind: 'video', seq: Number.MAX_SAFE_INTEGER, video: { video_url: op.video_url }, text: 'Your video is ready.' })
+      turn.items.push({ kind: 'video', seq: Number.MAX_SAFE_INTEGER, video: { video_url: op.video_url }, text: 'Your video is ready' })
     }
   }
   return [...turns.values()].sort((a, b) => a.firstSeq - b.firstSeq)
@@ -95,8 +95,9 @@ function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
       const stage = dataString(d, 'stage') ?? 'render'
       const percent = Math.max(0, Math.min(100, dataNumber(d, 'percent') ?? 0))
       const existing = turn.items.find((i): i is Extract<TimelineItem, { kind: 'progress' }> => i.kind === 'progress' && i.stage === stage)
-      if (existing) Object.assign(existing, { percent, text: e.text || existing.text })
-      else turn.items.push({ kind: 'progress', seq: e.seq, stage, percent, text: e.text })
+      const detail = dataString(d, 'message') ?? undefined
+      if (existing) Object.assign(existing, { percent, text: e.text || existing.text, detail: detail ?? existing.detail })
+      else turn.items.push({ kind: 'progress', seq: e.seq, stage, percent, text: e.text, detail })
       return
     }
     case 'video-ready': {
@@ -123,16 +124,16 @@ function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
     case 'completed': {
       const url = dataString(d, 'video_url')
       if (url && !turn.items.some((i) => i.kind === 'video')) {
-        turn.items.push({ kind: 'video', seq: e.seq, video: { video_url: url }, text: 'Your video is ready.' })
+        turn.items.push({ kind: 'video', seq: e.seq, video: { video_url: url }, text: 'Your video is ready' })
       }
-      turn.items.push({ kind: 'note', seq: e.seq, text: e.text || 'Done.', tone: 'done' })
+      turn.items.push({ kind: 'note', seq: e.seq, text: e.text || 'Done', tone: 'done' })
       return 'completed'
     }
     case 'failed':
       turn.items.push({ kind: 'error', seq: e.seq, reason: dataString(d, 'reason') ?? (e.text || 'The run failed.') })
       return 'failed'
     case 'cancelled':
-      turn.items.push({ kind: 'note', seq: e.seq, text: e.text || 'Cancelled.', tone: 'cancelled' })
+      turn.items.push({ kind: 'note', seq: e.seq, text: e.text || 'Stopped', tone: 'cancelled' })
       return 'cancelled'
     default:
       if (e.type === 'error') {
@@ -147,11 +148,4 @@ function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
 /** The operation still running in this thread, if any (disables the prompt, enables Cancel). */
 export function activeOperation(turns: Turn[]): Turn | undefined {
   return turns.findLast((t) => t.status === 'processing')
-}
-
-/** Every playable result of the thread, newest last. */
-export function videosOf(turns: Turn[]) {
-  return turns.flatMap((t) =>
-    t.items.flatMap((i) => (i.kind === 'video' ? [{ seq: i.seq, video: i.video, prompt: t.userText }] : [])),
-  )
 }
