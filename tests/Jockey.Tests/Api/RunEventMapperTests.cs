@@ -211,8 +211,9 @@ public sealed class RunEventMapperTests
             ["playlist_url"] = "http://agent:8123/sample/montage_1a2b3c4d.preview.m3u8", ["message"] = "Watch it while it is cut.",
         }))));
 
-        Assert.Equal((EventTypes.System, EventNames.Preview, "Watch it while it is cut."), (events.Single().Type, events.Single().Name, events.Single().Text));
-        Assert.Equal(new PreviewData("/api/jockey/files/sample/montage_1a2b3c4d.preview.m3u8"), events.Single().Data);
+        // Plain words for the timeline; the agent's own message stays in data.
+        Assert.Equal((EventTypes.System, EventNames.Preview, PlainWords.Preview), (events.Single().Type, events.Single().Name, events.Single().Text));
+        Assert.Equal(new PreviewData("/api/jockey/files/sample/montage_1a2b3c4d.preview.m3u8", "Watch it while it is cut."), events.Single().Data);
     }
 
     [Theory]

@@ -29,6 +29,9 @@ public sealed class KeyModeTests(KeyAuthFixture fixture)
     [InlineData("GET", "/api/threads/{thread}", 200)]
     [InlineData("POST", "/api/threads/{thread}/shares", 201)]
     [InlineData("DELETE", "/api/threads/{thread}/shares/AAAAAAAAAAAAAAAAAAAAAAAA", 404)]
+    [InlineData("PUT", "/api/threads/{thread}/watchers/tab-0123456789", 200)]
+    [InlineData("DELETE", "/api/threads/{thread}/watchers/tab-0123456789", 200)]
+    [InlineData("GET", "/api/library", 200)]
     [InlineData("GET", "/api/shared/{share}", 200)]
     [InlineData("SSE", "/api/shared/{share}/stream", 200)]
     [InlineData("GET", "/api/operations/{operation}", 200)]
@@ -91,6 +94,8 @@ public sealed class KeyModeTests(KeyAuthFixture fixture)
             ("DELETE", "/api/threads/{thread}/shares/{share}", null),
             ("GET", "/api/operations/{operation}", null),
             ("POST", "/api/operations/{operation}/cancel", null),
+            ("PUT", "/api/threads/{thread}/watchers/tab-0123456789", null),
+            ("DELETE", "/api/threads/{thread}/watchers/tab-0123456789", null),
         })
         {
             var theirs = await CallAsync(other, method, world.Fill(template), ct, Fill(body, world.ThreadId));

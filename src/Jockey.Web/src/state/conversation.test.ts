@@ -85,7 +85,7 @@ describe('conversation reducer', () => {
   it('groups the agent steps of a run into what the timeline shows', () => {
     const [turn] = selectTurns(run(...events(sampleRun('op-1', 1))))
     expect(turn.items.map((i) => i.kind)).toEqual([
-      'plan', 'step', 'step', 'search', 'narration', 'plan', 'step', 'progress', 'video', 'reflect', 'note',
+      'plan', 'step', 'step', 'search', 'narration', 'plan', 'step', 'progress', 'video', 'reflect', 'narration', 'note',
     ])
     const search = turn.items.find((i) => i.kind === 'search')
     expect(search).toMatchObject({ query: 'sunrise' })

@@ -38,6 +38,9 @@ export function sampleRun(operationId: string, firstSeq: number, prompt = 'Make 
     }),
     e('ai', 'reflect', 'I found three sunrise shots ', { final: false }),
     e('ai', 'reflect', 'and combined them into a 20-second montage.', { final: true }),
+    e('system', 'narration', 'Your twenty-second video of three clips is ready.', {
+      audio_url: '/api/media/narration/result-narration.ogg', transformed_text: 'Your twenty-second video of three clips is ready.', kind: 'result',
+    }),
     e('system', 'completed', 'Done', { video_url: 'https://blob.example/media/out.mp4?sig=x' }),
   ]
 }

@@ -38,5 +38,7 @@ describe('turnDetails', () => {
     expect(details).toContain('query “sunrise”')
     expect(details).toContain('Rendered sunrise-montage.mp4')
     expect(details).toContain('File: sunrise-montage.mp4')
+    // The spoken result is heard, and written only here: in the timeline it would be a second ending.
+    expect(details).toContain('Jockey said: Your twenty-second video of three clips is ready.')
   })
 })

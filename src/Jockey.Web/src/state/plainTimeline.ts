@@ -19,7 +19,11 @@ export function shownItems(turn: Turn): TimelineItem[] {
         return turn.status !== 'cancelled'
       case 'note':
         // One ending: the video or the answer ends the turn; "Done" only when nothing else did.
-        return !(item.tone === 'done' && answered)
+        // The preview says the video plays while it is cut: once the video is there, it has said its piece.
+        return !((item.tone === 'done' || item.tone === 'preview') && answered)
+      case 'narration':
+        // The spoken result is heard; written out it would end the turn a second time.
+        return item.spoken === 'request'
       default:
         return true
     }
@@ -40,6 +44,8 @@ export function turnDetails(turn: Turn): string[] {
         return [`Search “${item.query}”: ${item.clips.length} result${item.clips.length === 1 ? '' : 's'}`]
       case 'progress':
         return item.detail ? [item.detail] : []
+      case 'narration':
+        return item.spoken === 'result' ? [`Jockey said: ${item.text}`] : []
       case 'video': {
         const file = item.video.file_name ? [`File: ${item.video.file_name}`] : []
         const tool = item.video.tool ? [`Made with ${item.video.tool}`] : []

@@ -13,9 +13,9 @@ export type TimelineItem =
   | { kind: 'video'; seq: number; video: VideoReady; text: string }
   | { kind: 'text-result'; seq: number; text: string }
   | { kind: 'reflect'; seq: number; text: string; final: boolean }
-  | { kind: 'narration'; seq: number; text: string; audioUrl?: string }
+  | { kind: 'narration'; seq: number; text: string; audioUrl?: string; spoken: 'request' | 'result' }
   | { kind: 'error'; seq: number; reason: string }
-  | { kind: 'note'; seq: number; text: string; tone: 'system' | 'ai' | 'done' | 'cancelled' }
+  | { kind: 'note'; seq: number; text: string; tone: 'system' | 'ai' | 'done' | 'cancelled' | 'preview' }
 
 export interface Turn {
   operationId: string
@@ -119,7 +119,10 @@ function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
       return
     }
     case 'narration':
-      turn.items.push({ kind: 'narration', seq: e.seq, text: dataString(d, 'transformed_text') ?? e.text, audioUrl: dataString(d, 'audio_url') })
+      turn.items.push({
+        kind: 'narration', seq: e.seq, text: dataString(d, 'transformed_text') ?? e.text, audioUrl: dataString(d, 'audio_url'),
+        spoken: dataString(d, 'kind') === 'result' ? 'result' : 'request',
+      })
       return
     case 'completed': {
       const url = dataString(d, 'video_url')
@@ -135,6 +138,9 @@ function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
     case 'cancelled':
       turn.items.push({ kind: 'note', seq: e.seq, text: e.text || 'Stopped', tone: 'cancelled' })
       return 'cancelled'
+    case 'preview':
+      turn.items.push({ kind: 'note', seq: e.seq, text: e.text || 'Playing your video while it is cut…', tone: 'preview' })
+      return
     default:
       if (e.type === 'error') {
         turn.items.push({ kind: 'error', seq: e.seq, reason: e.text || 'Something went wrong.' })
