@@ -170,10 +170,10 @@ public sealed class TestingApp : IAsyncDisposable
     /// <summary>
     /// The replica's service process itself — the descendant of DCP's <c>dotnet run</c> whose command line names
     /// <paramref name="program"/> (e.g. <c>Jockey.ApiService</c>) — or null while it is not running. Memory and CPU
-    /// figures, and signals meant for the service, need this one, not the wrapper.
+    /// figures, and signals meant for the service, need this one, not the wrapper. Null too before DCP reports the replica.
     /// </summary>
     public int? ServicePid(string name, string program, int replica = 0) =>
-        Pid(name, replica) is { } pid
+        replica < Instances(name).Count && Pid(name, replica) is { } pid
         && ProcessTree.Descendants(pid).Prepend(pid).FirstOrDefault(p => ProcessTree.CommandLine(p).Contains(program, StringComparison.Ordinal)) is var service and not 0
             ? service
             : null;
