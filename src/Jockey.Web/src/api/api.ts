@@ -17,7 +17,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, {
@@ -34,7 +34,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: u
     if (signal?.aborted) throw error
     throw new ApiError(await whoIsDown(), 0, true)
   }
-  if (response.ok) return (await response.json()) as T
+  if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T
   if (response.status === 401) reportUnauthorized()
   throw await toApiError(response, method, path)
 }
@@ -50,7 +50,7 @@ async function whoIsDown(): Promise<string> {
     : 'The browser could not connect to the web server. Check your network connection.'
 }
 
-export async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
+async function toApiError(response: Response, method: string, path: string): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? ''
   const gateway = response.status >= 502 && response.status <= 504
   if (type.includes('json')) {

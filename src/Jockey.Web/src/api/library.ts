@@ -1,6 +1,6 @@
 // The library screen's calls (issue 18): whether the server's library can be changed, new indexes,
 // uploads with progress (XMLHttpRequest: fetch reports no upload progress), deletes.
-import { ApiError, toApiError } from './api'
+import { ApiError, request } from './api'
 import { antiForgeryHeaders, reportUnauthorized } from './auth'
 import type { IndexVideo } from './types'
 
@@ -14,31 +14,10 @@ export type UploadProgress = { phase: 'sending' | 'indexing'; sent: number; tota
 
 const enc = encodeURIComponent
 
-async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
-  let response: Response
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(method === 'GET' ? {} : antiForgeryHeaders()),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch {
-    throw new ApiError('The browser could not connect to the web server. Check your network connection.', 0, true)
-  }
-  if (response.status === 401) reportUnauthorized()
-  if (!response.ok) throw await toApiError(response, method, path)
-  return response
-}
-
 export const library = {
-  info: async () => (await (await call('GET', '/api/library')).json()) as LibraryInfo,
-  createIndex: async (indexId: string) => void (await call('POST', '/api/indexes', { index_id: indexId })),
-  deleteVideo: async (indexId: string, videoId: string) =>
-    void (await call('DELETE', `/api/indexes/${enc(indexId)}/videos/${enc(videoId)}`)),
+  info: () => request<LibraryInfo>('GET', '/api/library'),
+  createIndex: async (indexId: string) => void (await request('POST', '/api/indexes', { index_id: indexId })),
+  deleteVideo: (indexId: string, videoId: string) => request<void>('DELETE', `/api/indexes/${enc(indexId)}/videos/${enc(videoId)}`),
 
   /** Sends the file as a browser's FormData does (field "file"); resolves with the video once it is indexed. */
   upload: (indexId: string, file: File, onProgress: (progress: UploadProgress) => void) =>
