@@ -7,16 +7,21 @@
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
 #                                            --sizes 100,1000,10000 (the agent's library sweep)
 #                                            and --only sse,signalr,socketio
-#   ./scripts/bench.sh fanout --profile      also perf-records the servers during one extra fixed-rate run per case;
-#                                            summaries in bench/results/profile-*.md (installs linux-perf)
+#   ./scripts/bench.sh fanout --profile      also perf-records the servers (and dotnet-counters the .NET ones) during one
+#                                            extra fixed-rate run per case; summaries in bench/results/profile-*.md
+#                                            (installs linux-perf, restores the dotnet tools)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 "$ROOT/scripts/bootstrap.sh"
 
-if [[ " $* " == *" --profile "* ]] && ! command -v perf >/dev/null 2>&1; then
-  step "Installing linux-perf (for --profile)"
-  as_root apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
+if [[ " $* " == *" --profile "* ]]; then
+  if ! command -v perf >/dev/null 2>&1; then
+    step "Installing linux-perf (for --profile)"
+    as_root apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
+  fi
+  step "Restoring dotnet-counters and dotnet-trace (local tools, .config/dotnet-tools.json)"
+  (cd "$ROOT" && dotnet tool restore >/dev/null)
 fi
 
 peer="$ROOT/bench/peer-socketio"

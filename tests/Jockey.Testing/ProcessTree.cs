@@ -66,6 +66,13 @@ public static partial class ProcessTree
         }
     }
 
+    /// <summary>Whether the process runs <paramref name="program"/>: its own executable, or <c>dotnet program.dll</c>.</summary>
+    public static bool Runs(int pid, string program)
+    {
+        var args = CommandLine(pid).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFileName).ToArray();
+        return args.Length > 0 && (args[0] == program || (args[0] == "dotnet" && args.Length > 1 && args[1] == program + ".dll"));
+    }
+
     public static string CommandLine(int pid)
     {
         try

@@ -168,13 +168,15 @@ public sealed class TestingApp : IAsyncDisposable
             : null;
 
     /// <summary>
-    /// The replica's service process itself — the descendant of DCP's <c>dotnet run</c> whose command line names
-    /// <paramref name="program"/> (e.g. <c>Jockey.ApiService</c>) — or null while it is not running. Memory and CPU
-    /// figures, and signals meant for the service, need this one, not the wrapper. Null too before DCP reports the replica.
+    /// The replica's service process itself — the process under DCP's <c>dotnet run</c> that runs
+    /// <paramref name="program"/> (e.g. <c>Jockey.ApiService</c>: its apphost, or <c>dotnet Jockey.ApiService.dll</c>) —
+    /// or null while it is not running. Memory and CPU figures, and signals meant for the service, need this one: the
+    /// wrapper's own command line names the project too (<c>--project …/Jockey.ApiService.csproj</c>), so a match on
+    /// any part of it finds the wrapper. Null too before DCP reports the replica.
     /// </summary>
     public int? ServicePid(string name, string program, int replica = 0) =>
         replica < Instances(name).Count && Pid(name, replica) is { } pid
-        && ProcessTree.Descendants(pid).Prepend(pid).FirstOrDefault(p => ProcessTree.CommandLine(p).Contains(program, StringComparison.Ordinal)) is var service and not 0
+        && ProcessTree.Descendants(pid).Prepend(pid).FirstOrDefault(p => ProcessTree.Runs(p, program)) is var service and not 0
             ? service
             : null;
 

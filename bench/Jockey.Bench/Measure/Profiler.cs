@@ -7,7 +7,8 @@ namespace Jockey.Bench.Measure;
 /// <c>perf record</c> on server processes for the length of one timed run (<c>./scripts/bench.sh fanout --profile</c>),
 /// then a text summary next to the results: CPU by library and the hottest functions. The .NET servers run with
 /// <c>DOTNET_PerfMapEnabled=1</c> (and W^X off) and Node with <c>--perf-basic-prof</c>, so JIT-compiled frames have
-/// names. This is the evidence behind the findings in docs/benchmarks.md.
+/// names. The .NET servers' runtime counters (<see cref="DotnetCounters"/>) are recorded alongside. This is the
+/// evidence behind the findings in docs/benchmarks.md.
 /// </summary>
 public sealed class Profiler : IAsyncDisposable
 {
@@ -16,9 +17,11 @@ public sealed class Profiler : IAsyncDisposable
     private readonly string _summary;
     private readonly IReadOnlyList<int> _pids;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _perfMessages;
+    private readonly DotnetCounters _counters;
 
-    private Profiler(Process perf, string data, string summary, IReadOnlyList<int> pids, System.Collections.Concurrent.ConcurrentQueue<string> perfMessages)
+    private Profiler(Process perf, string data, string summary, IReadOnlyList<int> pids, System.Collections.Concurrent.ConcurrentQueue<string> perfMessages, DotnetCounters counters)
     {
+        _counters = counters;
         _pids = pids;
         _perfMessages = perfMessages;
         _perf = perf;
@@ -33,7 +36,8 @@ public sealed class Profiler : IAsyncDisposable
         ["DOTNET_EnableWriteXorExecute"] = "0",
     };
 
-    public static Profiler Start(IReadOnlyList<int> pids, string summaryPath)
+    /// <param name="root">The repository, whose tool manifest has dotnet-counters.</param>
+    public static Profiler Start(IReadOnlyList<int> pids, string summaryPath, string root)
     {
         var data = Path.ChangeExtension(summaryPath, ".perf.data");
         // System-wide, filtered to the servers when reported: attaching with -p races the thread pool's threads
@@ -49,7 +53,8 @@ public sealed class Profiler : IAsyncDisposable
         perf.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) messages.Enqueue(line); };
         perf.BeginOutputReadLine();
         perf.BeginErrorReadLine();
-        return new Profiler(perf, data, summaryPath, pids, messages);
+        var counters = DotnetCounters.Start(pids, root, Path.ChangeExtension(summaryPath, null) + "-counters");
+        return new Profiler(perf, data, summaryPath, pids, messages, counters);
     }
 
     public async ValueTask DisposeAsync()
@@ -58,6 +63,7 @@ public sealed class Profiler : IAsyncDisposable
         using (var interrupt = Process.Start("kill", ["-INT", _perf.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
         await _perf.WaitForExitAsync();
         _perf.Dispose();
+        var counters = await _counters.StopAsync(pid => Role(pid));
         var summary = new StringBuilder();
         summary.AppendLine($"# perf record -F 499 -g -a during one fixed-rate run, reported for pids {string.Join(", ", _pids)} (replica A, replica B); {DateTimeOffset.UtcNow:u}").AppendLine();
         var samples = await SamplesAsync();
@@ -65,6 +71,7 @@ public sealed class Profiler : IAsyncDisposable
         summary.AppendLine("## The servers' samples by library, as % of the machine's")
             .AppendLine(Table(samples.Where(x => _pids.Contains(x.Pid)).CountBy(x => $"{Role(x.Pid)} {x.Library}"), samples.Count, key => key));
         summary.AppendLine("## Hottest functions").AppendLine(await ReportAsync("--sort", "dso,sym", "--percent-limit", "0.4"));
+        summary.AppendLine("## .NET runtime counters (dotnet-counters, System.Runtime, per second)").AppendLine(counters);
         summary.AppendLine("## What perf record said").AppendLine("```\n" + string.Join('\n', _perfMessages) + "\n```");
         await File.WriteAllTextAsync(_summary, summary.ToString());
         File.Delete(_data);

@@ -15,19 +15,28 @@ public static class CapacityScenario
 {
     public const string Name = "2-capacity";
 
+    // /proc counts CPU in 10 ms ticks, so 0.1 % of a core needs a 10 s window to show at all.
+    private static readonly TimeSpan UnconnectedIdleWindow = TimeSpan.FromSeconds(10);
+
+    // Longer than every system's keep-alive period (SSE pings 15 s, SignalR 15 s, Engine.IO 25 s), so each connection's
+    // keep-alive traffic is in the idle figure once, whichever system it is.
+    private static readonly TimeSpan ConnectedIdleWindow = TimeSpan.FromSeconds(30);
+
     public static async Task RunAsync(ITarget target, Transport transport, int replica, BenchSettings settings, BenchResults results, CancellationToken ct)
     {
         var other = 1 - replica;
         var pid = target.ProcessId(replica);
         var threadId = await target.CreateThreadAsync(ct);
         await FanOutScenario.SeedAsync(target, threadId, other, ct);
+        // The seed run's own work (and its ending) must be over before "idle" is timed.
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
         var rssBefore = ProcStats.RssMiB(pid);
-        var idleBefore = await ProcStats.CpuPercentAsync(pid, TimeSpan.FromSeconds(3), ct);
+        var idleBefore = await ProcStats.CpuPercentAsync(pid, UnconnectedIdleWindow, ct);
 
         await using var group = await SubscriberGroup.ConnectAsync(
             target, transport, replica, [.. Enumerable.Repeat(threadId, settings.Capacity)], settings.ConnectParallelism * 2, ct);
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        var idleCpu = await ProcStats.CpuPercentAsync(pid, TimeSpan.FromSeconds(5), ct);
+        var idleCpu = await ProcStats.CpuPercentAsync(pid, ConnectedIdleWindow, ct);
         var rssConnected = ProcStats.RssMiB(pid);
 
         var plan = new RunPlan(FanOutScenario.Tag(), 1, 0);

@@ -52,7 +52,7 @@ public static class FanOutScenario
 
     private static Profiler StartProfiler(ITarget target, Transport transport, int count, string root) =>
         Profiler.Start([target.ProcessId(0), target.ProcessId(1)],
-            Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-C{count}-fixed.md"));
+            Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-C{count}-fixed.md"), root);
 
     /// <summary>
     /// Untimed runs that prove every subscription live and bring the servers to their steady state. They are new

@@ -44,6 +44,9 @@ public sealed class JockeyTarget : ITarget
             // The bench starts hundreds of runs from one address; the per-client limit is for people.
             options.Environment("apiservice", "Limits__ProcessPermits", "100000");
             options.Environment("apiservice", "Narration__Enabled", narration ? "true" : "false");
+            // Telemetry stays instrumented but is not exported: no collector runs here, and the AppHost's dev setting
+            // (export every second to the dashboard, with retries) would be measured as the replica's own idle work.
+            options.Environment("apiservice", "OTEL_EXPORTER_OTLP_ENDPOINT", "");
             if (profile)
             {
                 foreach (var (name, value) in Profiler.DotnetEnvironment) options.Environment("apiservice", name, value);
