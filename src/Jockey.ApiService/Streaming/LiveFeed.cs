@@ -2,46 +2,56 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Threads;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
 
 /// <summary>
 /// This replica's ear on the app's event channel: one Redis subscription for all threads, fanned out in process to the
-/// SSE streams watching each thread. Messages arrive in publish order, which is seq order.
+/// SSE streams watching each thread. Messages arrive in publish order, which is seq order. Each event is decoded and
+/// encoded as an SSE frame once, however many streams send it.
 /// </summary>
 /// <remarks>
 /// Each watch buffers at most <see cref="WatchCapacity"/> events and drops the oldest past that, so a client that stops
 /// reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and reads what it missed from
-/// the thread's log, as after a reconnect.
+/// the thread's log, as after a reconnect. One clock for all streams sends the pings (no timer per stream), and a
+/// broken Redis connection ends every watch with that error: pub/sub messages sent while it was down are lost, and a
+/// stream would only notice at the next event — which, for a run's last one, never comes.
 /// </remarks>
-public sealed partial class LiveFeed(IConnectionMultiplexer redis, ILogger<LiveFeed> logger) : IHostedService
+public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ILogger<LiveFeed> logger) : IHostedService
 {
     public const int WatchCapacity = 256;
 
-    private readonly Dictionary<string, ImmutableArray<ChannelWriter<StoredEvent>>> _watchers = [];
+    private readonly Dictionary<string, ImmutableArray<ChannelWriter<LiveEvent>>> _watchers = [];
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private ChannelMessageQueue? _queue;
+    private Task _pings = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        redis.ConnectionFailed += EndAllWatches;
         _queue = await redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         _queue.OnMessage(Dispatch);
+        _pings = PingAsync(options.Value.PingInterval, _stopping.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        redis.ConnectionFailed -= EndAllWatches;
+        await _stopping.CancelAsync();
+        await _pings;
         if (_queue is not null) await _queue.UnsubscribeAsync();
     }
 
-    /// <summary>Starts buffering the thread's live events; dispose the watch to stop.</summary>
+    /// <summary>Starts buffering the thread's live events (and pings); dispose the watch to stop.</summary>
     public Watch Watch(string threadId)
     {
-        var channel = Channel.CreateBounded<StoredEvent>(new BoundedChannelOptions(WatchCapacity)
+        var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(WatchCapacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
-            SingleWriter = true,
         });
         lock (_gate) _watchers[threadId] = _watchers.GetValueOrDefault(threadId, []).Add(channel.Writer);
         return new Watch(channel.Reader, () =>
@@ -64,19 +74,67 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, ILogger<LiveF
             LogBadMessage(text.Length);
             return;
         }
-        ImmutableArray<ChannelWriter<StoredEvent>> writers;
+        ImmutableArray<ChannelWriter<LiveEvent>> writers;
         lock (_gate) writers = _watchers.GetValueOrDefault(parts[0], []);
-        var ev = new StoredEvent(seq, parts[2]);
+        if (writers.IsEmpty) return;
+        var ev = LiveEvent.Of(new StoredEvent(seq, parts[2]));
         foreach (var writer in writers) writer.TryWrite(ev);
+    }
+
+    private async Task PingAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var clock = new PeriodicTimer(interval);
+        try
+        {
+            while (await clock.WaitForNextTickAsync(ct))
+            {
+                foreach (var writer in AllWatches()) writer.TryWrite(LiveEvent.Ping);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void EndAllWatches(object? sender, ConnectionFailedEventArgs e)
+    {
+        var broken = new RedisConnectionException(e.FailureType, CommandFlags.None, "The connection to Redis broke; live events may have been lost.",
+            e.Exception, CommandStatus.Unknown);
+        foreach (var writer in AllWatches()) writer.TryComplete(broken);
+    }
+
+    private List<ChannelWriter<LiveEvent>> AllWatches()
+    {
+        lock (_gate) return [.. _watchers.Values.SelectMany(writers => writers)];
     }
 
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message ({Length} chars) on the events channel")]
     private partial void LogBadMessage(int length);
 }
 
-public sealed class Watch(ChannelReader<StoredEvent> reader, Action stop) : IDisposable
+/// <summary>A live event with its SSE frame, encoded once and sent by every stream of its thread; or the ping.</summary>
+public sealed class LiveEvent
 {
-    public ChannelReader<StoredEvent> Reader => reader;
+    private LiveEvent(StoredEvent stored, byte[] frame)
+    {
+        Stored = stored;
+        Frame = frame;
+    }
+
+    public static LiveEvent Ping { get; } = new(new StoredEvent(0, ""), SseFrames.Ping.ToArray());
+
+    public static LiveEvent Of(StoredEvent stored) => new(stored, SseFrames.Message(stored));
+
+    public StoredEvent Stored { get; }
+
+    public ReadOnlyMemory<byte> Frame { get; }
+
+    public bool IsPing => ReferenceEquals(this, Ping);
+}
+
+public sealed class Watch(ChannelReader<LiveEvent> reader, Action stop) : IDisposable
+{
+    public ChannelReader<LiveEvent> Reader => reader;
 
     public void Dispose() => stop();
 }

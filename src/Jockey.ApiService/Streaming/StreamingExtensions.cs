@@ -12,7 +12,6 @@ public static class StreamingExtensions
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton<ThreadNotifier>();
-        builder.Services.AddSingleton<RedisConnectionWatch>();
         builder.Services.AddSignalR()
             .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
             .AddStackExchangeRedis();

@@ -50,9 +50,9 @@ public static class SharesApi
         return TypedResults.Ok(new SharedThreadResponse(share_id, thread.CreatedAt, thread.LastSeq, [.. operations.Select(OperationView.Shared)]));
     }
 
-    private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
+    private static async Task<Results<SseStream, ProblemHttpResult>> StreamAsync(
         HttpContext context, string share_id, string? last_event_id, ThreadShares shares, OperationStore operations, ThreadEventLog log, LiveFeed feed,
-        RedisConnectionWatch redis, IOptions<EventLogOptions> options, ILoggerFactory loggers)
+        ILoggerFactory loggers)
     {
         if (!StreamApi.TryReadResumePoint(context, last_event_id, out var afterSeq, out var badResume)) return badResume;
         if (await shares.ResolveAsync(share_id) is not { } threadId) return UnknownShare();
@@ -68,7 +68,7 @@ public static class SharesApi
             ev["operation_id"] = mediaId;
             return stored with { Json = ev.ToJsonString() };
         }
-        return StreamApi.Serve(context, threadId, afterSeq, RedactAsync, log, feed, redis, options, loggers);
+        return StreamApi.Serve(threadId, afterSeq, RedactAsync, log, feed, loggers);
     }
 
     private static ProblemHttpResult UnknownShare() =>

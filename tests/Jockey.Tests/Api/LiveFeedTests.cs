@@ -1,23 +1,43 @@
+using Jockey.ApiService.Events;
 using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
 using Jockey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>A replica's live feed on a real Redis: what a watcher that does not read is left holding.</summary>
-public sealed class LiveFeedTests
+/// <summary>A replica's live feed on a real Redis: what a watcher that does not read is left holding, and what watchers share.</summary>
+public sealed class LiveFeedTests : IAsyncLifetime
 {
+    private TestingApp? _app;
+    private ConnectionMultiplexer? _redis;
+    private LiveFeed? _feed;
+
+    /// <summary>A real Redis and a feed on it whose ping clock never ticks during a test: a ping would take an event's place in a full watch.</summary>
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _app = await TestingApp.StartAsync(o => o.Only("redis"), ct);
+        await _app.WaitForResourceHealthyAsync("redis", ct);
+        _redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct));
+        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), NullLogger<LiveFeed>.Instance);
+        await _feed.StartAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_feed is not null) await _feed.StopAsync(CancellationToken.None);
+        if (_redis is not null) await _redis.DisposeAsync();
+        if (_app is not null) await _app.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_watch_that_is_not_read_keeps_only_the_newest_events()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await TestingApp.StartAsync(o => o.Only("redis"), ct);
-        await app.WaitForResourceHealthyAsync("redis", ct);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis", ct));
-        var feed = new LiveFeed(redis, NullLogger<LiveFeed>.Instance);
-        await feed.StartAsync(ct);
+        var (redis, feed) = (_redis!, _feed!);
         const string thread = "stalled-thread";
         using var watch = feed.Watch(thread);
         using var other = feed.Watch("other-thread");
@@ -32,9 +52,24 @@ public sealed class LiveFeedTests
         await other.Reader.ReadAsync(ct);
 
         var kept = new List<long>();
-        while (watch.Reader.TryRead(out var ev)) kept.Add(ev.Seq);
+        while (watch.Reader.TryRead(out var ev)) kept.Add(ev.Stored.Seq);
         Assert.Equal(Enumerable.Range(published - LiveFeed.WatchCapacity + 1, LiveFeed.WatchCapacity).Select(s => (long)s), kept);
-        await feed.StopAsync(ct);
+    }
+
+    [Fact]
+    public async Task Every_watch_of_a_thread_gets_one_shared_sse_frame_per_event()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (redis, feed) = (_redis!, _feed!);
+        using var first = feed.Watch("thread");
+        using var second = feed.Watch("thread");
+
+        await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n7\n{\"seq\":7,\"text\":\"two\\nlines\"}");
+        var a = await first.Reader.ReadAsync(ct);
+        var b = await second.Reader.ReadAsync(ct);
+
+        Assert.Same(a, b);
+        Assert.Equal("id: 7\nevent: message\ndata: {\"seq\":7,\"text\":\"two\\nlines\"}\n\n", System.Text.Encoding.UTF8.GetString(a.Frame.Span));
     }
 }
 
