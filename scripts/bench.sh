@@ -6,7 +6,8 @@
 #   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent preview library coldstart)
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
 #                                            --sizes 100,1000,10000 (the agent's library sweep)
-#                                            and --only sse,signalr,socketio
+#                                            and --only sse,signalr,socketio; --api-env NAME=VALUE (repeatable) sets
+#                                            an environment variable of the API replicas, e.g. DOTNET_gcServer=0
 #   ./scripts/bench.sh fanout --profile      also perf-records the servers (and dotnet-counters the .NET ones) during one
 #                                            extra fixed-rate run per case; summaries in bench/results/profile-*.md
 #                                            (installs linux-perf, restores the dotnet tools)

@@ -17,6 +17,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
         int? reps = null, capacity = null, threads = null;
         int[]? subscribers = null, librarySizes = null;
         var transports = new HashSet<Transport>();
+        var apiEnvironment = new Dictionary<string, string>();
         string? root = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -53,6 +54,10 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
                         transports.Add(transport);
                     }
                     break;
+                case "--api-env" when i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
+                    var setting = args[++i].Split('=', 2);
+                    apiEnvironment[setting[0]] = setting[1];
+                    break;
                 case "--root" when i + 1 < args.Length:
                     root = Path.GetFullPath(args[++i]);
                     break;
@@ -76,6 +81,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
             Subscribers = subscribers ?? settings.Subscribers,
             LibrarySizes = librarySizes ?? settings.LibrarySizes,
             Profile = profile,
+            ApiEnvironment = apiEnvironment,
         };
         root ??= FindRoot() ?? Directory.GetCurrentDirectory();
         if (transports.Count == 0) transports.UnionWith(Enum.GetValues<Transport>());

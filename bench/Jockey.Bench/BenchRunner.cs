@@ -21,7 +21,7 @@ public sealed class BenchRunner(BenchOptions options)
         if (options.Runs("fanout") || options.Runs("threads"))
         {
             Step("Starting Jockey (2 API replicas, Redis, Azurite) against the fake Jockey server");
-            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct, profile: options.Settings.Profile);
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct, profile: options.Settings.Profile);
             if (options.Runs("fanout"))
             {
                 foreach (var transport in JockeyTransports)
@@ -50,7 +50,7 @@ public sealed class BenchRunner(BenchOptions options)
         {
             // Fresh apps each time, so a process's memory holds one kind of connection and nothing from before.
             Step($"Scenario 2: capacity, {options.Settings.Capacity:N0} connections per server process ({rep + 1} of {options.Settings.Repetitions})");
-            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct);
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct);
             if (options.Transports.Contains(Transport.Sse)) await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, ct);
             if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, ct);
             if (options.Transports.Contains(Transport.SocketIo))
@@ -63,7 +63,7 @@ public sealed class BenchRunner(BenchOptions options)
         if (options.Runs("narration"))
         {
             Step("Scenario 4: narration (audio WebSocket on replica A, POST on replica B, espeak-ng)");
-            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, ct, narration: true);
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct, narration: true);
             await NarrationScenario.RunAsync(jockey, options.Settings, results, ct);
         }
         if (options.Runs("agent"))

@@ -34,7 +34,7 @@ public sealed class JockeyTarget : ITarget
     /// <param name="narration">Off for fan-out, which is measured alone: otherwise every bench run would also
     /// synthesize its prompt with espeak-ng.</param>
     /// <param name="profile">Lets perf name the replicas' JIT-compiled code (see <see cref="Profiler"/>).</param>
-    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, CancellationToken ct, bool narration = false, bool profile = false)
+    public static async Task<JockeyTarget> StartAsync(FakeJockeyServer fake, int replicas, BenchSettings settings, CancellationToken ct, bool narration = false, bool profile = false)
     {
         var app = await TestingApp.StartAsync(options =>
         {
@@ -47,6 +47,7 @@ public sealed class JockeyTarget : ITarget
             // Telemetry stays instrumented but is not exported: no collector runs here, and the AppHost's dev setting
             // (export every second to the dashboard, with retries) would be measured as the replica's own idle work.
             options.Environment("apiservice", "OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            foreach (var (name, value) in settings.ApiEnvironment) options.Environment("apiservice", name, value);
             if (profile)
             {
                 foreach (var (name, value) in Profiler.DotnetEnvironment) options.Environment("apiservice", name, value);

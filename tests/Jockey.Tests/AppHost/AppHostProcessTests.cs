@@ -33,13 +33,13 @@ public sealed class AppHostProcessTests
     [Fact]
     public async Task Ctrl_c_stops_every_process_npm_node_and_vite_included_and_exits_0()
     {
-        var ct = Timeout(300);
+        var starting = Timeout(300);
         await using var apphost = AppHostProcess.Start(Environment.GetEnvironmentVariable("PATH")!);
         // Every resource has a process once the web app (which waits for the API, which waits for the rest) runs Vite.
         IReadOnlyDictionary<int, string> tree;
         while (!(tree = apphost.ProcessTreeWithDcp()).Values.Any(command => command.StartsWith("node") && command.Contains("vite")))
         {
-            await Task.Delay(200, ct);
+            await Task.Delay(200, starting);
         }
         Assert.Contains(tree.Values, command => command.StartsWith("redis-server"));
         Assert.Contains(tree.Values, command => command.Contains("azurite-blob"));
@@ -48,15 +48,29 @@ public sealed class AppHostProcessTests
         // The web app is npm → sh → node (Vite): the grandchildren are what a naive stop leaves behind.
         Assert.Contains(tree.Values, command => command.StartsWith("npm"));
 
+        // The stop has a deadline of its own: on a loaded machine a slow start must not eat its time.
         apphost.Interrupt();
-        var exitCode = await apphost.WaitForExitAsync(ct);
+        var stopping = Timeout(180);
+        int exitCode;
+        try
+        {
+            exitCode = await apphost.WaitForExitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The AppHost did not exit within 180 s of Ctrl-C. Still running: {string.Join("; ", Alive(tree))}{Environment.NewLine}{apphost.Output}");
+            throw;
+        }
 
         Assert.True(exitCode == 0, $"exit code {exitCode}:{Environment.NewLine}{apphost.Output}");
         // DCP stops the resources as it sees the AppHost go; the test waits for that, and names whatever stays.
-        while (tree.Keys.Any(ProcessTree.IsAlive) && !ct.IsCancellationRequested)
+        while (tree.Keys.Any(ProcessTree.IsAlive) && !stopping.IsCancellationRequested)
         {
             await Task.Delay(200, CancellationToken.None);
         }
-        Assert.Empty(tree.Where(process => ProcessTree.IsAlive(process.Key)).Select(process => $"{process.Key}: {process.Value}"));
+        Assert.Empty(Alive(tree));
     }
+
+    private static IEnumerable<string> Alive(IReadOnlyDictionary<int, string> tree) =>
+        tree.Where(process => ProcessTree.IsAlive(process.Key)).Select(process => $"{process.Key}: {process.Value}");
 }
