@@ -61,6 +61,24 @@ public static class ProcStats
         return (CpuSeconds(pid) - before) / Stopwatch.GetElapsedTime(started).TotalSeconds * 100;
     }
 
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until a .NET process's tiered-compilation thread has used under 10 ms of
+    /// CPU in 3 s: a new process goes on compiling the code its timers run for a minute or more, which is start-up,
+    /// not idling. Returns at once for a process without that thread (Node).
+    /// </summary>
+    public static async Task WaitForQuietCompilerAsync(int pid, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var compiled = ThreadCpuSeconds(pid, ".NET Tiered");
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            var now = ThreadCpuSeconds(pid, ".NET Tiered");
+            if (now - compiled < 0.010) return;
+            compiled = now;
+        }
+    }
+
     public static int Threads(int pid) => (int)StatusKiB(pid, "Threads:");
 
     private static long StatusKiB(int pid, string key)

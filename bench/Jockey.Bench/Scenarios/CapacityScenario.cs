@@ -28,8 +28,9 @@ public static class CapacityScenario
         var pid = target.ProcessId(replica);
         var threadId = await target.CreateThreadAsync(ct);
         await FanOutScenario.SeedAsync(target, threadId, other, ct);
-        // The seed run's own work (and its ending) must be over before "idle" is timed.
+        // The seed run's own work (and its ending) must be over before "idle" is timed, and so must start-up's JIT.
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        await ProcStats.WaitForQuietCompilerAsync(pid, TimeSpan.FromSeconds(90), ct);
         var rssBefore = ProcStats.RssMiB(pid);
         var idleBefore = await ProcStats.CpuPercentAsync(pid, UnconnectedIdleWindow, ct);
 
