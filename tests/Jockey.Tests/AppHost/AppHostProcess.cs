@@ -38,7 +38,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         var scratch = Directory.CreateTempSubdirectory("jockey-apphost-");
         var dotnet = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(dir => Path.Combine(dir, "dotnet")).First(File.Exists);
-        var info = new ProcessStartInfo(dotnet, [AssemblyPath])
+        // As from a terminal, where Ctrl-C reaches it: a process started in the background by a non-interactive shell
+        // (nohup, `cmd &`, some CI runners) has SIGINT ignored, every descendant inherits that, and .NET keeps an
+        // inherited SIG_IGN — the AppHost would never see the test's Ctrl-C. `env --default-signal` restores it.
+        var info = new ProcessStartInfo("/usr/bin/env", ["--default-signal=INT", dotnet, AssemblyPath])
         {
             WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
