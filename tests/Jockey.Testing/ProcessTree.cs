@@ -69,19 +69,22 @@ public static partial class ProcessTree
     /// <summary>Whether the process runs <paramref name="program"/>: its own executable, or <c>dotnet program.dll</c>.</summary>
     public static bool Runs(int pid, string program)
     {
-        var args = CommandLine(pid).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFileName).ToArray();
+        var args = Arguments(pid).Select(Path.GetFileName).ToArray();
         return args.Length > 0 && (args[0] == program || (args[0] == "dotnet" && args.Length > 1 && args[1] == program + ".dll"));
     }
 
-    public static string CommandLine(int pid)
+    public static string CommandLine(int pid) => Arguments(pid) is [_, ..] args ? string.Join(' ', args) : "(exited)";
+
+    /// <summary>The process's arguments as the kernel keeps them (NUL-separated, so a path with spaces stays one); empty once it exited.</summary>
+    private static string[] Arguments(int pid)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
         }
         catch (IOException)
         {
-            return "(exited)";
+            return [];
         }
     }
 

@@ -69,15 +69,18 @@ public static class ProcStats
     public static async Task WaitForQuietCompilerAsync(int pid, TimeSpan limit, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + limit;
-        var compiled = ThreadCpuSeconds(pid, ".NET Tiered");
+        var compiled = CompilerSeconds(pid);
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
-            var now = ThreadCpuSeconds(pid, ".NET Tiered");
+            var now = CompilerSeconds(pid);
             if (now - compiled < 0.010) return;
             compiled = now;
         }
     }
+
+    /// <summary>CPU time of a process's tiered-compilation thread (0 for Node, whose JIT has no such thread).</summary>
+    public static double CompilerSeconds(int pid) => ThreadCpuSeconds(pid, ".NET Tiered");
 
     public static int Threads(int pid) => (int)StatusKiB(pid, "Threads:");
 

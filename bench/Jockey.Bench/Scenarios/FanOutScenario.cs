@@ -82,9 +82,9 @@ public static class FanOutScenario
         if (maxRounds > 1) Console.WriteLine($"    the servers' JIT was still busy after {maxRounds} warm-up rounds; timing anyway");
     }
 
-    /// <summary>CPU time of both replicas' tiered-compilation threads (0 for Node, whose JIT has no such thread).</summary>
+    /// <summary>CPU time of both replicas' tiered-compilation threads.</summary>
     private static double CompilerSeconds(ITarget target) =>
-        ProcStats.ThreadCpuSeconds(target.ProcessId(0), ".NET Tiered") + ProcStats.ThreadCpuSeconds(target.ProcessId(1), ".NET Tiered");
+        ProcStats.CompilerSeconds(target.ProcessId(0)) + ProcStats.CompilerSeconds(target.ProcessId(1));
 
     /// <summary>One run: every subscriber starts a record, the run is produced on replica B, and we wait for its end everywhere.</summary>
     public static async Task<Dictionary<string, double>> MeasureAsync(ITarget target, SubscriberGroup group, string threadId, RunPlan plan, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Reflection;
+using System.Threading.Channels;
 using Jockey.ApiService.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -55,7 +56,7 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         }
     }
 
-    private async Task LiveAsync(System.Threading.Channels.ChannelReader<LiveEvent> live, PipeWriter output, long last, CancellationToken ct)
+    private async Task LiveAsync(ChannelReader<LiveEvent> live, PipeWriter output, long last, CancellationToken ct)
     {
         // False once the feed stops; a broken Redis connection throws here, after what was received before it.
         while (await live.WaitToReadAsync(ct))
