@@ -50,13 +50,13 @@ public sealed class BenchRunner(BenchOptions options)
         {
             // Fresh apps each time, so a process's memory holds one kind of connection and nothing from before.
             Step($"Scenario 2: capacity, {options.Settings.Capacity:N0} connections per server process ({rep + 1} of {options.Settings.Repetitions})");
-            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct);
-            if (options.Transports.Contains(Transport.Sse)) await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, ct);
-            if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, ct);
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct, profile: options.Settings.Profile);
+            if (options.Transports.Contains(Transport.Sse)) await CapacityScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
+            if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, options.Root, ct);
             if (options.Transports.Contains(Transport.SocketIo))
             {
                 await using var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct);
-                await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, ct);
+                await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, options.Root, ct);
             }
         }
 

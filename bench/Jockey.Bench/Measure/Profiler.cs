@@ -4,8 +4,8 @@ using System.Text;
 namespace Jockey.Bench.Measure;
 
 /// <summary>
-/// <c>perf record</c> on server processes for the length of one timed run (<c>./scripts/bench.sh fanout --profile</c>),
-/// then a text summary next to the results: CPU by library and the hottest functions. The .NET servers run with
+/// <c>perf record</c> on server processes for the length of one untimed run or idle window (<c>./scripts/bench.sh
+/// fanout capacity --profile</c>), then a text summary next to the results: CPU by library and the hottest functions. The .NET servers run with
 /// <c>DOTNET_PerfMapEnabled=1</c> (and W^X off) and Node with <c>--perf-basic-prof</c>, so JIT-compiled frames have
 /// names. The .NET servers' runtime counters (<see cref="DotnetCounters"/>) are recorded alongside. This is the
 /// evidence behind the findings in docs/benchmarks.md.
@@ -15,14 +15,19 @@ public sealed class Profiler : IAsyncDisposable
     private readonly Process _perf;
     private readonly string _data;
     private readonly string _summary;
-    private readonly IReadOnlyList<int> _pids;
+    private readonly int[] _pids;
+    private readonly string[] _roles;
+    private readonly string _during;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _perfMessages;
     private readonly DotnetCounters _counters;
 
-    private Profiler(Process perf, string data, string summary, IReadOnlyList<int> pids, System.Collections.Concurrent.ConcurrentQueue<string> perfMessages, DotnetCounters counters)
+    private Profiler(Process perf, string data, string summary, IReadOnlyList<(int Pid, string Role)> servers, string during,
+        System.Collections.Concurrent.ConcurrentQueue<string> perfMessages, DotnetCounters counters)
     {
+        _pids = [.. servers.Select(s => s.Pid)];
+        _roles = [.. servers.Select(s => s.Role)];
+        _during = during;
         _counters = counters;
-        _pids = pids;
         _perfMessages = perfMessages;
         _perf = perf;
         _data = data;
@@ -36,8 +41,10 @@ public sealed class Profiler : IAsyncDisposable
         ["DOTNET_EnableWriteXorExecute"] = "0",
     };
 
+    /// <param name="servers">The processes to report, each with its role ("replica A").</param>
+    /// <param name="during">What runs meanwhile, for the summary's title ("one fixed-rate run").</param>
     /// <param name="root">The repository, whose tool manifest has dotnet-counters.</param>
-    public static Profiler Start(IReadOnlyList<int> pids, string summaryPath, string root)
+    public static Profiler Start(IReadOnlyList<(int Pid, string Role)> servers, string during, string summaryPath, string root)
     {
         var data = Path.ChangeExtension(summaryPath, ".perf.data");
         // System-wide, filtered to the servers when reported: attaching with -p races the thread pool's threads
@@ -53,8 +60,8 @@ public sealed class Profiler : IAsyncDisposable
         perf.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) messages.Enqueue(line); };
         perf.BeginOutputReadLine();
         perf.BeginErrorReadLine();
-        var counters = DotnetCounters.Start(pids, root, Path.ChangeExtension(summaryPath, null) + "-counters");
-        return new Profiler(perf, data, summaryPath, pids, messages, counters);
+        var counters = DotnetCounters.Start([.. servers.Select(s => s.Pid)], root, Path.ChangeExtension(summaryPath, null) + "-counters");
+        return new Profiler(perf, data, summaryPath, servers, during, messages, counters);
     }
 
     public async ValueTask DisposeAsync()
@@ -65,12 +72,12 @@ public sealed class Profiler : IAsyncDisposable
         _perf.Dispose();
         var counters = await _counters.StopAsync(pid => Role(pid));
         var summary = new StringBuilder();
-        summary.AppendLine($"# perf record -F 499 -g -a during one fixed-rate run, reported for pids {string.Join(", ", _pids)} (replica A, replica B); {DateTimeOffset.UtcNow:u}").AppendLine();
+        summary.AppendLine($"# perf record -F 499 -g -a during {_during}, reported for {string.Join(", ", _pids.Select(pid => $"pid {pid} ({Role(pid)})"))}; {DateTimeOffset.UtcNow:u}").AppendLine();
         var samples = await SamplesAsync();
         summary.AppendLine("## The machine's samples by process").AppendLine(Table(samples.CountBy(x => x.Pid), samples.Count, Describe));
         summary.AppendLine("## The servers' samples by library, as % of the machine's")
             .AppendLine(Table(samples.Where(x => _pids.Contains(x.Pid)).CountBy(x => $"{Role(x.Pid)} {x.Library}"), samples.Count, key => key));
-        summary.AppendLine("## Hottest functions").AppendLine(await ReportAsync("--sort", "dso,sym", "--percent-limit", "0.4"));
+        summary.AppendLine("## Hottest functions, % of the reported processes' samples").AppendLine(await ReportAsync("--sort", "dso,sym", "--percentage", "relative", "--percent-limit", "0.5"));
         summary.AppendLine("## .NET runtime counters (dotnet-counters, System.Runtime, per second)").AppendLine(counters);
         summary.AppendLine("## What perf record said").AppendLine("```\n" + string.Join('\n', _perfMessages) + "\n```");
         await File.WriteAllTextAsync(_summary, summary.ToString());
@@ -106,7 +113,7 @@ public sealed class Profiler : IAsyncDisposable
     private static string Table<TKey>(IEnumerable<KeyValuePair<TKey, int>> counts, int total, Func<TKey, string> describe) =>
         "```\n" + string.Join('\n', counts.OrderByDescending(c => c.Value).Take(12).Select(c => $"{c.Value * 100.0 / total,6:0.0}%  {describe(c.Key)}")) + "\n```\n";
 
-    private string Role(int pid) => _pids.Count > 0 && pid == _pids[0] ? "replica A" : "replica B";
+    private string Role(int pid) => Array.IndexOf(_pids, pid) is >= 0 and var i ? _roles[i] : "other";
 
     private string Describe(int pid)
     {

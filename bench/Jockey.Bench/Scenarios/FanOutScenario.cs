@@ -51,7 +51,7 @@ public static class FanOutScenario
     }
 
     private static Profiler StartProfiler(ITarget target, Transport transport, int count, string root) =>
-        Profiler.Start([target.ProcessId(0), target.ProcessId(1)],
+        Profiler.Start([(target.ProcessId(0), "replica A"), (target.ProcessId(1), "replica B")], "one fixed-rate run",
             Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-C{count}-fixed.md"), root);
 
     /// <summary>
