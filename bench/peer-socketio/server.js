@@ -7,6 +7,10 @@
 //
 // Client → server: `subscribe` (thread_id, ack), `publish` ({thread_id, operation_id, text, type, name, data}).
 // Server → client: `update` (the event with its seq, the same JSON shape as Jockey's).
+//
+// The floor: `GET /api/stream?thread_id=` is a bare SSE stream, and a `publish` with `bare: true` goes to those streams
+// instead of the room — the same append, one Redis PUBLISH of the encoded frame, and on each instance one write of
+// those bytes per stream, with no framework in between. The least a server on this path can do per delivery.
 'use strict'
 const http = require('node:http')
 const { Server } = require('socket.io')
@@ -35,9 +39,32 @@ async function main() {
   for (const client of [pub, sub, store]) client.on('error', err => console.error('redis:', err.message))
   await Promise.all([pub.connect(), sub.connect(), store.connect()])
 
+  const streams = new Map() // thread id → the bare SSE responses on this instance
+  await sub.subscribe('peer-bare', message => {
+    const newline = message.indexOf('\n')
+    const audience = streams.get(message.slice(0, newline))
+    if (!audience) return
+    const frame = Buffer.from(message.slice(newline + 1))
+    for (const res of audience) res.write(frame)
+  })
+
   const server = http.createServer((req, res) => {
-    res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' })
-    res.end(req.url === '/health' ? 'Healthy' : 'Not found')
+    const url = new URL(req.url, 'http://peer')
+    if (url.pathname === '/api/stream') {
+      const threadId = url.searchParams.get('thread_id')
+      if (!streams.has(threadId)) streams.set(threadId, new Set())
+      streams.get(threadId).add(res)
+      req.on('close', () => {
+        const audience = streams.get(threadId)
+        audience?.delete(res)
+        if (audience?.size === 0) streams.delete(threadId)
+      })
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+      res.flushHeaders()
+      return
+    }
+    res.writeHead(url.pathname === '/health' ? 200 : 404, { 'content-type': 'text/plain' })
+    res.end(url.pathname === '/health' ? 'Healthy' : 'Not found')
   })
   const io = new Server(server, { adapter: createAdapter(pub, sub, { key: 'peer' }), serveClient: false, cors: { origin: false } })
 
@@ -47,11 +74,13 @@ async function main() {
       if (typeof ack === 'function') ack({ ok: true })
     })
     socket.on('publish', async ev => {
-      const { thread_id: threadId, ...rest } = ev
+      const { thread_id: threadId, bare, ...rest } = ev
       // Replies on one connection come back in send order, so emits keep seq order.
       const body = JSON.stringify(rest).slice(1)
       const seq = await store.eval(APPEND, { keys: [`peer:thread:${threadId}`, `peer:thread:${threadId}:events`], arguments: [body, '10000'] })
-      io.to(`thread:${threadId}`).emit('update', { seq, ...rest })
+      // Jockey's message frame: id = seq, the event JSON as data.
+      if (bare) await pub.publish('peer-bare', `${threadId}\nid: ${seq}\nevent: message\ndata: {"seq":${seq},${body}\n\n`)
+      else io.to(`thread:${threadId}`).emit('update', { seq, ...rest })
     })
   })
 

@@ -8,6 +8,19 @@ public sealed class SseSubscriber(HttpClient http) : Subscriber
 {
     private readonly CancellationTokenSource _stop = new();
     private HttpResponseMessage? _response;
+
+    /// <summary>One pooled handler per server with no connection cap, as thousands of browsers would be.</summary>
+    public static HttpClient Client(Uri server) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        MaxConnectionsPerServer = int.MaxValue,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+    })
+    {
+        BaseAddress = server,
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
     private Task? _loop;
 
     public override async Task ConnectAsync(string threadId, CancellationToken ct)

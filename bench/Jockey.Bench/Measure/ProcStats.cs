@@ -26,22 +26,23 @@ public static class ProcStats
     /// <summary>User + system CPU seconds the process has used so far.</summary>
     public static double CpuSeconds(int pid) => StatCpuSeconds($"/proc/{pid}/stat");
 
-    /// <summary>CPU seconds used so far by the process's threads whose name starts with <paramref name="prefix"/>.</summary>
-    public static double ThreadCpuSeconds(int pid, string prefix)
+    /// <summary>CPU seconds used so far by each of the process's threads whose name starts with <paramref name="prefix"/>, by thread id.</summary>
+    public static Dictionary<int, double> ThreadCpuSeconds(int pid, string prefix)
     {
-        var total = 0.0;
+        var threads = new Dictionary<int, double>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try
             {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal)) total += StatCpuSeconds(Path.Combine(task, "stat"));
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = StatCpuSeconds(Path.Combine(task, "stat"));
             }
             catch (IOException)
             {
                 // The thread ended between listing and reading.
             }
         }
-        return total;
+        return threads;
     }
 
     private static double StatCpuSeconds(string path)
@@ -52,35 +53,53 @@ public static class ProcStats
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
-    /// <summary>CPU use over a window, as percent of one core.</summary>
-    public static async Task<double> CpuPercentAsync(int pid, TimeSpan window, CancellationToken ct)
+    /// <summary>
+    /// CPU use over a window and, of it, the tiered compiler's, as percent of one core. The compiler's threads are read
+    /// every 250 ms: the runtime ends an idle compiler thread and starts another for new work, and an ended thread's
+    /// time can no longer be read (so the compiler's share is a lower bound, short by at most 250 ms per ended thread).
+    /// </summary>
+    public static async Task<(double Total, double Compiler)> CpuWithCompilerAsync(int pid, TimeSpan window, CancellationToken ct)
     {
         var before = CpuSeconds(pid);
+        var compilerThreads = ThreadCpuSeconds(pid, CompilerThreadName);
+        var compiled = 0.0;
         var started = Stopwatch.GetTimestamp();
-        await Task.Delay(window, ct);
-        return (CpuSeconds(pid) - before) / Stopwatch.GetElapsedTime(started).TotalSeconds * 100;
+        while (Stopwatch.GetElapsedTime(started) < window)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            foreach (var (thread, seconds) in ThreadCpuSeconds(pid, CompilerThreadName))
+            {
+                compiled += seconds - compilerThreads.GetValueOrDefault(thread);
+                compilerThreads[thread] = seconds;
+            }
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return ((CpuSeconds(pid) - before) / elapsed * 100, compiled / elapsed * 100);
     }
 
     /// <summary>
-    /// Waits (at most <paramref name="limit"/>) until a .NET process's tiered-compilation thread has used under 10 ms of
-    /// CPU in 3 s: a new process goes on compiling the code its timers run for a minute or more, which is start-up,
-    /// not idling. Returns at once for a process without that thread (Node).
+    /// Waits (at most <paramref name="limit"/>) until a .NET process's tiered compiler has used under 10 ms of CPU in
+    /// 3 s: a new process goes on compiling the code its timers run for a minute or more, which is start-up, not
+    /// idling. Returns at once for a process without that thread (Node).
     /// </summary>
     public static async Task WaitForQuietCompilerAsync(int pid, TimeSpan limit, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + limit;
-        var compiled = CompilerSeconds(pid);
+        var before = Compiler([pid]);
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
-            var now = CompilerSeconds(pid);
-            if (now - compiled < 0.010) return;
-            compiled = now;
+            var now = Compiler([pid]);
+            if (now.QuietSince(before, 0.010)) return;
+            before = now;
         }
     }
 
-    /// <summary>CPU time of a process's tiered-compilation thread (0 for Node, whose JIT has no such thread).</summary>
-    public static double CompilerSeconds(int pid) => ThreadCpuSeconds(pid, ".NET Tiered");
+    private const string CompilerThreadName = ".NET Tiered";
+
+    /// <summary>The tiered-compilation threads of .NET processes (none for Node, whose JIT has no such thread).</summary>
+    public static CompilerSample Compiler(IEnumerable<int> pids) =>
+        new([.. pids.SelectMany(pid => ThreadCpuSeconds(pid, CompilerThreadName).Select(thread => (pid, thread.Key, thread.Value)))]);
 
     public static int Threads(int pid) => (int)StatusKiB(pid, "Threads:");
 
@@ -95,4 +114,17 @@ public static class ProcStats
         }
         return 0;
     }
+}
+
+/// <summary>CPU seconds so far of each tiered-compilation thread of some processes.</summary>
+public sealed record CompilerSample(IReadOnlyList<(int Pid, int Thread, double Seconds)> Threads)
+{
+    /// <summary>
+    /// Whether the compilers used under <paramref name="seconds"/> of CPU since <paramref name="before"/>. The runtime
+    /// ends an idle compiler thread and starts a new one when there is code to promote, and an ended thread's time can
+    /// no longer be read: any change in the threads counts as not quiet (sums across such a change can even fall).
+    /// </summary>
+    public bool QuietSince(CompilerSample before, double seconds) =>
+        Threads.Select(t => (t.Pid, t.Thread)).Order().SequenceEqual(before.Threads.Select(t => (t.Pid, t.Thread)).Order())
+        && Threads.Sum(t => t.Seconds) - before.Threads.Sum(t => t.Seconds) < seconds;
 }

@@ -18,6 +18,8 @@ public static class CapacityScenario
     // /proc counts CPU in 10 ms ticks, so 0.1 % of a core needs a 10 s window to show at all.
     private static readonly TimeSpan UnconnectedIdleWindow = TimeSpan.FromSeconds(10);
 
+    private const double StartUpSeconds = 90;
+
     // As long as every system's keep-alive period (SSE pings every 30 s, SignalR 15 s, Engine.IO 25 s), so each
     // connection's keep-alive traffic is in the idle figure at least once, whichever system it is.
     private static readonly TimeSpan ConnectedIdleWindow = TimeSpan.FromSeconds(30);
@@ -28,28 +30,23 @@ public static class CapacityScenario
         var pid = target.ProcessId(replica);
         var threadId = await target.CreateThreadAsync(ct);
         await FanOutScenario.SeedAsync(target, threadId, other, ct);
-        // The seed run's own work (and its ending) must be over before "idle" is timed, and so must start-up's JIT.
+        // The seed run's own work (and its ending) must be over before "idle" is timed, and so must start-up's JIT:
+        // the runtime promotes a method after 30 calls, so what a 1-2 s timer runs is compiled again a minute in.
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        if (ProcStats.AgeSeconds(pid) is var age and < StartUpSeconds) await Task.Delay(TimeSpan.FromSeconds(StartUpSeconds - age), ct);
         await ProcStats.WaitForQuietCompilerAsync(pid, TimeSpan.FromSeconds(90), ct);
         var rssBefore = ProcStats.RssMiB(pid);
-        var (idleBefore, compilerBefore) = await IdleCpuAsync(pid, UnconnectedIdleWindow, ct);
+        var (idleBefore, compilerBefore) = await ProcStats.CpuWithCompilerAsync(pid, UnconnectedIdleWindow, ct);
+        if (settings.Profile) await ProfileAsync(target, transport, pid, "unconnected", UnconnectedIdleWindow, "no connection", root, ct);
 
         await using var group = await SubscriberGroup.ConnectAsync(
             target, transport, replica, [.. Enumerable.Repeat(threadId, settings.Capacity)], settings.ConnectParallelism * 2, ct);
-        // Connecting 10,000 runs new code 10,000 times: the compiler promotes it for a while after, as at start-up.
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        // Untimed first: connecting, and each connection's first keep-alive, run code the compiler then promotes.
+        await Task.Delay(ConnectedIdleWindow, ct);
         await ProcStats.WaitForQuietCompilerAsync(pid, TimeSpan.FromSeconds(90), ct);
-        var (idleCpu, compilerConnected) = await IdleCpuAsync(pid, ConnectedIdleWindow, ct);
+        var (idleCpu, compilerConnected) = await ProcStats.CpuWithCompilerAsync(pid, ConnectedIdleWindow, ct);
         var rssConnected = ProcStats.RssMiB(pid);
-        if (settings.Profile)
-        {
-            // A window of its own after the timed one: perf's sampling would weigh on the idle figure.
-            var summary = Path.Combine(root, "bench", "results", $"profile-{target.Name}-{FanOutScenario.Label(transport).Replace(".", "", StringComparison.Ordinal)}-{settings.Capacity}-idle.md");
-            await using (Profiler.Start([(pid, "the server holding the connections")], $"{ConnectedIdleWindow.TotalSeconds:0} s with {settings.Capacity:N0} idle connections", summary, root))
-            {
-                await Task.Delay(ConnectedIdleWindow, ct);
-            }
-        }
+        if (settings.Profile) await ProfileAsync(target, transport, pid, $"{settings.Capacity}-idle", ConnectedIdleWindow, $"{settings.Capacity:N0} idle connections", root, ct);
 
         var plan = new RunPlan(FanOutScenario.Tag(), 1, 0);
         group.BeginRun(plan.Tag, plan.Count);
@@ -68,8 +65,8 @@ public static class CapacityScenario
             ["kib_per_connection"] = (rssConnected - rssBefore) * 1024 / Math.Max(1, settings.Capacity - group.ConnectFailures),
             ["idle_cpu_pct"] = idleCpu,
             ["idle_cpu_unconnected_pct"] = idleBefore,
-            ["idle_cpu_jit_pct"] = compilerConnected,
-            ["idle_cpu_unconnected_jit_pct"] = compilerBefore,
+            ["idle_cpu_compiler_pct"] = compilerConnected,
+            ["idle_cpu_unconnected_compiler_pct"] = compilerBefore,
             ["broadcast_p50_ms"] = RunAnalysis.Percentile(arrivals, 0.5),
             ["broadcast_last_ms"] = arrivals.Count == 0 ? double.NaN : arrivals[^1],
             ["lost"] = group.Records.Sum(r => r.Lost),
@@ -79,14 +76,16 @@ public static class CapacityScenario
         };
         results.Row(Name, target.Name, FanOutScenario.Label(transport), $"{settings.Capacity:N0} connections").Runs.Add(figures);
         Console.WriteLine($"    {target.Name} {FanOutScenario.Label(transport)}: {figures["connections"]:N0} connected in {figures["connect_all_s"]:0.0} s, " +
-            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.0}% (tiered compiler {compilerConnected:0.0}%; {idleBefore:0.0}% before connecting, compiler {compilerBefore:0.0}%), broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms, lost {figures["lost"]}");
+            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.00}% (of it the JIT's {compilerConnected:0.00}%; before connecting {idleBefore:0.00}%, the JIT's {compilerBefore:0.00}%), broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms, lost {figures["lost"]}");
     }
 
-    /// <summary>The process's CPU over an idle window and, within it, its tiered compiler's (% of one core).</summary>
-    private static async Task<(double Total, double Compiler)> IdleCpuAsync(int pid, TimeSpan window, CancellationToken ct)
+    /// <summary>perf and dotnet-counters over one more idle window, after the timed one: sampling would weigh on its figure.</summary>
+    private static async Task ProfileAsync(ITarget target, Transport transport, int pid, string name, TimeSpan window, string what, string root, CancellationToken ct)
     {
-        var compiled = ProcStats.CompilerSeconds(pid);
-        var total = await ProcStats.CpuPercentAsync(pid, window, ct);
-        return (total, (ProcStats.CompilerSeconds(pid) - compiled) / window.TotalSeconds * 100);
+        var summary = Path.Combine(root, "bench", "results", $"profile-{target.Name}-{FanOutScenario.Label(transport).Replace(".", "", StringComparison.Ordinal)}-{name}.md");
+        await using (Profiler.Start([(pid, "the server holding the connections")], $"{window.TotalSeconds:0} s with {what}", summary, root))
+        {
+            await Task.Delay(window, ct);
+        }
     }
 }

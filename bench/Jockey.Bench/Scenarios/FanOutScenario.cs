@@ -64,16 +64,16 @@ public static class FanOutScenario
     private static async Task WarmUpAsync(ITarget target, SubscriberGroup group, string threadId, int burst, int maxRounds, CancellationToken ct)
     {
         const double QuietCompilerSeconds = 0.05;
-        var compiled = CompilerSeconds(target);
+        var compiled = ProcStats.Compiler([target.ProcessId(0), target.ProcessId(1)]);
         for (var round = 1; round <= maxRounds; round++)
         {
             await MeasureAsync(target, group, threadId, new RunPlan(Tag(), 30, 50), ct);
             await MeasureAsync(target, group, threadId, new RunPlan(Tag(), burst, 0), ct);
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var now = CompilerSeconds(target);
-            var spent = now - compiled;
+            var now = ProcStats.Compiler([target.ProcessId(0), target.ProcessId(1)]);
+            var quiet = now.QuietSince(compiled, QuietCompilerSeconds);
             compiled = now;
-            if (round >= 2 && spent < QuietCompilerSeconds)
+            if (round >= 2 && quiet)
             {
                 Console.WriteLine($"    warmed up in {round} rounds");
                 return;
@@ -81,10 +81,6 @@ public static class FanOutScenario
         }
         if (maxRounds > 1) Console.WriteLine($"    the servers' JIT was still busy after {maxRounds} warm-up rounds; timing anyway");
     }
-
-    /// <summary>CPU time of both replicas' tiered-compilation threads.</summary>
-    private static double CompilerSeconds(ITarget target) =>
-        ProcStats.CompilerSeconds(target.ProcessId(0)) + ProcStats.CompilerSeconds(target.ProcessId(1));
 
     /// <summary>One run: every subscriber starts a record, the run is produced on replica B, and we wait for its end everywhere.</summary>
     public static async Task<Dictionary<string, double>> MeasureAsync(ITarget target, SubscriberGroup group, string threadId, RunPlan plan, CancellationToken ct)

@@ -23,7 +23,7 @@ public sealed class JockeyTarget : ITarget
     {
         _app = app;
         _fake = fake;
-        _streamClients = [.. Enumerable.Range(0, replicas).Select(r => StreamClient(app.GetEndpoint("apiservice", r)))];
+        _streamClients = [.. Enumerable.Range(0, replicas).Select(r => SseSubscriber.Client(app.GetEndpoint("apiservice", r)))];
         _apiClients = [.. Enumerable.Range(0, replicas).Select(r => app.CreateHttpClient("apiservice", r))];
     }
 
@@ -110,19 +110,6 @@ public sealed class JockeyTarget : ITarget
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
-
-    /// <summary>One pooled handler per replica with no connection cap, as thousands of browsers would be.</summary>
-    private static HttpClient StreamClient(Uri replica) => new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        MaxConnectionsPerServer = int.MaxValue,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
-        ConnectTimeout = TimeSpan.FromSeconds(30),
-    })
-    {
-        BaseAddress = replica,
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 
     public async ValueTask DisposeAsync()
     {

@@ -8,25 +8,32 @@ namespace Jockey.Bench.Targets;
 /// <summary>
 /// The Socket.IO + Redis adapter peer (bench/peer-socketio): two Node instances on the same Redis as Jockey. A
 /// producer connection to instance B publishes the plan's events, as the fake Jockey server streams them to API B.
+/// As the floor (<c>bare</c>), the same processes and path deliver over bare SSE streams instead of Socket.IO: one
+/// pre-encoded frame written to each connection, no framework — what any server on this path costs at least.
 /// </summary>
 public sealed class PeerTarget : ITarget
 {
     private readonly Process[] _instances;
     private readonly Uri[] _urls;
     private readonly SocketIoConnection?[] _producers;
+    private readonly HttpClient[] _streamClients;
+    private readonly bool _bare;
     private readonly List<Task> _runs = [];
 
-    private PeerTarget(Process[] instances, Uri[] urls)
+    private PeerTarget(Process[] instances, Uri[] urls, bool bare)
     {
         _instances = instances;
         _urls = urls;
+        _bare = bare;
         _producers = new SocketIoConnection?[urls.Length];
+        _streamClients = bare ? [.. urls.Select(SseSubscriber.Client)] : [];
     }
 
-    public string Name => "peer";
+    public string Name => _bare ? "floor" : "peer";
 
     /// <param name="profile">Node writes a perf map (<c>--perf-basic-prof</c>) so perf can name JavaScript frames.</param>
-    public static async Task<PeerTarget> StartAsync(string peerDirectory, string redisConnectionString, int instances, CancellationToken ct, bool profile = false)
+    /// <param name="bare">The floor: bare SSE streams instead of Socket.IO.</param>
+    public static async Task<PeerTarget> StartAsync(string peerDirectory, string redisConnectionString, int instances, CancellationToken ct, bool profile = false, bool bare = false)
     {
         var redisUrl = ToRedisUrl(redisConnectionString);
         var processes = new List<Process>();
@@ -50,7 +57,7 @@ public sealed class PeerTarget : ITarget
             }
             using var http = new HttpClient();
             foreach (var url in urls) await WaitHealthyAsync(http, url, processes[urls.IndexOf(url)], ct);
-            return new PeerTarget([.. processes], [.. urls]);
+            return new PeerTarget([.. processes], [.. urls], bare);
         }
         catch
         {
@@ -61,9 +68,12 @@ public sealed class PeerTarget : ITarget
 
     public Task<string> CreateThreadAsync(CancellationToken ct) => Task.FromResult(Guid.NewGuid().ToString("N"));
 
-    public Subscriber CreateSubscriber(Transport transport, int replica) => transport == Transport.SocketIo
-        ? new SocketIoSubscriber(_urls[replica])
-        : throw new ArgumentException($"The peer speaks Socket.IO, not {transport}.", nameof(transport));
+    public Subscriber CreateSubscriber(Transport transport, int replica) => (transport, _bare) switch
+    {
+        (Transport.SocketIo, false) => new SocketIoSubscriber(_urls[replica]),
+        (Transport.Sse, true) => new SseSubscriber(_streamClients[replica]),
+        _ => throw new ArgumentException($"The {Name} does not speak {transport}.", nameof(transport)),
+    };
 
     public async Task<string> ProduceAsync(string threadId, RunPlan plan, int replica, CancellationToken ct)
     {
@@ -75,20 +85,20 @@ public sealed class PeerTarget : ITarget
             _producers[replica] = producer;
         }
         _runs.RemoveAll(run => run.IsCompleted);
-        _runs.Add(Task.Run(() => PublishAsync(producer, threadId, plan, ct), ct));
+        _runs.Add(Task.Run(() => PublishAsync(producer, threadId, plan, _bare, ct), ct));
         return plan.Tag;
     }
 
-    private static async Task PublishAsync(SocketIoConnection producer, string threadId, RunPlan plan, CancellationToken ct)
+    private static async Task PublishAsync(SocketIoConnection producer, string threadId, RunPlan plan, bool bare, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < plan.Count; i++)
         {
             await plan.WaitTurnAsync(start, i, ct);
             var percent = plan.Count <= 1 ? 100 : i * 100.0 / (plan.Count - 1);
-            await producer.EmitAsync("publish", new Published(threadId, plan.Tag, DeliveryLog.EventText(plan.Tag, i), "system", "progress", new { stage = "bench", percent }), ack: false, ct);
+            await producer.EmitAsync("publish", new Published(threadId, plan.Tag, DeliveryLog.EventText(plan.Tag, i), "system", "progress", new { stage = "bench", percent }, bare), ack: false, ct);
         }
-        await producer.EmitAsync("publish", new Published(threadId, plan.Tag, "Done.", "system", "completed", new { video_url = (string?)null }), ack: false, ct);
+        await producer.EmitAsync("publish", new Published(threadId, plan.Tag, "Done.", "system", "completed", new { video_url = (string?)null }, bare), ack: false, ct);
     }
 
     private sealed record Published(
@@ -97,7 +107,9 @@ public sealed class PeerTarget : ITarget
         [property: System.Text.Json.Serialization.JsonPropertyName("text")] string Text,
         [property: System.Text.Json.Serialization.JsonPropertyName("type")] string Type,
         [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
-        [property: System.Text.Json.Serialization.JsonPropertyName("data")] object Data);
+        [property: System.Text.Json.Serialization.JsonPropertyName("data")] object Data,
+        [property: System.Text.Json.Serialization.JsonPropertyName("bare"),
+                   System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool Bare);
 
     public int ProcessId(int replica) => _instances[replica].Id;
 
@@ -145,6 +157,7 @@ public sealed class PeerTarget : ITarget
     {
         await Task.WhenAll(_runs).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var producer in _producers.OfType<SocketIoConnection>()) await producer.DisposeAsync();
+        foreach (var client in _streamClients) client.Dispose();
         foreach (var process in _instances) Stop(process);
     }
 }
