@@ -36,7 +36,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         Enqueue(AudioFrames.Connected(threadId));
         await using var registration = await listeners.ListenAsync(threadId, Wake);
         // After subscribing, so an operation starting meanwhile is seen one way or the other; reading is idempotent.
-        foreach (var replay in await relay.ReplayableAsync(threadId)) Wake(replay);
+        WakeFirst(await relay.ReplayableAsync(threadId));
 
         var sender = SendLoopAsync();
         var pump = PumpLoopAsync();
@@ -53,6 +53,26 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         {
             if (!_pending.Contains(operationId)) _pending.Add(operationId);
         }
+        Signal();
+    }
+
+    /// <summary>
+    /// Queues the narrations to replay ahead of any announced since subscribing: a result narration that started in
+    /// between was announced first, yet its request's narration is older and must be heard first.
+    /// </summary>
+    private void WakeFirst(IReadOnlyList<string> replays)
+    {
+        if (replays.Count == 0) return;
+        lock (_pending)
+        {
+            _pending.RemoveAll(replays.Contains);
+            _pending.InsertRange(0, replays);
+        }
+        Signal();
+    }
+
+    private void Signal()
+    {
         if (_wake.CurrentCount == 0)
         {
             try { _wake.Release(); } catch (SemaphoreFullException) { /* already awake */ }

@@ -167,6 +167,8 @@ public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixtu
         Assert.False(stats.GetProperty("streaming_enabled").GetBoolean());
         Assert.Equal(0, stats.GetProperty("chunks_streamed").GetInt32());
         Assert.Equal(operation.GetProperty("operation_id").GetString(), heard.Started.GetProperty("operation_id").GetString());
+        // The request's narration first, even when the result's starts while the socket subscribes (it then is announced first).
+        Assert.Equal("request", heard.Started.GetProperty("kind").GetString());
         Assert.Equal(stats.GetProperty("total_bytes").GetInt64(), heard.Pcm.Length);
         Assert.Equal(stats.GetProperty("chunk_count").GetInt32(), heard.Chunks.Count);
         Assert.Equal(operation.GetProperty("audio_urls").GetProperty("main").GetString(), heard.End.GetProperty("audio_url").GetString());
