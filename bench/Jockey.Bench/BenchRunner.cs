@@ -32,12 +32,13 @@ public sealed class BenchRunner(BenchOptions options)
                 if (!options.Smoke && options.Transports.Contains(Transport.SocketIo))
                 {
                     Step("Scenario 1: fan-out, Socket.IO peer (2 instances, same Redis)");
-                    await using (var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct, options.Settings.Profile))
+                    var redis = await jockey.RedisConnectionStringAsync(ct);
+                    await using (var peer = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct, options.Settings.Profile))
                     {
                         await FanOutScenario.RunAsync(peer, Transport.SocketIo, options.Settings, results, ct, options.Root);
                     }
                     Step("Scenario 1: fan-out, the floor (the same Node instances and Redis path, bare SSE streams)");
-                    await using var floor = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct, options.Settings.Profile, bare: true);
+                    await using var floor = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct, options.Settings.Profile, bare: true);
                     await FanOutScenario.RunAsync(floor, Transport.Sse, options.Settings, results, ct, options.Root);
                 }
             }
@@ -60,11 +61,12 @@ public sealed class BenchRunner(BenchOptions options)
             if (options.Transports.Contains(Transport.SignalR)) await CapacityScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, options.Root, ct);
             if (options.Transports.Contains(Transport.SocketIo))
             {
-                await using (var peer = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct))
+                var redis = await jockey.RedisConnectionStringAsync(ct);
+                await using (var peer = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct))
                 {
                     await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, options.Root, ct);
                 }
-                await using var floor = await PeerTarget.StartAsync(PeerDirectory, await jockey.RedisConnectionStringAsync(ct), 2, ct, bare: true);
+                await using var floor = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct, bare: true);
                 await CapacityScenario.RunAsync(floor, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
             }
         }

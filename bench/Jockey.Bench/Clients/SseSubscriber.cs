@@ -8,6 +8,7 @@ public sealed class SseSubscriber(HttpClient http) : Subscriber
 {
     private readonly CancellationTokenSource _stop = new();
     private HttpResponseMessage? _response;
+    private Task? _loop;
 
     /// <summary>One pooled handler per server with no connection cap, as thousands of browsers would be.</summary>
     public static HttpClient Client(Uri server) => new(new SocketsHttpHandler
@@ -21,7 +22,6 @@ public sealed class SseSubscriber(HttpClient http) : Subscriber
         BaseAddress = server,
         Timeout = Timeout.InfiniteTimeSpan,
     };
-    private Task? _loop;
 
     public override async Task ConnectAsync(string threadId, CancellationToken ct)
     {

@@ -3,9 +3,12 @@ using System.Globalization;
 
 namespace Jockey.Bench.Measure;
 
-/// <summary>Figures of another process from /proc (dotnet-counters is not available here): resident memory and CPU time.</summary>
+/// <summary>Figures of another process from /proc, read without attaching to it: resident memory and CPU time.</summary>
 public static class ProcStats
 {
+    // The runtime names its tiered-compilation threads ".NET Tiered Compilation Worker" (cut to 15 characters by Linux).
+    private const string CompilerThreadName = ".NET Tiered";
+
     // USER_HZ is 100 on every Linux x86-64 kernel.
     private const double TicksPerSecond = 100;
 
@@ -94,8 +97,6 @@ public static class ProcStats
             before = now;
         }
     }
-
-    private const string CompilerThreadName = ".NET Tiered";
 
     /// <summary>The tiered-compilation threads of .NET processes (none for Node, whose JIT has no such thread).</summary>
     public static CompilerSample Compiler(IEnumerable<int> pids) =>

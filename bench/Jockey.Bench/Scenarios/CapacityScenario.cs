@@ -82,7 +82,7 @@ public static class CapacityScenario
     /// <summary>perf and dotnet-counters over one more idle window, after the timed one: sampling would weigh on its figure.</summary>
     private static async Task ProfileAsync(ITarget target, Transport transport, int pid, string name, TimeSpan window, string what, string root, CancellationToken ct)
     {
-        var summary = Path.Combine(root, "bench", "results", $"profile-{target.Name}-{FanOutScenario.Label(transport).Replace(".", "", StringComparison.Ordinal)}-{name}.md");
+        var summary = FanOutScenario.ProfilePath(root, target, transport, name);
         await using (Profiler.Start([(pid, "the server holding the connections")], $"{window.TotalSeconds:0} s with {what}", summary, root))
         {
             await Task.Delay(window, ct);

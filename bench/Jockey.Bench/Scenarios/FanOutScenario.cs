@@ -52,7 +52,11 @@ public static class FanOutScenario
 
     private static Profiler StartProfiler(ITarget target, Transport transport, int count, string root) =>
         Profiler.Start([(target.ProcessId(0), "replica A"), (target.ProcessId(1), "replica B")], "one fixed-rate run",
-            Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-C{count}-fixed.md"), root);
+            ProfilePath(root, target, transport, $"C{count}-fixed"), root);
+
+    /// <summary>Where a profile's summary goes: <c>bench/results/profile-{system}-{transport}-{what}.md</c>.</summary>
+    public static string ProfilePath(string root, ITarget target, Transport transport, string what) =>
+        Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-{what}.md");
 
     /// <summary>
     /// Untimed runs that prove every subscription live and bring the servers to their steady state. They are new
