@@ -8,14 +8,15 @@ namespace Jockey.Bench.Clients;
 /// <summary>
 /// A subscriber on <c>/hubs/jockey</c> speaking SignalR's JSON hub protocol over a bare WebSocket, as the official
 /// clients do with SkipNegotiation: the handshake, <c>Subscribe(thread_id, 0)</c> as an invocation, then the
-/// <c>update</c> invocations, answering with a ping every 15 s so the server keeps the connection. Written out because
-/// the official .NET client costs the bench several times more CPU per message, and the bench shares two cores with
-/// the servers it measures; the Socket.IO peer is driven by an equally small client (<see cref="SocketIoConnection"/>).
+/// <c>update</c> invocations, with a ping every 30 s so the server keeps the connection (as the web app pings, matching
+/// the hub's <c>Hub:KeepAliveInterval</c>). Written out because the official .NET client costs the bench several times
+/// more CPU per message, and the bench shares two cores with the servers it measures; the Socket.IO peer is driven by
+/// an equally small client (<see cref="SocketIoConnection"/>).
 /// </summary>
 public sealed class SignalRSubscriber(Uri replica) : Subscriber
 {
     private const byte RecordSeparator = 0x1e;
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
 
     private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);

@@ -20,7 +20,7 @@ public static class CapacityScenario
 
     private const double StartUpSeconds = 90;
 
-    // As long as every system's keep-alive period (SSE pings every 30 s, SignalR 15 s, Engine.IO 25 s), so each
+    // As long as every system's keep-alive period (SSE and SignalR ping every 30 s, Engine.IO every 25 s), so each
     // connection's keep-alive traffic is in the idle figure at least once, whichever system it is.
     private static readonly TimeSpan ConnectedIdleWindow = TimeSpan.FromSeconds(30);
 

@@ -1,4 +1,5 @@
 using Jockey.ApiService.Hosting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
@@ -12,9 +13,20 @@ public static class StreamingExtensions
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton<ThreadNotifier>();
-        builder.Services.AddSignalR()
+        builder.Services.AddSignalR(options =>
+            {
+                // SignalR's defaults (a ping each way every 15 s, dropped after 30 s of silence) cost a replica holding
+                // 10,000 idle hub connections more CPU than anything else it does (docs/benchmarks.md). 30 s is half of
+                // nginx's default 60-s proxy read timeout, as for SSE; the web app pings as often and waits as long.
+                options.KeepAliveInterval = HubKeepAlive.Interval;
+                options.ClientTimeoutInterval = HubKeepAlive.ClientTimeout;
+            })
             .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
             .AddStackExchangeRedis();
+        builder.Services.AddOptions<HubOptions>().BindConfiguration("Hub")
+            .Validate(options => options.KeepAliveInterval > TimeSpan.Zero && options.ClientTimeoutInterval > options.KeepAliveInterval,
+                "Hub:KeepAliveInterval must be positive and Hub:ClientTimeoutInterval longer than it (clients ping as often as the server does).")
+            .ValidateOnStart();
         // The backplane has a connection of its own to the app's Redis (its channels are named after the hub, apart
         // from the app's). It unsubscribes and disposes that connection when the host is disposed, after telemetry is
         // gone: on the app's shared, traced connection that crashed the process at every SIGTERM.

@@ -176,16 +176,28 @@ public static class ApiSteps
     /// How the web app connects (useJockeyHub.ts): WebSockets without negotiate, so a connection through DCP's proxy,
     /// which has no sticky sessions, is one request to one replica.
     /// </summary>
-    public static void WebSocketsOnly(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options)
+    private static void WebSocketsOnly(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options)
     {
         options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
         options.SkipNegotiation = true;
     }
 
+    /// <summary>A connection to <c>/hubs/jockey</c> set up as the web app's: WebSockets only, and the hub's keep-alive.</summary>
+    public static HubConnection Hub(Uri replica, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure = null) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(replica, "/hubs/jockey"), options =>
+            {
+                WebSocketsOnly(options);
+                configure?.Invoke(options);
+            })
+            .WithKeepAliveInterval(Jockey.ApiService.Streaming.HubKeepAlive.Interval)
+            .WithServerTimeout(Jockey.ApiService.Streaming.HubKeepAlive.ClientTimeout)
+            .Build();
+
     /// <summary>A hub connection that records every <c>update</c> as it arrives, subscribed to the thread after <paramref name="afterSeq"/>.</summary>
     public static async Task<(HubConnection Hub, HubUpdates Updates)> SubscribeHubAsync(HttpClient api, string threadId, CancellationToken ct, long afterSeq = 0)
     {
-        var hub = new HubConnectionBuilder().WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey"), WebSocketsOnly).Build();
+        var hub = Hub(api.BaseAddress!);
         var updates = new HubUpdates();
         hub.On<JsonElement>("update", updates.Add);
         await hub.StartAsync(ct);

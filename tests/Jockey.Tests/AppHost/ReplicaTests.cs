@@ -45,9 +45,7 @@ public sealed class ReplicaTests(TwoReplicaFixture fixture) : IClassFixture<TwoR
         var threadId = await ApiSteps.InitAsync(api, ct);
         for (var i = 0; i < 10; i++)
         {
-            await using var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(api.BaseAddress!, "/hubs/jockey"), ApiSteps.WebSocketsOnly)
-                .Build();
+            await using var hub = ApiSteps.Hub(api.BaseAddress!);
             await hub.StartAsync(ct);
             await hub.InvokeAsync("Subscribe", threadId, 0L, ct);
             Assert.Equal(HubConnectionState.Connected, hub.State);

@@ -104,12 +104,7 @@ public sealed class KeyModeTests(KeyAuthFixture fixture)
             Assert.Equal(nobodys.Body.Replace(unknown, "<id>"), theirs.Body.Replace(world.ThreadId, "<id>").Replace(world.OperationId, "<id>").Replace(world.ShareId, "<id>"), ProblemWithoutTrace.Instance);
         }
 
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.App.GetEndpoint("apiservice"), "/hubs/jockey"), options =>
-            {
-                WebSocketsOnly(options);
-                options.Headers["Cookie"] = other.DefaultRequestHeaders.GetValues("Cookie").Single();
-            }).Build();
+        var hub = Hub(fixture.App.GetEndpoint("apiservice"), options => options.Headers["Cookie"] = other.DefaultRequestHeaders.GetValues("Cookie").Single());
         await hub.StartAsync(ct);
         await using (hub)
         {

@@ -2,11 +2,16 @@
 // the last seq the page holds, so the server replays only what was missed; the reducer drops any
 // overlap between that replay and live delivery. WebSockets only, without the negotiate request: the API
 // runs as replicas behind a proxy with no sticky sessions, and a connection token from one replica's
-// negotiate means nothing to another (docs/architecture.md).
+// negotiate means nothing to another (docs/architecture.md). The server pings every 30 s and drops a client
+// silent for 60 s (Hub:KeepAliveInterval, Hub:ClientTimeoutInterval): SignalR's defaults here (ping every 15 s,
+// give up after 30 s) would ping twice as often and drop a connection the server keeps.
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
 import { parseEvent, parseOperation } from '../api/parse'
 import { retryDelay, type ConnectionState, type LiveStreamOptions } from './connection'
 import { useChannel } from './useChannel'
+
+const HUB_KEEP_ALIVE_MS = 30_000
+const HUB_SERVER_TIMEOUT_MS = 60_000
 
 export function useJockeyHub({ threadId, lastSeq, handlers, enabled }: LiveStreamOptions): ConnectionState {
   return useChannel(threadId, enabled, (attempt) => {
@@ -14,6 +19,8 @@ export function useJockeyHub({ threadId, lastSeq, handlers, enabled }: LiveStrea
     const connection = new HubConnectionBuilder()
       .withUrl('/hubs/jockey', { transport: HttpTransportType.WebSockets, skipNegotiation: true })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => retryDelay(ctx.previousRetryCount) })
+      .withKeepAliveInterval(HUB_KEEP_ALIVE_MS)
+      .withServerTimeout(HUB_SERVER_TIMEOUT_MS)
       .configureLogging(LogLevel.Warning)
       .build()
 
