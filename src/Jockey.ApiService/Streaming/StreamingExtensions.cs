@@ -1,4 +1,5 @@
 using Jockey.ApiService.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
@@ -10,6 +11,14 @@ public static class StreamingExtensions
     /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through the Redis backplane.</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
+        // A write to a connection goes to its socket on the writing thread, not through one of Kestrel's I/O queues:
+        // a broadcast to 10,000 streams then holds fewer buffers waiting for their turn there, and a
+        // delivery makes one thread hop fewer (docs/benchmarks.md, issue 14). Socket completions still come on the
+        // thread pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set), so no request runs on the epoll thread.
+        // `Sockets:*` overrides it, as any other SocketTransportOptions.
+        builder.Services.AddOptions<SocketTransportOptions>()
+            .Configure(options => options.UnsafePreferInlineScheduling = true)
+            .BindConfiguration("Sockets");
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton<ThreadNotifier>();

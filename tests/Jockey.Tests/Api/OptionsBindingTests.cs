@@ -4,6 +4,7 @@ using Jockey.ApiService.Jockey;
 using Jockey.ApiService.Media;
 using Jockey.ApiService.Processing;
 using Jockey.ApiService.Streaming;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,13 +34,14 @@ public sealed class OptionsBindingTests
             ("EventLog:PingInterval", "00:00:03"), ("EventLog:MaxEvents", "20000"), ("EventLog:Retention", "2.00:00:00"),
             ("Jockey:IdleTimeout", "00:00:30"), ("Jockey:StreamModes:0", "values"), ("Jockey:IndexId", "my-index"),
             ("Media:SasExpiry", "00:10:00"), ("Limits:MaxTextLength", "500"), ("Limits:ProcessPermits", "7"),
-            ("Hub:KeepAliveInterval", "00:00:20"), ("Hub:ClientTimeoutInterval", "00:01:30"));
+            ("Hub:KeepAliveInterval", "00:00:20"), ("Hub:ClientTimeoutInterval", "00:01:30"), ("Sockets:UnsafePreferInlineScheduling", "false"));
 
         var eventLog = services.GetRequiredService<IOptions<EventLogOptions>>().Value;
         var jockey = services.GetRequiredService<IOptions<JockeyOptions>>().Value;
         var media = services.GetRequiredService<IOptions<MediaOptions>>().Value;
         var limits = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
         var hub = services.GetRequiredService<IOptions<HubOptions>>().Value;
+        var sockets = services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
 
         Assert.Equal((TimeSpan.FromSeconds(3), 20000, TimeSpan.FromDays(2)), (eventLog.PingInterval, eventLog.MaxEvents, eventLog.Retention));
         Assert.Equal((TimeSpan.FromSeconds(30), "my-index"), (jockey.IdleTimeout, jockey.IndexId));
@@ -47,6 +49,15 @@ public sealed class OptionsBindingTests
         Assert.Equal(TimeSpan.FromMinutes(10), media.SasExpiry);
         Assert.Equal((500, 7), (limits.MaxTextLength, limits.ProcessPermits));
         Assert.Equal((TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(90)), (hub.KeepAliveInterval, hub.ClientTimeoutInterval));
+        Assert.False(sockets.UnsafePreferInlineScheduling);
+    }
+
+    /// <summary>Writes go to the socket on the writing thread unless a deployment says otherwise (docs/benchmarks.md).</summary>
+    [Fact]
+    public void Sockets_send_where_the_write_is_made_by_default()
+    {
+        using var services = Services();
+        Assert.True(services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
     }
 
     /// <summary>The hub's keep-alive is the one the web app and docs/api.md expect, not SignalR's (15 s / 30 s).</summary>
