@@ -13,7 +13,8 @@ namespace Jockey.ApiService.Jockey;
 /// status, as the official SDK does: finished ends it, cancelled or failed throws, still going rejoins
 /// <c>GET /threads/{t}/runs/{r}/stream</c> with <c>Last-Event-ID</c>; a server without that endpoint is waited out
 /// with <c>…/join</c>, whose final state is yielded as one <c>values</c> part.</item>
-/// <item>A stream that broke while the run ended is rejoined once more, to read what was sent after the break.</item>
+/// <item>A stream of a run that has ended is rejoined once more, to read what it did not carry: what was sent after a
+/// break, or what the server left unsent when it closed the stream.</item>
 /// <item>A frame whose <c>id:</c> is not past the last one seen is a replay and is skipped, so nothing is repeated.</item>
 /// <item>Silence longer than <c>Jockey:IdleTimeout</c> is a question to the status endpoint, not a failure.</item>
 /// <item>A server that cannot answer that question twice in a row (down, or a proxy in front of it holding calls
@@ -146,12 +147,18 @@ public sealed partial class JockeyRunStream : IAsyncDisposable
                 status = "unknown";
                 broke = ex;
             }
-            if (broke is not null && status is "success" or "error" or "interrupted" or "timeout" && !drained && LastEventId is not null)
+            if (status is "success" or "error" or "interrupted" or "timeout" && !drained && LastEventId is not null)
             {
-                // The connection broke and the run ended meanwhile: what it sent after the break is still on the server.
+                // The run is over, but its last frames may not have reached this stream: after a break, what the server
+                // sent meanwhile; after a clean close, what LangGraph's JS server (1.5.1) left unsent — with nothing to
+                // send for 500 ms it asks the run's status and stops at "finished", even when the run's last frames
+                // were published while it asked. Either way they are still on the server, after Last-Event-ID.
                 drained = true;
-                Rejoins++;
-                LogRejoin(current.RunId, current.ThreadId, LastEventId, status);
+                if (broke is not null)
+                {
+                    Rejoins++;
+                    LogRejoin(current.RunId, current.ThreadId, LastEventId, status);
+                }
                 continue;
             }
             switch (status)

@@ -162,7 +162,9 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         // The run goes on in the background whatever happens to this request, as on the real server.
         _ = Task.Run(() => PlayAsync(run, scenario));
         context.Response.Headers.ContentLocation = $"/threads/{threadId}/runs/{run.RunId}";
-        await StreamAsync(context, run, afterId: -1, endAfter: scenario is Scenario.Drop or Scenario.NoRejoin ? 2 : null);
+        await StreamAsync(context, run, afterId: -1, endAfter: scenario is Scenario.Drop or Scenario.NoRejoin or Scenario.Unsent ? 2 : null);
+        // The run finishes with the stream closed and most of its frames unsent.
+        if (scenario == Scenario.Unsent) await run.Done.Task.WaitAsync(context.RequestAborted);
     }
 
     /// <summary>GET /threads/{t}/runs/{r}/stream: the run's frames after Last-Event-ID, then live ones until it ends.</summary>
@@ -451,6 +453,12 @@ public enum Scenario
     Drop,
     /// <summary>As <see cref="Drop"/> on a server without GET …/runs/{r}/stream: the client waits with …/join for the final state.</summary>
     NoRejoin,
+    /// <summary>
+    /// Closes the stream after two frames and finishes the run (success) with the rest unsent, as LangGraph's JS server
+    /// (1.5.1) can when a run's last frames come while its stream polls the run's status: a rejoin with Last-Event-ID
+    /// gets them.
+    /// </summary>
+    Unsent,
     /// <summary>Answers the run request with HTTP 500.</summary>
     Http500,
     Malformed,

@@ -109,6 +109,17 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task A_finished_runs_frames_its_stream_closed_without_are_read_by_rejoining_it()
+    {
+        var normal = await RunAsync("normal: x");
+        var (unsent, run) = await FollowAsync("unsent: x");
+
+        Assert.Equal(normal.Select(p => (p.Event, p.Id)), unsent.Select(p => (p.Event, p.Id)));
+        Assert.True(run.Finished);
+        Assert.Contains(fake.Server.Requests, r => r.Call == $"GET /threads/{run.ThreadId}/runs/{run.RunId}/stream");
+    }
+
+    [Fact]
     public async Task A_server_that_cannot_rejoin_a_stream_is_waited_out_with_join_and_its_final_state()
     {
         var (parts, run) = await FollowAsync("norejoin: x");
