@@ -163,8 +163,8 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         _ = Task.Run(() => PlayAsync(run, scenario));
         context.Response.Headers.ContentLocation = $"/threads/{threadId}/runs/{run.RunId}";
         await StreamAsync(context, run, afterId: -1, endAfter: scenario is Scenario.Drop or Scenario.NoRejoin or Scenario.Unsent ? 2 : null);
-        // The run finishes with the stream closed and most of its frames unsent.
-        if (scenario == Scenario.Unsent) await run.Done.Task.WaitAsync(context.RequestAborted);
+        // The run finishes with the stream closed and most of its frames unsent (a client that leaves first ends the wait).
+        if (scenario == Scenario.Unsent) await run.Done.Task.WaitAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>GET /threads/{t}/runs/{r}/stream: the run's frames after Last-Event-ID, then live ones until it ends.</summary>
