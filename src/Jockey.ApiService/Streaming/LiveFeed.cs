@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
@@ -12,13 +11,15 @@ namespace Jockey.ApiService.Streaming;
 /// encoded as an SSE frame once, however many streams send it.
 /// </summary>
 /// <remarks>
-/// Each watch buffers at most <see cref="WatchCapacity"/> events and drops the oldest past that, so a client that stops
+/// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past that, so a client that stops
 /// reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and reads what it missed from
 /// the thread's log, as after a reconnect. One clock for all streams sends the pings (no timer per stream), and a
 /// broken Redis connection ends every watch with that error: pub/sub messages sent while it was down are lost, and a
-/// stream would only notice at the next event — which, for a run's last one, never comes.
+/// stream would only notice at the next event — which, for a run's last one, never comes. When the host begins to
+/// stop, every watch ends, so each stream ends and its client reconnects (to another replica, with its last id) at
+/// once, before the server waits for open requests to finish — one hook for all streams, not a token per stream.
 /// </remarks>
-public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ILogger<LiveFeed> logger) : IHostedService
+public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ILogger<LiveFeed> logger) : IHostedLifecycleService
 {
     public const int WatchCapacity = 256;
 
@@ -27,6 +28,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     private readonly CancellationTokenSource _stopping = new();
     private ChannelMessageQueue? _queue;
     private Task _pings = Task.CompletedTask;
+    private bool _closed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +36,19 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         _queue = await redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         _queue.OnMessage(Dispatch);
         _pings = PingAsync(options.Value.PingInterval, _stopping.Token);
+    }
+
+    /// <summary>Runs before any hosted service stops, the web server's wait for open requests included.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        List<Watch> open;
+        lock (_gate)
+        {
+            _closed = true;
+            open = AllWatchesLocked();
+        }
+        foreach (var watch in open) watch.End(null);
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -44,26 +59,32 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         if (_queue is not null) await _queue.UnsubscribeAsync();
     }
 
-    /// <summary>Starts buffering the thread's live events (and pings); dispose the watch to stop.</summary>
-    public Watch Watch(string threadId)
+    /// <summary>
+    /// Starts buffering the thread's live events (and pings) until the watch is disposed; it ends when
+    /// <paramref name="aborted"/> fires. Once the host is stopping, the watch comes already ended.
+    /// </summary>
+    public Watch Watch(string threadId, CancellationToken aborted)
     {
-        var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(WatchCapacity)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
+        var watch = new Watch(this, threadId, aborted);
         lock (_gate)
         {
-            if (!_watchers.TryGetValue(threadId, out var watchers)) _watchers[threadId] = watchers = new Watchers();
-            watchers.Add(channel.Writer);
-        }
-        return new Watch(channel.Reader, () =>
-        {
-            lock (_gate)
+            if (!_closed)
             {
-                if (_watchers.TryGetValue(threadId, out var watchers) && watchers.Remove(channel.Writer) == 0) _watchers.Remove(threadId);
+                if (!_watchers.TryGetValue(threadId, out var watchers)) _watchers[threadId] = watchers = new Watchers();
+                watchers.Add(watch);
+                return watch;
             }
-        });
+        }
+        watch.End(null);
+        return watch;
+    }
+
+    internal void Leave(string threadId, Watch watch)
+    {
+        lock (_gate)
+        {
+            if (_watchers.TryGetValue(threadId, out var watchers) && watchers.Remove(watch) == 0) _watchers.Remove(threadId);
+        }
     }
 
     private void Dispatch(ChannelMessage message)
@@ -75,11 +96,11 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
             LogBadMessage(text.Length);
             return;
         }
-        ChannelWriter<LiveEvent>[] writers;
-        lock (_gate) writers = _watchers.TryGetValue(parts[0], out var watchers) ? watchers.Snapshot() : [];
-        if (writers.Length == 0) return;
+        Watch[] watches;
+        lock (_gate) watches = _watchers.TryGetValue(parts[0], out var watchers) ? watchers.Snapshot() : [];
+        if (watches.Length == 0) return;
         var ev = LiveEvent.Of(new StoredEvent(seq, parts[2]));
-        foreach (var writer in writers) writer.TryWrite(ev);
+        foreach (var watch in watches) watch.Offer(ev);
     }
 
     private async Task PingAsync(TimeSpan interval, CancellationToken ct)
@@ -89,7 +110,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         {
             while (await clock.WaitForNextTickAsync(ct))
             {
-                foreach (var writer in AllWatches()) writer.TryWrite(LiveEvent.Ping);
+                foreach (var watch in AllWatches()) watch.Offer(LiveEvent.Ping);
             }
         }
         catch (OperationCanceledException)
@@ -101,13 +122,15 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     {
         var broken = new RedisConnectionException(e.FailureType, CommandFlags.None, "The connection to Redis broke; live events may have been lost.",
             e.Exception, CommandStatus.Unknown);
-        foreach (var writer in AllWatches()) writer.TryComplete(broken);
+        foreach (var watch in AllWatches()) watch.End(broken);
     }
 
-    private List<ChannelWriter<LiveEvent>> AllWatches()
+    private List<Watch> AllWatches()
     {
-        lock (_gate) return [.. _watchers.Values.SelectMany(watchers => watchers.Snapshot())];
+        lock (_gate) return AllWatchesLocked();
     }
+
+    private List<Watch> AllWatchesLocked() => [.. _watchers.Values.SelectMany(watchers => watchers.Snapshot())];
 
     /// <summary>
     /// The watches of one thread. Dispatch sends to an array copied only when the set changed since the last event:
@@ -116,24 +139,30 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     /// </summary>
     private sealed class Watchers
     {
-        private readonly HashSet<ChannelWriter<LiveEvent>> _set = [];
-        private ChannelWriter<LiveEvent>[]? _snapshot;
+        private readonly HashSet<Watch> _set = [];
+        private Watch[]? _snapshot;
 
-        public void Add(ChannelWriter<LiveEvent> writer)
+        public void Add(Watch watch)
         {
-            _set.Add(writer);
+            _set.Add(watch);
             _snapshot = null;
         }
 
         /// <summary>Removes a watch; returns how many are left.</summary>
-        public int Remove(ChannelWriter<LiveEvent> writer)
+        public int Remove(Watch watch)
         {
-            if (_set.Remove(writer)) _snapshot = null;
+            if (_set.Remove(watch)) _snapshot = null;
             return _set.Count;
         }
 
-        public ChannelWriter<LiveEvent>[] Snapshot() => _snapshot ??= [.. _set];
+        public Watch[] Snapshot() => _snapshot ??= [.. _set];
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message ({Length} chars) on the events channel")]
     private partial void LogBadMessage(int length);
@@ -157,11 +186,4 @@ public sealed class LiveEvent
     public ReadOnlyMemory<byte> Frame { get; }
 
     public bool IsPing => ReferenceEquals(this, Ping);
-}
-
-public sealed class Watch(ChannelReader<LiveEvent> reader, Action stop) : IDisposable
-{
-    public ChannelReader<LiveEvent> Reader => reader;
-
-    public void Dispose() => stop();
 }

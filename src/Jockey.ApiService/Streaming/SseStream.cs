@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Reflection;
-using System.Threading.Channels;
 using Jockey.ApiService.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -31,35 +30,36 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         // Proxies (nginx, Container Apps) must not hold events back.
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
-        // A stream also ends when the server shuts down, so its client reconnects (to another replica, with its last
-        // id) at once rather than being held open until the host's shutdown timeout drops it.
-        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        using var watch = feed.Watch(threadId);
+        // The watch ends when the request is aborted and when the server starts to shut down (LiveFeed.StoppingAsync),
+        // and so does the stream: its client reconnects to another replica at once rather than being held open until
+        // the shutdown timeout.
+        var aborted = context.RequestAborted;
+        using var watch = feed.Watch(threadId, aborted);
         var output = response.BodyWriter;
         try
         {
             // Headers once the watch exists: a client that has them is subscribed.
-            await response.StartAsync(open.Token);
-            var last = await ReplayAsync(output, afterSeq, long.MaxValue, open.Token);
-            await output.FlushAsync(open.Token);
-            await LiveAsync(watch.Reader, output, last, open.Token);
+            await response.StartAsync(aborted);
+            var last = await ReplayAsync(output, afterSeq, long.MaxValue, aborted);
+            await output.FlushAsync(aborted);
+            await LiveAsync(watch, output, last, aborted);
         }
-        catch (OperationCanceledException) when (open.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogStreamBroken(logger, ex, threadId);
             SseFrames.WriteError(output, RedisDown);
-            await ((Task)output.FlushAsync(open.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)output.FlushAsync(aborted).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    private async Task LiveAsync(ChannelReader<LiveEvent> live, PipeWriter output, long last, CancellationToken ct)
+    private async Task LiveAsync(Watch live, PipeWriter output, long last, CancellationToken ct)
     {
-        // False once the feed stops; a broken Redis connection throws here, after what was received before it.
-        while (await live.WaitToReadAsync(ct))
+        // False once the request is aborted or the host is stopping; a broken Redis connection throws here, after what
+        // was received before it.
+        while (await live.WaitToReadAsync())
         {
             while (live.TryRead(out var item))
             {

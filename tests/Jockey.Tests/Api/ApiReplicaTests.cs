@@ -134,8 +134,9 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
 
     /// <summary>
     /// SIGTERM — a platform stopping or scaling in a replica — while that replica runs a run and has an SSE stream, a
-    /// hub connection and an audio socket open: it exits with code 0, and the run is handed to the other replica rather
-    /// than failed, completing with every event once, the same events as without the stop.
+    /// hub connection and an audio socket open: it exits with code 0, its SSE stream ends as a response (its client
+    /// reconnects elsewhere), and the run is handed to the other replica rather than failed, completing with every
+    /// event once, the same events as without the stop.
     /// </summary>
     [Fact]
     public async Task A_replica_stopped_with_sigterm_mid_run_exits_cleanly_and_the_other_replica_completes_its_run()
@@ -152,6 +153,8 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
                 beforeRelease: async () => exitCode = await fixture.App.TerminateAsync("apiservice", "Jockey.ApiService", replica: 0, ct), ct);
 
             AssertExitedCleanly(fixture.App, "apiservice", exitCode);
+            // Ended when the stop began, not cut off when the server gave up waiting for it.
+            await sockets.AssertSseEndedAsync();
             AssertCompletedAsWithoutTheFault(reference, handed);
         }
         finally

@@ -39,8 +39,8 @@ public sealed class LiveFeedTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var (redis, feed) = (_redis!, _feed!);
         const string thread = "stalled-thread";
-        using var watch = feed.Watch(thread);
-        using var other = feed.Watch("other-thread");
+        using var watch = feed.Watch(thread, ct);
+        using var other = feed.Watch("other-thread", ct);
 
         var published = LiveFeed.WatchCapacity * 4;
         for (var seq = 1; seq <= published; seq++)
@@ -49,11 +49,46 @@ public sealed class LiveFeedTests : IAsyncLifetime
         }
         // Pub/sub delivers in order, so once the last event is in, every earlier one has been offered.
         await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "other-thread\n1\n{\"seq\":1}");
-        await other.Reader.ReadAsync(ct);
+        await ReadAsync(other);
 
         var kept = new List<long>();
-        while (watch.Reader.TryRead(out var ev)) kept.Add(ev.Stored.Seq);
+        while (watch.TryRead(out var ev)) kept.Add(ev.Stored.Seq);
         Assert.Equal(Enumerable.Range(published - LiveFeed.WatchCapacity + 1, LiveFeed.WatchCapacity).Select(s => (long)s), kept);
+    }
+
+    [Fact]
+    public async Task When_the_host_starts_stopping_every_watch_ends_after_what_it_holds_and_new_ones_come_ended()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (redis, feed) = (_redis!, _feed!);
+        using var watch = feed.Watch("thread", ct);
+        await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n1\n{\"seq\":1}");
+        Assert.True(await watch.WaitToReadAsync());
+
+        await feed.StoppingAsync(ct);
+        using var late = feed.Watch("thread", ct);
+
+        Assert.Equal(1, (await ReadAsync(watch)).Stored.Seq);
+        Assert.False(await watch.WaitToReadAsync());
+        Assert.False(await late.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task A_waiting_watch_wakes_for_an_event_and_ends_after_it_when_its_request_is_aborted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (redis, feed) = (_redis!, _feed!);
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var watch = feed.Watch("thread", request.Token);
+        var waiting = watch.WaitToReadAsync();
+        Assert.False(waiting.IsCompleted);
+
+        await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n1\n{\"seq\":1}");
+        Assert.True(await waiting);
+        await request.CancelAsync();
+
+        Assert.Equal(1, (await ReadAsync(watch)).Stored.Seq);
+        Assert.False(await watch.WaitToReadAsync());
     }
 
     [Fact]
@@ -61,15 +96,23 @@ public sealed class LiveFeedTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var (redis, feed) = (_redis!, _feed!);
-        using var first = feed.Watch("thread");
-        using var second = feed.Watch("thread");
+        using var first = feed.Watch("thread", ct);
+        using var second = feed.Watch("thread", ct);
 
         await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n7\n{\"seq\":7,\"text\":\"two\\nlines\"}");
-        var a = await first.Reader.ReadAsync(ct);
-        var b = await second.Reader.ReadAsync(ct);
+        var a = await ReadAsync(first);
+        var b = await ReadAsync(second);
 
         Assert.Same(a, b);
         Assert.Equal("id: 7\nevent: message\ndata: {\"seq\":7,\"text\":\"two\\nlines\"}\n\n", System.Text.Encoding.UTF8.GetString(a.Frame.Span));
+    }
+
+    /// <summary>The watch's next event; fails if it ends first (its test's cancellation ends it).</summary>
+    private static async Task<LiveEvent> ReadAsync(Watch watch)
+    {
+        LiveEvent? item;
+        while (!watch.TryRead(out item)) Assert.True(await watch.WaitToReadAsync(), "The watch ended before an event came.");
+        return item;
     }
 }
 

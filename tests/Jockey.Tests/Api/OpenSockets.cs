@@ -18,6 +18,9 @@ public sealed class OpenSockets(IAsyncEnumerator<SseItem<string>> sse, HubConnec
         return new OpenSockets(sse, hub, audio);
     }
 
+    /// <summary>The SSE stream ended as a response does, with nothing after what was read (not cut off mid-response).</summary>
+    public async Task AssertSseEndedAsync() => Assert.False(await sse.MoveNextAsync());
+
     public async ValueTask DisposeAsync()
     {
         await sse.DisposeAsync();
