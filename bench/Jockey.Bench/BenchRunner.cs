@@ -66,8 +66,12 @@ public sealed class BenchRunner(BenchOptions options)
                 {
                     await CapacityScenario.RunAsync(peer, Transport.SocketIo, replica: 0, options.Settings, results, options.Root, ct);
                 }
-                await using var floor = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct, bare: true);
-                await CapacityScenario.RunAsync(floor, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
+                await using (var floor = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct, bare: true))
+                {
+                    await CapacityScenario.RunAsync(floor, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
+                }
+                await using var kestrelFloor = await KestrelFloorTarget.StartAsync(PeerDirectory, redis, ct);
+                await CapacityScenario.RunAsync(kestrelFloor, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
             }
         }
 

@@ -55,8 +55,7 @@ public sealed class PeerTarget : ITarget
                 processes.Add(process);
                 urls.Add(new Uri($"http://127.0.0.1:{port}/"));
             }
-            using var http = new HttpClient();
-            foreach (var url in urls) await WaitHealthyAsync(http, url, processes[urls.IndexOf(url)], ct);
+            for (var i = 0; i < urls.Count; i++) await WaitHealthyAsync(urls[i], processes[i], "The Socket.IO peer", "; run `npm ci` in bench/peer-socketio.", ct);
             return new PeerTarget([.. processes], [.. urls], bare);
         }
         catch
@@ -121,13 +120,15 @@ public sealed class PeerTarget : ITarget
         return password is null ? $"redis://{parts[0]}" : $"redis://:{Uri.EscapeDataString(password)}@{parts[0]}";
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http, Uri url, Process process, CancellationToken ct)
+    /// <summary>Waits until the server at <paramref name="url"/> answers <c>/health</c>; fails at once if its process exits.</summary>
+    internal static async Task WaitHealthyAsync(Uri url, Process process, string what, string fix, CancellationToken ct)
     {
+        using var http = new HttpClient();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(30));
         while (true)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The Socket.IO peer exited with {process.ExitCode}; run `npm ci` in bench/peer-socketio.");
+            if (process.HasExited) throw new InvalidOperationException($"{what} exited with {process.ExitCode}{fix}");
             try
             {
                 using var response = await http.GetAsync(new Uri(url, "health"), deadline.Token);
@@ -140,7 +141,7 @@ public sealed class PeerTarget : ITarget
         }
     }
 
-    private static void Stop(Process process)
+    internal static void Stop(Process process)
     {
         try
         {
