@@ -130,7 +130,7 @@ public static class KestrelFloorServer
                     if (_flushing) return;
                     flush = writer.FlushAsync();
                 }
-                catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+                catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException)
                 {
                     return;
                 }
@@ -158,7 +158,7 @@ public static class KestrelFloorServer
                     {
                         flush = writer.FlushAsync();
                     }
-                    catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+                    catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException)
                     {
                         return;
                     }

@@ -36,7 +36,7 @@ public sealed class LiveFeedTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_that_is_not_read_keeps_only_the_newest_events()
     {
-        var ct = TestContext.Current.CancellationToken;
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
         var (redis, feed) = (_redis!, _feed!);
         const string thread = "stalled-thread";
         using var watch = feed.Watch(thread, ct);
@@ -49,7 +49,7 @@ public sealed class LiveFeedTests : IAsyncLifetime
         }
         // Pub/sub delivers in order, so once the last event is in, every earlier one has been offered.
         await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "other-thread\n1\n{\"seq\":1}");
-        await ReadAsync(other);
+        await ReadAsync(other, deadline);
 
         var kept = new List<long>();
         while (watch.TryRead(out var ev)) kept.Add(ev.Stored.Seq);
@@ -59,24 +59,24 @@ public sealed class LiveFeedTests : IAsyncLifetime
     [Fact]
     public async Task When_the_host_starts_stopping_every_watch_ends_after_what_it_holds_and_new_ones_come_ended()
     {
-        var ct = TestContext.Current.CancellationToken;
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
         var (redis, feed) = (_redis!, _feed!);
         using var watch = feed.Watch("thread", ct);
         await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n1\n{\"seq\":1}");
-        Assert.True(await watch.WaitToReadAsync());
+        Assert.True(await WaitAsync(watch.WaitToReadAsync(), deadline));
 
         await feed.StoppingAsync(ct);
         using var late = feed.Watch("thread", ct);
 
-        Assert.Equal(1, (await ReadAsync(watch)).Stored.Seq);
-        Assert.False(await watch.WaitToReadAsync());
-        Assert.False(await late.WaitToReadAsync());
+        Assert.Equal(1, (await ReadAsync(watch, deadline)).Stored.Seq);
+        Assert.False(await WaitAsync(watch.WaitToReadAsync(), deadline));
+        Assert.False(await WaitAsync(late.WaitToReadAsync(), deadline));
     }
 
     [Fact]
     public async Task A_waiting_watch_wakes_for_an_event_and_ends_after_it_when_its_request_is_aborted()
     {
-        var ct = TestContext.Current.CancellationToken;
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
         var (redis, feed) = (_redis!, _feed!);
         using var request = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var watch = feed.Watch("thread", request.Token);
@@ -84,36 +84,42 @@ public sealed class LiveFeedTests : IAsyncLifetime
         Assert.False(waiting.IsCompleted);
 
         await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n1\n{\"seq\":1}");
-        Assert.True(await waiting);
+        Assert.True(await WaitAsync(waiting, deadline));
         await request.CancelAsync();
 
-        Assert.Equal(1, (await ReadAsync(watch)).Stored.Seq);
-        Assert.False(await watch.WaitToReadAsync());
+        Assert.Equal(1, (await ReadAsync(watch, deadline)).Stored.Seq);
+        Assert.False(await WaitAsync(watch.WaitToReadAsync(), deadline));
     }
 
     [Fact]
     public async Task Every_watch_of_a_thread_gets_one_shared_sse_frame_per_event()
     {
-        var ct = TestContext.Current.CancellationToken;
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
         var (redis, feed) = (_redis!, _feed!);
         using var first = feed.Watch("thread", ct);
         using var second = feed.Watch("thread", ct);
 
         await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "thread\n7\n{\"seq\":7,\"text\":\"two\\nlines\"}");
-        var a = await ReadAsync(first);
-        var b = await ReadAsync(second);
+        var a = await ReadAsync(first, deadline);
+        var b = await ReadAsync(second, deadline);
 
         Assert.Same(a, b);
         Assert.Equal("id: 7\nevent: message\ndata: {\"seq\":7,\"text\":\"two\\nlines\"}\n\n", System.Text.Encoding.UTF8.GetString(a.Frame.Span));
     }
 
-    /// <summary>The watch's next event; fails if it ends first (its test's cancellation ends it).</summary>
-    private static async Task<LiveEvent> ReadAsync(Watch watch)
+    /// <summary>The watch's next event; fails if it ends first or nothing comes by the deadline.</summary>
+    private static async Task<LiveEvent> ReadAsync(Watch watch, CancellationToken deadline)
     {
         LiveEvent? item;
-        while (!watch.TryRead(out item)) Assert.True(await watch.WaitToReadAsync(), "The watch ended before an event came.");
+        while (!watch.TryRead(out item)) Assert.True(await WaitAsync(watch.WaitToReadAsync(), deadline), "The watch ended before an event came.");
         return item;
     }
+
+    /// <summary>
+    /// A watch's wait, bounded: a lost wake-up fails the test at its deadline instead of hanging the suite. The deadline
+    /// bounds the wait only; the watches end with the test's own token, so it cannot end them and pass an assertion.
+    /// </summary>
+    private static Task<bool> WaitAsync(ValueTask<bool> wait, CancellationToken deadline) => wait.AsTask().WaitAsync(deadline);
 }
 
 /// <summary>The SSE stream when pub/sub misses an event: the seq jump sends it to the log for what it missed.</summary>
