@@ -11,9 +11,9 @@ namespace Jockey.ApiService.Streaming;
 /// encoded as an SSE frame once, however many streams send it.
 /// </summary>
 /// <remarks>
-/// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past that, so a client that stops
-/// reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and reads what it missed from
-/// the thread's log, as after a reconnect. One clock for all streams sends the pings (no timer per stream), and a
+/// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past
+/// that, so a client that stops reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and
+/// reads what it missed from the thread's log, as after a reconnect. One clock for all streams sends the pings (no timer per stream), and a
 /// broken Redis connection ends every watch with that error: pub/sub messages sent while it was down are lost, and a
 /// stream would only notice at the next event — which, for a run's last one, never comes. When the host begins to
 /// stop, every watch ends, so each stream ends and its client reconnects (to another replica, with its last id) at
