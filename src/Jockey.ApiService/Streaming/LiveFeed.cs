@@ -8,7 +8,8 @@ namespace Jockey.ApiService.Streaming;
 /// <summary>
 /// This replica's ear on the app's event channel: one Redis subscription for all threads, fanned out in process to the
 /// SSE streams watching each thread. Messages arrive in publish order, which is seq order. Each event is decoded and
-/// encoded as an SSE frame once, however many streams send it.
+/// encoded as an SSE frame once, however many streams send it; while events come one at a time, this thread writes it
+/// into every idle stream itself (<see cref="Streaming.Watch"/>).
 /// </summary>
 /// <remarks>
 /// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past
@@ -100,7 +101,10 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         lock (_gate) watches = _watchers.TryGetValue(parts[0], out var watchers) ? watchers.Snapshot() : [];
         if (watches.Length == 0) return;
         var ev = LiveEvent.Of(new StoredEvent(seq, parts[2]));
-        foreach (var watch in watches) watch.Offer(ev);
+        // Sending into idle streams from this thread is quickest while events come one at a time; with more waiting
+        // behind this one, each stream's reader takes its share on the thread pool and writes what piled up together.
+        var keepingUp = !_queue!.TryGetCount(out var backlog) || backlog == 0;
+        foreach (var watch in watches) watch.Offer(ev, mayWriteThrough: keepingUp);
     }
 
     private async Task PingAsync(TimeSpan interval, CancellationToken ct)
@@ -110,7 +114,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         {
             while (await clock.WaitForNextTickAsync(ct))
             {
-                foreach (var watch in AllWatches()) watch.Offer(LiveEvent.Ping);
+                foreach (var watch in AllWatches()) watch.Offer(LiveEvent.Ping, mayWriteThrough: true);
             }
         }
         catch (OperationCanceledException)

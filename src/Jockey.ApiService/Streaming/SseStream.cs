@@ -40,9 +40,11 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         {
             // Headers once the watch exists: a client that has them is subscribed.
             await response.StartAsync(aborted);
-            var last = await ReplayAsync(output, afterSeq, long.MaxValue, aborted);
+            watch.LastSeq = await ReplayAsync(output, afterSeq, long.MaxValue, aborted);
             await output.FlushAsync(aborted);
-            await LiveAsync(watch, output, last, aborted);
+            // A shared view rewrites each event, so its frames are its own: only the reader writes them.
+            if (redact is null) watch.WriteThrough(output);
+            await LiveAsync(watch, output, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -55,12 +57,13 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         }
     }
 
-    private async Task LiveAsync(Watch live, PipeWriter output, long last, CancellationToken ct)
+    private async Task LiveAsync(Watch live, PipeWriter output, CancellationToken ct)
     {
         // False once the request is aborted or the host is stopping; a broken Redis connection throws here, after what
-        // was received before it.
+        // was received before it. While this waits, the feed may write events into the output itself (LastSeq).
         while (await live.WaitToReadAsync())
         {
+            var last = live.LastSeq;
             while (live.TryRead(out var item))
             {
                 if (item.IsPing)
@@ -78,6 +81,7 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
                 if (redact is null) output.Write(item.Frame.Span);
                 else SseFrames.WriteMessage(output, await redact(item.Stored));
             }
+            live.LastSeq = last;
             if ((await output.FlushAsync(ct)).IsCompleted) return;
         }
     }

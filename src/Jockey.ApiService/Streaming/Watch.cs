@@ -1,57 +1,90 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
 using System.Threading.Tasks.Sources;
 
 namespace Jockey.ApiService.Streaming;
 
 /// <summary>
 /// One SSE stream's live events not yet written: at most <see cref="LiveFeed.WatchCapacity"/>, the oldest dropped past
-/// that; one reader, any number of writers (the feed's dispatch, its ping clock, a broken Redis connection, the host
+/// that; one reader, any number of senders (the feed's dispatch, its ping clock, a broken Redis connection, the host
 /// stopping). It ends, after what it holds, when its request is aborted or the feed ends it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A bounded channel does the same, with five objects of its own and a cancellation registration per wait; this is one
 /// object, one registration for the stream's life and a ring that grows only while the reader lags. A replica holds one
 /// per open stream, 10,000 of them in the capacity benchmark (docs/benchmarks.md, issue 14).
+/// </para>
+/// <para>
+/// Given the stream's output (<see cref="WriteThrough"/>), a sender writes the next event or a ping into it itself
+/// while the reader waits with nothing queued: no wake-up and thread-pool hop per stream, which is what a broadcast to
+/// 10,000 streams spent most on. While that send is in flight the sender holds the output and what comes meanwhile is
+/// queued for the reader, so events that pile up behind a slow socket still go out together in one write. What the
+/// reader must judge (a seq gap) is always left to it.
+/// </para>
 /// </remarks>
 public sealed class Watch : IValueTaskSource<bool>, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly LiveFeed _feed;
     private readonly string _threadId;
+    private readonly CancellationToken _abortedToken;
     private readonly CancellationTokenRegistration _aborted;
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private LiveEvent[] _ring = [];
     private int _head;
     private int _count;
     private bool _waiting;
+    private bool _sending;
     private bool _ended;
     private Exception? _error;
+    private PipeWriter? _output;
 
     internal Watch(LiveFeed feed, string threadId, CancellationToken aborted)
     {
         _feed = feed;
         _threadId = threadId;
+        _abortedToken = aborted;
         _aborted = aborted.UnsafeRegister(static watch => ((Watch)watch!).End(null), this);
     }
 
-    /// <summary>Adds an event (or a ping) for the reader, dropping the oldest when full; nothing once the watch ended.</summary>
-    internal void Offer(LiveEvent item)
+    /// <summary>
+    /// The seq of the last event written to the stream, by its reader or by a sender straight through. Whoever holds
+    /// the output keeps it: the reader sets it before it waits, and reads it again once woken.
+    /// </summary>
+    public long LastSeq { get; set; }
+
+    /// <summary>Lets senders write the shared frames into <paramref name="output"/> themselves while the reader waits.</summary>
+    public void WriteThrough(PipeWriter output)
     {
+        lock (_lock) _output = output;
+    }
+
+    /// <summary>
+    /// Gives the stream an event (or a ping), dropping the oldest queued one when full; nothing once the watch ended.
+    /// With <paramref name="mayWriteThrough"/> the sender writes it into the output itself if the reader waits.
+    /// </summary>
+    internal void Offer(LiveEvent item, bool mayWriteThrough)
+    {
+        var sendNow = false;
         lock (_lock)
         {
             if (_ended) return;
-            if (_count == _ring.Length && !TryGrow())
+            if (mayWriteThrough && CanWriteThroughLocked(item))
             {
-                // Full at capacity: the newest takes the oldest's place.
-                _ring[_head] = item;
-                _head = (_head + 1) % _ring.Length;
-                return;
+                if (!item.IsPing && item.Stored.Seq <= LastSeq) return; // replayed already
+                _sending = sendNow = true;
+                if (!item.IsPing) LastSeq = item.Stored.Seq;
             }
-            _ring[(_head + _count) % _ring.Length] = item;
-            _count++;
-            if (!TakeWaiter()) return;
+            else
+            {
+                Enqueue(item);
+                if (!TakeWaiter()) return;
+            }
         }
-        _wake.SetResult(true);
+        if (sendNow) Send(item);
+        else _wake.SetResult(true);
     }
 
     /// <summary>Ends the watch: its reader gets what it holds, then false, or <paramref name="error"/> thrown.</summary>
@@ -69,7 +102,7 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
 
     /// <summary>
     /// True when an event may be read; false once the watch ended and everything it held was read, or the error it
-    /// ended with. One reader at a time.
+    /// ended with. One reader at a time; it holds the output from the moment this completes until it calls it again.
     /// </summary>
     public ValueTask<bool> WaitToReadAsync()
     {
@@ -107,10 +140,82 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
         _feed.Leave(_threadId, this);
     }
 
-    /// <summary>The reader is waiting: it is woken once, outside the lock, by whoever took it.</summary>
+    /// <summary>
+    /// The reader waits on an empty queue and no other send is in flight; an event must follow the last one written
+    /// (a replayed one is dropped here as the reader would), so a gap goes to the reader, which fills it from the log.
+    /// </summary>
+    private bool CanWriteThroughLocked(LiveEvent item) =>
+        _output is not null && _waiting && !_sending && _count == 0 && (item.IsPing || item.Stored.Seq <= LastSeq + 1);
+
+    /// <summary>Writes a frame into the stream as its reader would; the output is this sender's until the flush is done.</summary>
+    private void Send(LiveEvent item)
+    {
+        var output = _output!;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            output.Write(item.Frame.Span);
+            flush = output.FlushAsync(_abortedToken);
+        }
+        catch (Exception ex)
+        {
+            FinishSend(closed: false, ex);
+            return;
+        }
+        if (flush.IsCompletedSuccessfully) FinishSend(flush.Result.IsCompleted, null);
+        else _ = FinishSendAsync(flush);
+    }
+
+    /// <summary>A socket that cannot take the frame now: its flush completes later, on its own thread.</summary>
+    private async Task FinishSendAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            FinishSend((await flush).IsCompleted, null);
+        }
+        catch (Exception ex)
+        {
+            FinishSend(closed: false, ex);
+        }
+    }
+
+    /// <summary>
+    /// Gives the output back. The reader is woken if anything was queued meanwhile or the watch ended; a closed output
+    /// or a failed send ends the watch — a send cancelled by the request's abort as the abort itself does, any other
+    /// failure thrown to the reader, as its own write would have.
+    /// </summary>
+    private void FinishSend(bool closed, Exception? failure)
+    {
+        lock (_lock)
+        {
+            _sending = false;
+            if ((closed || failure is not null) && !_ended)
+            {
+                _ended = true;
+                _error = failure is OperationCanceledException ? null : failure;
+            }
+            if ((_count == 0 && !_ended) || !TakeWaiter()) return;
+        }
+        _wake.SetResult(true);
+    }
+
+    private void Enqueue(LiveEvent item)
+    {
+        if (_count == _ring.Length && !TryGrow())
+        {
+            // Full at capacity: the newest takes the oldest's place.
+            _ring[_head] = item;
+            _head = (_head + 1) % _ring.Length;
+            return;
+        }
+        _ring[(_head + _count) % _ring.Length] = item;
+        _count++;
+    }
+
+    /// <summary>The reader is waiting and no send holds the output: it is woken once, outside the lock, by whoever took it.</summary>
     private bool TakeWaiter()
     {
-        if (!_waiting) return false;
+        if (!_waiting || _sending) return false;
         _waiting = false;
         return true;
     }

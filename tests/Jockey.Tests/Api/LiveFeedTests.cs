@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
@@ -104,7 +107,82 @@ public sealed class LiveFeedTests : IAsyncLifetime
         var b = await ReadAsync(second, deadline);
 
         Assert.Same(a, b);
-        Assert.Equal("id: 7\nevent: message\ndata: {\"seq\":7,\"text\":\"two\\nlines\"}\n\n", System.Text.Encoding.UTF8.GetString(a.Frame.Span));
+        Assert.Equal("id: 7\nevent: message\ndata: {\"seq\":7,\"text\":\"two\\nlines\"}\n\n", Encoding.UTF8.GetString(a.Frame.Span));
+    }
+
+    [Fact]
+    public async Task A_waiting_stream_gets_each_next_event_written_into_its_output_and_its_reader_only_for_a_gap()
+    {
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
+        var feed = _feed!;
+        var output = new Pipe();
+        using var watch = feed.Watch("thread", ct);
+        watch.LastSeq = 4;
+        watch.WriteThrough(output.Writer);
+        var waiting = watch.WaitToReadAsync();
+
+        // One at a time, so the feed is never behind. 6 is only written through if 5 left the reader asleep.
+        await PublishAsync("thread", 5);
+        Assert.Equal([5], await ReadFramesAsync(output.Reader, 1, deadline));
+        await PublishAsync("thread", 6);
+        Assert.Equal([6], await ReadFramesAsync(output.Reader, 1, deadline));
+        Assert.Equal(6, watch.LastSeq);
+        Assert.False(waiting.IsCompleted);
+
+        // 8 after 6: the reader is woken to fill 7 from the log.
+        await PublishAsync("thread", 8);
+        Assert.True(await WaitAsync(waiting, deadline));
+        Assert.True(watch.TryRead(out var gap));
+        Assert.Equal(8, gap.Stored.Seq);
+    }
+
+    [Fact]
+    public async Task Events_that_come_while_a_send_is_in_flight_wait_for_the_reader_who_gets_them_once_it_is_done()
+    {
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
+        var feed = _feed!;
+        // A socket that takes nothing more until what it holds is read: a send's flush stays in flight until then.
+        var output = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, useSynchronizationContext: false));
+        using var watch = feed.Watch("thread", ct);
+        using var marker = feed.Watch("marker", ct);
+        watch.WriteThrough(output.Writer);
+        var waiting = watch.WaitToReadAsync();
+
+        await PublishAsync("thread", 1);
+        var inFlight = await output.Reader.ReadAsync(deadline);
+        Assert.StartsWith("id: 1\n", Encoding.UTF8.GetString(inFlight.Buffer));
+        await PublishAsync("thread", 2);
+        await PublishAsync("thread", 3);
+        await PublishAsync("marker", 1);
+        await ReadAsync(marker, deadline);
+        // Pub/sub keeps order, so 2 and 3 were offered: held for the reader, who is not woken while the send holds the output.
+        Assert.False(waiting.IsCompleted);
+
+        output.Reader.AdvanceTo(inFlight.Buffer.End);
+        Assert.True(await WaitAsync(waiting, deadline));
+        Assert.Equal(1, watch.LastSeq);
+        Assert.Equal(2, (await ReadAsync(watch, deadline)).Stored.Seq);
+        Assert.Equal(3, (await ReadAsync(watch, deadline)).Stored.Seq);
+    }
+
+    private Task PublishAsync(string thread, long seq) =>
+        _redis!.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, $"{thread}\n{seq}\n{{\"seq\":{seq}}}");
+
+    /// <summary>Reads <paramref name="count"/> SSE frames from a stream's output; returns their ids.</summary>
+    private static async Task<List<long>> ReadFramesAsync(PipeReader output, int count, CancellationToken deadline)
+    {
+        var ids = new List<long>();
+        var text = "";
+        while (ids.Count < count)
+        {
+            var read = await output.ReadAsync(deadline);
+            text += Encoding.UTF8.GetString(read.Buffer);
+            output.AdvanceTo(read.Buffer.End);
+            var frames = text.Split("\n\n");
+            text = frames[^1];
+            ids.AddRange(frames[..^1].Select(frame => long.Parse(frame.Split('\n')[0]["id: ".Length..], CultureInfo.InvariantCulture)));
+        }
+        return ids;
     }
 
     /// <summary>The watch's next event; fails if it ends first or nothing comes by the deadline.</summary>
