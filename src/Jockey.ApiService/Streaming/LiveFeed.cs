@@ -97,14 +97,11 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
             LogBadMessage(text.Length);
             return;
         }
-        Watch[] watches;
-        lock (_gate) watches = _watchers.TryGetValue(parts[0], out var watchers) ? watchers.Snapshot() : [];
-        if (watches.Length == 0) return;
+        Relay[] relays;
+        lock (_gate) relays = _watchers.TryGetValue(parts[0], out var watchers) ? watchers.Relays() : [];
+        if (relays.Length == 0) return;
         var ev = LiveEvent.Of(new StoredEvent(seq, parts[2]));
-        // Sending into idle streams from this thread is quickest while events come one at a time; with more waiting
-        // behind this one, each stream's reader takes its share on the thread pool and writes what piled up together.
-        var keepingUp = !_queue!.TryGetCount(out var backlog) || backlog == 0;
-        foreach (var watch in watches) watch.Offer(ev, mayWriteThrough: keepingUp);
+        foreach (var relay in relays) relay.Post(ev);
     }
 
     private async Task PingAsync(TimeSpan interval, CancellationToken ct)
@@ -114,7 +111,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         {
             while (await clock.WaitForNextTickAsync(ct))
             {
-                foreach (var watch in AllWatches()) watch.Offer(LiveEvent.Ping, mayWriteThrough: true);
+                foreach (var watch in AllWatches()) watch.Offer(LiveEvent.Ping);
             }
         }
         catch (OperationCanceledException)
@@ -134,32 +131,44 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         lock (_gate) return AllWatchesLocked();
     }
 
-    private List<Watch> AllWatchesLocked() => [.. _watchers.Values.SelectMany(watchers => watchers.Snapshot())];
+    private List<Watch> AllWatchesLocked() => [.. _watchers.Values.SelectMany(watchers => watchers.Relays()).SelectMany(relay => relay.Members())];
 
     /// <summary>
-    /// The watches of one thread. Dispatch sends to an array copied only when the set changed since the last event:
-    /// a copy per watch added (what an immutable array would do) costs O(n²) as n streams join one thread — at
-    /// 10,000 that was 400 MB of garbage while they connected, and as much while they left.
+    /// The watches of one thread, in relays of up to <see cref="Relay.Size"/>. Dispatch hands an event to an array of
+    /// relays copied only when a relay came or went: a copy per watch added costs O(n²) as n streams join one thread —
+    /// at 10,000 that was 400 MB of garbage while they connected, and as much while they left.
     /// </summary>
     private sealed class Watchers
     {
-        private readonly HashSet<Watch> _set = [];
-        private Watch[]? _snapshot;
+        private readonly List<Relay> _relays = [];
+        private readonly Dictionary<Watch, Relay> _relayOf = [];
+        private Relay[]? _snapshot;
 
         public void Add(Watch watch)
         {
-            _set.Add(watch);
-            _snapshot = null;
+            var relay = _relays.Count > 0 && _relays[^1].TryAdd(watch) ? _relays[^1] : _relays.FirstOrDefault(r => r.TryAdd(watch));
+            if (relay is null)
+            {
+                relay = new Relay();
+                relay.TryAdd(watch);
+                _relays.Add(relay);
+                _snapshot = null;
+            }
+            _relayOf[watch] = relay;
         }
 
         /// <summary>Removes a watch; returns how many are left.</summary>
         public int Remove(Watch watch)
         {
-            if (_set.Remove(watch)) _snapshot = null;
-            return _set.Count;
+            if (_relayOf.Remove(watch, out var relay) && relay.Remove(watch) == 0)
+            {
+                _relays.Remove(relay);
+                _snapshot = null;
+            }
+            return _relayOf.Count;
         }
 
-        public Watch[] Snapshot() => _snapshot ??= [.. _set];
+        public Relay[] Relays() => _snapshot ??= [.. _relays];
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

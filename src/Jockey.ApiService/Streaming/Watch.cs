@@ -61,29 +61,38 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
         lock (_lock) _output = output;
     }
 
+    /// <summary>A ping, or one event: see <see cref="Offer(ReadOnlySpan{LiveEvent})"/>.</summary>
+    internal void Offer(LiveEvent item) => Offer(new ReadOnlySpan<LiveEvent>(in item));
+
     /// <summary>
-    /// Gives the stream an event (or a ping), dropping the oldest queued one when full; nothing once the watch ended.
-    /// With <paramref name="mayWriteThrough"/> the sender writes it into the output itself if the reader waits.
+    /// Gives the stream events (and pings) in order. While the reader waits with nothing queued, the sender writes into
+    /// the output itself what follows on from the last event written, drops what the reader replayed already, and
+    /// queues the rest from the first gap on. Otherwise all is queued, the oldest dropped when full. Nothing once the
+    /// watch ended.
     /// </summary>
-    internal void Offer(LiveEvent item, bool mayWriteThrough)
+    internal void Offer(ReadOnlySpan<LiveEvent> items)
     {
-        var sendNow = false;
+        var (first, sending) = (0, 0);
         lock (_lock)
         {
             if (_ended) return;
-            if (mayWriteThrough && CanWriteThroughLocked(item))
+            var next = 0;
+            if (_output is not null && _waiting && !_sending && _count == 0)
             {
-                if (!item.IsPing && item.Stored.Seq <= LastSeq) return; // replayed already
-                _sending = sendNow = true;
-                if (!item.IsPing) LastSeq = item.Stored.Seq;
+                while (next < items.Length && !items[next].IsPing && items[next].Stored.Seq <= LastSeq) next++;
+                first = next;
+                while (next < items.Length && (items[next].IsPing || items[next].Stored.Seq == LastSeq + 1))
+                {
+                    if (!items[next].IsPing) LastSeq = items[next].Stored.Seq;
+                    next++;
+                }
+                sending = next - first;
+                _sending = sending > 0;
             }
-            else
-            {
-                Enqueue(item);
-                if (!TakeWaiter()) return;
-            }
+            foreach (var item in items[next..]) Enqueue(item);
+            if (sending == 0 && (next == items.Length || !TakeWaiter())) return;
         }
-        if (sendNow) Send(item);
+        if (sending > 0) Send(items.Slice(first, sending));
         else _wake.SetResult(true);
     }
 
@@ -140,21 +149,14 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
         _feed.Leave(_threadId, this);
     }
 
-    /// <summary>
-    /// The reader waits on an empty queue and no other send is in flight; an event must follow the last one written
-    /// (a replayed one is dropped here as the reader would), so a gap goes to the reader, which fills it from the log.
-    /// </summary>
-    private bool CanWriteThroughLocked(LiveEvent item) =>
-        _output is not null && _waiting && !_sending && _count == 0 && (item.IsPing || item.Stored.Seq <= LastSeq + 1);
-
-    /// <summary>Writes a frame into the stream as its reader would; the output is this sender's until the flush is done.</summary>
-    private void Send(LiveEvent item)
+    /// <summary>Writes frames into the stream as its reader would, with one flush; the output is this sender's until it is done.</summary>
+    private void Send(ReadOnlySpan<LiveEvent> items)
     {
         var output = _output!;
         ValueTask<FlushResult> flush;
         try
         {
-            output.Write(item.Frame.Span);
+            foreach (var item in items) output.Write(item.Frame.Span);
             flush = output.FlushAsync(_abortedToken);
         }
         catch (Exception ex)
@@ -166,7 +168,7 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
         else _ = FinishSendAsync(flush);
     }
 
-    /// <summary>A socket that cannot take the frame now: its flush completes later, on its own thread.</summary>
+    /// <summary>A socket that cannot take the frames now: its flush completes later, on its own thread.</summary>
     private async Task FinishSendAsync(ValueTask<FlushResult> flush)
     {
         try

@@ -37,26 +37,37 @@ public sealed class LiveFeedTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_watch_that_is_not_read_keeps_only_the_newest_events()
+    public void A_watch_that_is_not_read_keeps_only_the_newest_events()
     {
-        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
-        var (redis, feed) = (_redis!, _feed!);
-        const string thread = "stalled-thread";
-        using var watch = feed.Watch(thread, ct);
-        using var other = feed.Watch("other-thread", ct);
+        using var watch = _feed!.Watch("stalled-thread", TestContext.Current.CancellationToken);
 
         var published = LiveFeed.WatchCapacity * 4;
-        for (var seq = 1; seq <= published; seq++)
-        {
-            await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, $"{thread}\n{seq}\n{{\"seq\":{seq}}}");
-        }
-        // Pub/sub delivers in order, so once the last event is in, every earlier one has been offered.
-        await redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, "other-thread\n1\n{\"seq\":1}");
-        await ReadAsync(other, deadline);
+        for (var seq = 1; seq <= published; seq++) watch.Offer(LiveEvent.Of(new StoredEvent(seq, $"{{\"seq\":{seq}}}")));
 
         var kept = new List<long>();
         while (watch.TryRead(out var ev)) kept.Add(ev.Stored.Seq);
         Assert.Equal(Enumerable.Range(published - LiveFeed.WatchCapacity + 1, LiveFeed.WatchCapacity).Select(s => (long)s), kept);
+    }
+
+    [Fact]
+    public async Task Every_watch_of_a_thread_gets_its_events_in_order_however_many_relays_carry_them()
+    {
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
+        var watches = Enumerable.Range(0, Relay.Size * 2 + 1).Select(_ => _feed!.Watch("thread", ct)).ToList();
+        try
+        {
+            foreach (var seq in Enumerable.Range(1, 5)) await PublishAsync("thread", seq);
+            foreach (var watch in watches)
+            {
+                var got = new List<long>();
+                while (got.Count < 5) got.Add((await ReadAsync(watch, deadline)).Stored.Seq);
+                Assert.Equal([1, 2, 3, 4, 5], got);
+            }
+        }
+        finally
+        {
+            foreach (var watch in watches) watch.Dispose();
+        }
     }
 
     [Fact]
@@ -144,7 +155,8 @@ public sealed class LiveFeedTests : IAsyncLifetime
         // A socket that takes nothing more until what it holds is read: a send's flush stays in flight until then.
         var output = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, useSynchronizationContext: false));
         using var watch = feed.Watch("thread", ct);
-        using var marker = feed.Watch("marker", ct);
+        // Joins the thread's relay after the watch, so it is offered each event after it.
+        using var marker = feed.Watch("thread", ct);
         watch.WriteThrough(output.Writer);
         var waiting = watch.WaitToReadAsync();
 
@@ -153,9 +165,10 @@ public sealed class LiveFeedTests : IAsyncLifetime
         Assert.StartsWith("id: 1\n", Encoding.UTF8.GetString(inFlight.Buffer));
         await PublishAsync("thread", 2);
         await PublishAsync("thread", 3);
-        await PublishAsync("marker", 1);
-        await ReadAsync(marker, deadline);
-        // Pub/sub keeps order, so 2 and 3 were offered: held for the reader, who is not woken while the send holds the output.
+        while ((await ReadAsync(marker, deadline)).Stored.Seq < 3)
+        {
+        }
+        // 2 and 3 were offered to the watch before the marker: held for the reader, who is not woken while the send holds the output.
         Assert.False(waiting.IsCompleted);
 
         output.Reader.AdvanceTo(inFlight.Buffer.End);
