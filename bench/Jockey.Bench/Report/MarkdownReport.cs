@@ -28,8 +28,9 @@ public static class MarkdownReport
         Section(md, results, CapacityScenario.Name, "Scenario 2 — capacity (all connections on one server process, one thread)",
             [("connected", "connections", "N0"), ("connect all s", "connect_all_s", "0.0"), ("RSS MiB", "rss_mib", "N0"), ("KiB/conn", "kib_per_connection", "0.0"),
              ("idle CPU %", "idle_cpu_pct", "0.00"), ("of it JIT %", "idle_cpu_compiler_pct", "0.00"),
-             ("idle CPU % unconnected", "idle_cpu_unconnected_pct", "0.00"), ("of it JIT %", "idle_cpu_unconnected_compiler_pct", "0.00"), ("broadcast p50 ms", "broadcast_p50_ms", "N0"), ("broadcast last ms", "broadcast_last_ms", "N0")]);
-        Ratios(md, results, CapacityScenario.Name, [("connect all", "connect_all_s"), ("RSS", "rss_mib"), ("idle CPU", "idle_cpu_pct"), ("broadcast last", "broadcast_last_ms")]);
+             ("idle CPU % unconnected", "idle_cpu_unconnected_pct", "0.00"), ("of it JIT %", "idle_cpu_unconnected_compiler_pct", "0.00"), ("broadcast p50 ms", "broadcast_p50_ms", "N0"), ("broadcast last ms", "broadcast_last_ms", "N0"),
+             ("alone p50 ms", "alone_p50_ms", "N0"), ("alone last ms", "alone_last_ms", "N0")]);
+        Ratios(md, results, CapacityScenario.Name, [("connect all", "connect_all_s"), ("RSS", "rss_mib"), ("idle CPU", "idle_cpu_pct"), ("broadcast last", "broadcast_last_ms"), ("alone last", "alone_last_ms")]);
 
         Section(md, results, ManyThreadsScenario.Name, "Scenario 3 — many threads, one subscriber each, all running at once",
             [("all POSTs s", "start_all_s", "0.00"), ("all done s", "all_done_s", "0.00"), ("p50 ms", "p50_ms", "0.0"), ("p99 ms", "p99_ms", "0.0"),

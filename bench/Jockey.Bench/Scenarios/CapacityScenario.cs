@@ -9,7 +9,8 @@ namespace Jockey.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 2: N connections of one kind on one server process, all on one thread: time to connect them all, the
-/// process's RSS and idle CPU, and how long one broadcast event takes to reach the last of them.
+/// process's RSS and idle CPU, and how long a broadcast event takes to reach the last of them: from the request that
+/// starts a run, and alone (from its send, every stream idle).
 /// </summary>
 public static class CapacityScenario
 {
@@ -48,12 +49,16 @@ public static class CapacityScenario
         var rssConnected = ProcStats.RssMiB(pid);
         if (settings.Profile) await ProfileAsync(target, transport, pid, $"{settings.Capacity}-idle", ConnectedIdleWindow, $"{settings.Capacity:N0} idle connections", root, ct);
 
-        var plan = new RunPlan(FanOutScenario.Tag(), 1, 0);
+        // Two events a second apart. The first is timed from the request that starts the run: for Jockey that includes
+        // starting an agent run and, a few ms ahead of it, the user's message going to every stream. The second is
+        // timed from its own send, when every stream is idle: one broadcast alone, as the peers' publish is.
+        var plan = new RunPlan(FanOutScenario.Tag(), 2, 1);
         group.BeginRun(plan.Tag, plan.Count);
         var posted = Stopwatch.GetTimestamp();
         var operationId = await target.ProduceAsync(threadId, plan, other, ct);
         var complete = await group.WaitTerminalAsync(_ => operationId, TimeSpan.FromSeconds(120), ct);
         var arrivals = group.Records.Where(r => r.Received[0] != 0).Select(r => RunAnalysis.Milliseconds(r.Received[0] - posted)).Order().ToList();
+        var alone = group.Records.Where(r => r.Received[1] != 0).Select(r => RunAnalysis.Milliseconds(r.Received[1] - r.Sent[1])).Order().ToList();
 
         var figures = new Dictionary<string, double>
         {
@@ -69,6 +74,8 @@ public static class CapacityScenario
             ["idle_cpu_unconnected_compiler_pct"] = compilerBefore,
             ["broadcast_p50_ms"] = RunAnalysis.Percentile(arrivals, 0.5),
             ["broadcast_last_ms"] = arrivals.Count == 0 ? double.NaN : arrivals[^1],
+            ["alone_p50_ms"] = RunAnalysis.Percentile(alone, 0.5),
+            ["alone_last_ms"] = alone.Count == 0 ? double.NaN : alone[^1],
             ["lost"] = group.Records.Sum(r => r.Lost),
             ["timed_out"] = complete ? 0 : 1,
             ["disconnected"] = group.Failed,
@@ -76,7 +83,7 @@ public static class CapacityScenario
         };
         results.Row(Name, target.Name, FanOutScenario.Label(transport), $"{settings.Capacity:N0} connections").Runs.Add(figures);
         Console.WriteLine($"    {target.Name} {FanOutScenario.Label(transport)}: {figures["connections"]:N0} connected in {figures["connect_all_s"]:0.0} s, " +
-            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.00}% (of it the JIT's {compilerConnected:0.00}%; before connecting {idleBefore:0.00}%, the JIT's {compilerBefore:0.00}%), broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms, lost {figures["lost"]}");
+            $"RSS {rssConnected:N0} MiB (+{figures["rss_delta_mib"]:N0}), idle CPU {idleCpu:0.00}% (of it the JIT's {compilerConnected:0.00}%; before connecting {idleBefore:0.00}%, the JIT's {compilerBefore:0.00}%), broadcast reached the last client after {figures["broadcast_last_ms"]:N0} ms (alone {figures["alone_last_ms"]:N0} ms), lost {figures["lost"]}");
     }
 
     /// <summary>perf and dotnet-counters over one more idle window, after the timed one: sampling would weigh on its figure.</summary>
