@@ -18,31 +18,32 @@ public static class SessionGate
     private static readonly string[] PublicPaths = ["/health", "/alive", AuthApi.SignInPath, AuthApi.SignOutPath];
     private static readonly string[] SocketPaths = ["/hubs", "/api/ws"];
 
-    public static IApplicationBuilder UseSessionGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <remarks>
+    /// Not an async lambda: a request let through is handed on as it is, so a long one (an SSE stream) keeps no state
+    /// machine of the gate's alive for its whole life.
+    /// </remarks>
+    public static IApplicationBuilder UseSessionGate(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var mode = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Mode;
         if (mode == AuthMode.None || PublicPaths.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase)))
         {
-            await next(context);
-            return;
+            return next(context);
         }
         if (Authenticate(context, mode) is not var (user, sessionId))
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Sign-in required", mode == AuthMode.Key
+            return RefuseAsync(context, StatusCodes.Status401Unauthorized, "Sign-in required", mode == AuthMode.Key
                 ? "This Jockey needs an access key: sign in on the app's page (or POST /api/auth/sign-in), then send the session cookie."
                 : "This Jockey needs a Microsoft Entra ID sign-in: open the app, which sends you to /.auth/login/aad.", mode);
-            return;
         }
         var tokens = context.RequestServices.GetRequiredService<SessionTokens>();
         if (ChangesState(context.Request) && !tokens.IsAntiForgery(context.Request.Headers[AntiForgeryHeader], user.Id, sessionId))
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Anti-forgery token missing",
+            return RefuseAsync(context, StatusCodes.Status403Forbidden, "Anti-forgery token missing",
                 $"Requests that change something need the {AntiForgeryHeader} header from GET /api/auth/session (the app sends it).", mode);
-            return;
         }
         context.User = user.ToPrincipal(mode.ToString());
         context.Items[SessionIdKey] = sessionId;
-        await next(context);
+        return next(context);
     });
 
     private static readonly object SessionIdKey = new();
