@@ -7,18 +7,18 @@ namespace Jockey.ApiService.Streaming;
 
 /// <summary>
 /// This replica's ear on the app's event channel: one Redis subscription for all threads, fanned out in process to the
-/// SSE streams watching each thread. Messages arrive in publish order, which is seq order. Each event is decoded and
-/// encoded as an SSE frame once, however many streams send it; while events come one at a time, this thread writes it
-/// into every idle stream itself (<see cref="Streaming.Watch"/>).
+/// SSE streams watching each thread through its <see cref="Relay"/>s. Messages arrive in publish order, which is seq
+/// order. Each event is decoded and encoded as an SSE frame once, however many streams send it.
 /// </summary>
 /// <remarks>
 /// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past
 /// that, so a client that stops reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and
-/// reads what it missed from the thread's log, as after a reconnect. One clock for all streams sends the pings (no timer per stream), and a
-/// broken Redis connection ends every watch with that error: pub/sub messages sent while it was down are lost, and a
-/// stream would only notice at the next event — which, for a run's last one, never comes. When the host begins to
-/// stop, every watch ends, so each stream ends and its client reconnects (to another replica, with its last id) at
-/// once, before the server waits for open requests to finish — one hook for all streams, not a token per stream.
+/// reads what it missed from the thread's log, as after a reconnect. One clock for all streams sends the pings (no
+/// timer per stream), and a broken Redis connection ends every watch with that error: pub/sub messages sent while it
+/// was down are lost, and a stream would only notice at the next event — which, for a run's last one, never comes.
+/// When the host begins to stop, every watch ends, so each stream ends and its client reconnects (to another replica,
+/// with its last id) at once, before the server waits for open requests to finish — one hook for all streams, not a
+/// token per stream.
 /// </remarks>
 public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ILogger<LiveFeed> logger) : IHostedLifecycleService
 {
