@@ -71,7 +71,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         {
             if (!_closed)
             {
-                if (!_watchers.TryGetValue(threadId, out var watchers)) _watchers[threadId] = watchers = new Watchers();
+                if (!_watchers.TryGetValue(threadId, out var watchers)) _watchers[threadId] = watchers = new Watchers(logger);
                 watchers.Add(watch);
                 return watch;
             }
@@ -138,7 +138,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     /// relays copied only when a relay came or went: a copy per watch added costs O(n²) as n streams join one thread —
     /// at 10,000 that was 400 MB of garbage while they connected, and as much while they left.
     /// </summary>
-    private sealed class Watchers
+    private sealed class Watchers(ILogger logger)
     {
         private readonly List<Relay> _relays = [];
         private readonly Dictionary<Watch, Relay> _relayOf = [];
@@ -149,7 +149,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
             var relay = _relays.Count > 0 && _relays[^1].TryAdd(watch) ? _relays[^1] : _relays.FirstOrDefault(r => r.TryAdd(watch));
             if (relay is null)
             {
-                relay = new Relay();
+                relay = new Relay(logger);
                 relay.TryAdd(watch);
                 _relays.Add(relay);
                 _snapshot = null;

@@ -13,7 +13,7 @@ namespace Jockey.ApiService.Streaming;
 /// thread's events back, and the sends of a broadcast run on every core. A pass writes straight into the streams whose
 /// readers wait (<see cref="Watch"/>); at 10,000 streams per thread a pass of 128 takes a few milliseconds.
 /// </remarks>
-internal sealed class Relay : IThreadPoolWorkItem
+internal sealed partial class Relay(ILogger logger) : IThreadPoolWorkItem
 {
     public const int Size = 128;
 
@@ -80,8 +80,28 @@ internal sealed class Relay : IThreadPoolWorkItem
                 members = _snapshot ??= [.. _members];
             }
             var events = CollectionsMarshal.AsSpan(_passing);
-            foreach (var watch in members) watch.Offer(events);
+            foreach (var watch in members) Offer(watch, events);
             _passing.Clear();
         }
     }
+
+    /// <summary>
+    /// A watch that fails to take events ends with that error, so its stream ends and its client resumes from the log;
+    /// thrown here, it would end the process (this is a thread-pool work item) and stall the relay's other streams.
+    /// </summary>
+    private void Offer(Watch watch, ReadOnlySpan<LiveEvent> events)
+    {
+        try
+        {
+            watch.Offer(events);
+        }
+        catch (Exception ex)
+        {
+            LogOfferFailed(logger, ex);
+            watch.End(ex);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "A stream's watch failed to take live events; the stream ends and its client resumes from the log")]
+    private static partial void LogOfferFailed(ILogger logger, Exception ex);
 }

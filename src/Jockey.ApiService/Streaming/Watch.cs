@@ -51,7 +51,8 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
 
     /// <summary>
     /// The seq of the last event written to the stream, by its reader or by a sender straight through. Whoever holds
-    /// the output keeps it: the reader sets it before it waits, and reads it again once woken.
+    /// the output keeps it, so it needs no lock: the reader sets it before it waits and reads it again once woken, and a
+    /// sender only while the reader waits.
     /// </summary>
     public long LastSeq { get; set; }
 
@@ -142,9 +143,17 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
         }
     }
 
-    /// <summary>Stops the watch: the feed no longer offers it anything.</summary>
+    /// <summary>
+    /// Stops the watch, once its reader is done: the feed no longer offers it anything, and a relay's pass that still
+    /// holds it neither queues nor writes (Kestrel reuses the output for the connection's next request).
+    /// </summary>
     public void Dispose()
     {
+        lock (_lock)
+        {
+            _ended = true;
+            _output = null;
+        }
         _aborted.Dispose();
         _feed.Leave(_threadId, this);
     }

@@ -178,6 +178,26 @@ public sealed class LiveFeedTests : IAsyncLifetime
         Assert.Equal(3, (await ReadAsync(watch, deadline)).Stored.Seq);
     }
 
+    [Fact]
+    public async Task A_stream_aborted_while_a_send_is_stuck_ends_without_waiting_for_the_socket()
+    {
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
+        var output = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, useSynchronizationContext: false));
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var watch = _feed!.Watch("thread", request.Token);
+        watch.WriteThrough(output.Writer);
+        var waiting = watch.WaitToReadAsync();
+
+        await PublishAsync("thread", 1);
+        // The frame is in the output and nothing reads it: the send stays in flight.
+        Assert.StartsWith("id: 1\n", Encoding.UTF8.GetString((await output.Reader.ReadAsync(deadline)).Buffer));
+        await request.CancelAsync();
+
+        await WaitAsync(waiting, deadline);
+        Assert.False(watch.TryRead(out _));
+        Assert.False(await WaitAsync(watch.WaitToReadAsync(), deadline));
+    }
+
     private Task PublishAsync(string thread, long seq) =>
         _redis!.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, $"{thread}\n{seq}\n{{\"seq\":{seq}}}");
 
