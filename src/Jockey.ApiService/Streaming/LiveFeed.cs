@@ -144,17 +144,20 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         private readonly Dictionary<Watch, Relay> _relayOf = [];
         private Relay[]? _snapshot;
 
+        /// <summary>Into the newest relay with room (while streams join, the last one), else a new relay.</summary>
         public void Add(Watch watch)
         {
-            var relay = _relays.Count > 0 && _relays[^1].TryAdd(watch) ? _relays[^1] : _relays.FirstOrDefault(r => r.TryAdd(watch));
-            if (relay is null)
+            for (var i = _relays.Count - 1; i >= 0; i--)
             {
-                relay = new Relay(logger);
-                relay.TryAdd(watch);
-                _relays.Add(relay);
-                _snapshot = null;
+                if (!_relays[i].TryAdd(watch)) continue;
+                _relayOf[watch] = _relays[i];
+                return;
             }
+            var relay = new Relay(logger);
+            relay.TryAdd(watch);
+            _relays.Add(relay);
             _relayOf[watch] = relay;
+            _snapshot = null;
         }
 
         /// <summary>Removes a watch; returns how many are left.</summary>
