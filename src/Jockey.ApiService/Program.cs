@@ -31,6 +31,11 @@ var app = builder.Build();
 
 app.UseHttpHardening();
 app.UseSessionGate();
+// SSE streams end the pipeline here (short-circuit endpoints, StreamApi): what comes after waits on each request, and
+// would be held for a stream's whole life.
+app.UseRouting();
+app.UseStatusCodePages();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapAuthApi();
 app.MapApiDocs();

@@ -18,10 +18,13 @@ public static class PlatformPrincipal
     public const string ProviderHeader = "X-MS-CLIENT-PRINCIPAL-IDP";
     private static readonly object PeerKey = new();
 
-    /// <summary>Remembers the connection's own address before the forwarded-headers middleware replaces it with the client's.</summary>
+    /// <summary>
+    /// Remembers the connection's own address before the forwarded-headers middleware replaces it with the client's,
+    /// when the request names a platform user (only then is it asked for; a request without keeps no Items).
+    /// </summary>
     public static IApplicationBuilder UseConnectionPeer(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        context.Items[PeerKey] = context.Connection.RemoteIpAddress;
+        if (context.Request.Headers.ContainsKey(IdHeader)) context.Items[PeerKey] = context.Connection.RemoteIpAddress;
         return next(context);
     });
 

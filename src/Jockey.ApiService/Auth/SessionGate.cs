@@ -20,22 +20,29 @@ public static class SessionGate
 
     /// <remarks>
     /// Not an async lambda: a request let through is handed on as it is, so a long one (an SSE stream) keeps no state
-    /// machine of the gate's alive for its whole life.
+    /// machine of the gate's alive for its whole life. Its services are singletons, taken once: asking the request for
+    /// them would create its service scope, which a stream would then hold.
     /// </remarks>
-    public static IApplicationBuilder UseSessionGate(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UseSessionGate(this IApplicationBuilder app)
     {
-        var mode = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Mode;
+        var mode = app.ApplicationServices.GetRequiredService<IOptions<AuthOptions>>().Value.Mode;
+        var tokens = app.ApplicationServices.GetRequiredService<SessionTokens>();
+        var keys = app.ApplicationServices.GetRequiredService<AccessKeys>();
+        return app.Use((context, next) => Admit(context, next, mode, tokens, keys));
+    }
+
+    private static Task Admit(HttpContext context, RequestDelegate next, AuthMode mode, SessionTokens tokens, AccessKeys keys)
+    {
         if (mode == AuthMode.None || PublicPaths.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase)))
         {
             return next(context);
         }
-        if (Authenticate(context, mode) is not var (user, sessionId))
+        if (Authenticate(context, mode, tokens, keys) is not var (user, sessionId))
         {
             return RefuseAsync(context, StatusCodes.Status401Unauthorized, "Sign-in required", mode == AuthMode.Key
                 ? "This Jockey needs an access key: sign in on the app's page (or POST /api/auth/sign-in), then send the session cookie."
                 : "This Jockey needs a Microsoft Entra ID sign-in: open the app, which sends you to /.auth/login/aad.", mode);
         }
-        var tokens = context.RequestServices.GetRequiredService<SessionTokens>();
         if (ChangesState(context.Request) && !tokens.IsAntiForgery(context.Request.Headers[AntiForgeryHeader], user.Id, sessionId))
         {
             return RefuseAsync(context, StatusCodes.Status403Forbidden, "Anti-forgery token missing",
@@ -44,18 +51,17 @@ public static class SessionGate
         context.User = user.ToPrincipal(mode.ToString());
         context.Items[SessionIdKey] = sessionId;
         return next(context);
-    });
+    }
 
     private static readonly object SessionIdKey = new();
 
     /// <summary>The sign-in the request's session comes from ("" for the platform's sessions, which it keeps itself).</summary>
     public static string SessionId(HttpContext context) => context.Items[SessionIdKey] as string ?? "";
 
-    private static (SessionUser User, string SessionId)? Authenticate(HttpContext context, AuthMode mode)
+    private static (SessionUser User, string SessionId)? Authenticate(HttpContext context, AuthMode mode, SessionTokens tokens, AccessKeys keys)
     {
         if (mode == AuthMode.Entra) return PlatformPrincipal.Read(context) is { } platformUser ? (platformUser, "") : null;
-        var session = context.RequestServices.GetRequiredService<SessionTokens>().Read(context.Request.Cookies[CookieName]);
-        var keys = context.RequestServices.GetRequiredService<AccessKeys>();
+        var session = tokens.Read(context.Request.Cookies[CookieName]);
         // A key taken out of Auth:AccessKeys ends its sessions at the next restart, whatever their cookies say.
         return session is not null && keys.IsCurrent(session.UserId) ? (new SessionUser(session.UserId, session.UserId), session.SessionId) : null;
     }

@@ -4,6 +4,7 @@ using Jockey.ApiService.Processing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Jockey.ApiService.Hosting;
 
@@ -44,6 +45,11 @@ public static class HttpHardeningExtensions
         return builder;
     }
 
+    /// <remarks>
+    /// All of it runs before routing, so an SSE stream, which routing serves itself (<see cref="Streaming.StreamApi"/>),
+    /// passes it too. Each step but the exception handler hands the request on without waiting on it: a stream that
+    /// lives for hours keeps none of their state. Status-code pages wait on every request, so they come after routing.
+    /// </remarks>
     public static WebApplication UseHttpHardening(this WebApplication app)
     {
         // Before the client's address replaces it: the platform's principal headers are believed only from a trusted peer.
@@ -51,8 +57,9 @@ public static class HttpHardeningExtensions
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseCors();
+        // Only a request with an Origin can be cross-origin; the others skip CORS, which would create the request's
+        // service scope to look its policy up.
+        app.UseWhen(context => context.Request.Headers.ContainsKey(HeaderNames.Origin), cors => cors.UseCors());
         app.UseCrossSiteSocketGuard();
         return app;
     }

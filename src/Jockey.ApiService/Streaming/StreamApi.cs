@@ -1,3 +1,4 @@
+using Jockey.ApiService.Auth;
 using System.Diagnostics.CodeAnalysis;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Threads;
@@ -5,12 +6,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jockey.ApiService.Streaming;
 
+/// <remarks>
+/// Streams are short-circuit endpoints: routing runs them as soon as it matches, after the hardening and the session
+/// gate (Program.cs) and before the middleware that waits on every request, which would otherwise hold its state for
+/// each open stream's whole life (memory per connection, docs/benchmarks.md).
+/// </remarks>
 public static class StreamApi
 {
     public static IEndpointRouteBuilder MapStreamApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/stream", StreamAsync).WithTags("Streaming").WithName("StreamThread")
-            .WithSummary("Server-sent events of a thread: replays after Last-Event-ID (or ?last_event_id=), then live.");
+            .WithSummary("Server-sent events of a thread: replays after Last-Event-ID (or ?last_event_id=), then live.")
+            .ShortCircuit();
         return app;
     }
 
@@ -22,7 +29,7 @@ public static class StreamApi
             return TypedResults.Problem("thread_id is required: /api/stream?thread_id=<id from POST /api/process/init>.", statusCode: StatusCodes.Status400BadRequest, title: "Missing thread_id");
         }
         if (!TryReadResumePoint(context, last_event_id, out var afterSeq, out var badResume)) return badResume;
-        if (await threads.GetAsync(thread_id) is null || !await threads.IsOwnedByAsync(thread_id, context.User)) return ThreadsApi.UnknownThreadProblem(thread_id);
+        if (await threads.GetAsync(thread_id) is null || !await threads.IsOwnedByAsync(thread_id, context.SignedInUser())) return ThreadsApi.UnknownThreadProblem(thread_id);
         return Serve(thread_id, afterSeq, redact: null, log, feed, loggers);
     }
 

@@ -27,7 +27,8 @@ public static class SharesApi
 
         var shared = app.MapGroup("/api/shared/{share_id}").WithTags("Sharing");
         shared.MapGet("/", GetAsync).WithName("GetShared").WithSummary("A shared thread's operations, read-only.");
-        shared.MapGet("/stream", StreamAsync).WithName("StreamShared").WithSummary("A shared thread's events over SSE, read-only (Last-Event-ID as /api/stream).");
+        shared.MapGet("/stream", StreamAsync).WithName("StreamShared").WithSummary("A shared thread's events over SSE, read-only (Last-Event-ID as /api/stream).")
+            .ShortCircuit();
         return app;
     }
 

@@ -185,6 +185,30 @@ public sealed class ApiInputTests(ApiAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_stream_gets_the_hardening_every_answer_gets()
+    {
+        // Streams are served by routing itself, ahead of the middleware that waits on each request (StreamApi); what
+        // runs before routing still applies to them: security headers, CORS for the web origin, and errors as ProblemDetails.
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, Timeout());
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/stream?thread_id={threadId}");
+        request.Headers.Add("Origin", ApiAppFixture.WebOrigin);
+        using var stream = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Timeout());
+
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", stream.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", stream.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal(ApiAppFixture.WebOrigin, stream.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("true", stream.Headers.GetValues("Access-Control-Allow-Credentials").Single());
+
+        using var unknown = await api.GetAsync("/api/stream?thread_id=no-such-thread", Timeout());
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "no-such-thread");
+        using var wrongMethod = await api.PostAsync($"/api/stream?thread_id={threadId}", null, Timeout());
+        await AssertProblemAsync(wrongMethod, HttpStatusCode.MethodNotAllowed, "POST is not allowed on /api/stream");
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_the_endpoints()
     {
         using var api = fixture.Api();
