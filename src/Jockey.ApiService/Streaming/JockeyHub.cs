@@ -11,8 +11,14 @@ namespace Jockey.ApiService.Streaming;
 /// <c>update</c> (the same event JSON as SSE) and <c>operation</c>. Subscribe joins the live group before replaying,
 /// so nothing falls between the two; the overlap may repeat an event, and clients drop repeats by seq.
 /// </summary>
-public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing, ProcessRateLimiter limiter) : Hub
+public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing, ProcessRateLimiter limiter, MemoryReducer reducer) : Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        reducer.ConnectionOpened();
+        return Task.CompletedTask;
+    }
+
     public async Task Subscribe(string threadId, long afterSeq)
     {
         if (await threads.GetAsync(threadId) is null || !await threads.IsOwnedByAsync(threadId, Context.User)) throw new HubException(UnknownThread.Message(threadId));

@@ -20,7 +20,7 @@ namespace Jockey.ApiService.Streaming;
 /// with its last id) at once, before the server waits for open requests to finish — one hook for all streams, not a
 /// token per stream.
 /// </remarks>
-public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ILogger<LiveFeed> logger) : IHostedLifecycleService
+public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, MemoryReducer reducer, ILogger<LiveFeed> logger) : IHostedLifecycleService
 {
     public const int WatchCapacity = 256;
 
@@ -67,6 +67,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     public Watch Watch(string threadId, CancellationToken aborted)
     {
         var watch = new Watch(this, threadId, aborted);
+        reducer.ConnectionOpened();
         lock (_gate)
         {
             if (!_closed)
@@ -90,6 +91,8 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
 
     private void Dispatch(ChannelMessage message)
     {
+        // Every event of every thread passes here, whichever transport delivers it.
+        reducer.Busy();
         var text = (string)message.Message!;
         var parts = text.Split('\n', 3);
         if (parts.Length != 3 || !long.TryParse(parts[1], out var seq))

@@ -19,6 +19,8 @@ public static class StreamingExtensions
         builder.Services.AddOptions<SocketTransportOptions>()
             .Configure(options => options.UnsafePreferInlineScheduling = true)
             .BindConfiguration("Sockets");
+        builder.Services.AddOptions<MemoryReducerOptions>().BindConfiguration("MemoryReducer").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MemoryReducer>();
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton<ThreadNotifier>();

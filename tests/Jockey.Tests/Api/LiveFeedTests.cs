@@ -25,7 +25,9 @@ public sealed class LiveFeedTests : IAsyncLifetime
         _app = await TestingApp.StartAsync(o => o.Only("redis"), ct);
         await _app.WaitForResourceHealthyAsync("redis", ct);
         _redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct));
-        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), NullLogger<LiveFeed>.Instance);
+        // No memory reduction: a collection's pause has nothing to do with what these tests check.
+        var reducer = new MemoryReducer(Options.Create(new MemoryReducerOptions { AfterConnections = 0 }), TimeProvider.System, NullLogger<MemoryReducer>.Instance);
+        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), reducer, NullLogger<LiveFeed>.Instance);
         await _feed.StartAsync(ct);
     }
 
