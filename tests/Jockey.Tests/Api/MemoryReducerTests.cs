@@ -53,32 +53,20 @@ public sealed class MemoryReducerTests
         Assert.Equal(1, reducer.Reductions);
     }
 
-    [Fact]
-    public void Connections_below_the_threshold_add_up_to_a_surge()
+    [Theory]
+    // Below the threshold, connections add up over quiet periods until they make a surge.
+    [InlineData(new[] { 2, 1 }, new[] { 0, 1 })]
+    // A collection starts the count again: the next surge is collected again.
+    [InlineData(new[] { 3, 2, 1 }, new[] { 1, 1, 2 })]
+    public void Connections_count_up_to_each_collection(int[] openedEachTime, int[] reductionsAfterEach)
     {
         using var reducer = Reducer(afterConnections: 3);
-        Open(reducer, 2);
-        _time.Advance(Quiet);
-        Assert.Equal(0, reducer.Reductions);
-
-        Open(reducer, 1);
-        _time.Advance(Quiet);
-        Assert.Equal(1, reducer.Reductions);
-    }
-
-    [Fact]
-    public void A_new_surge_after_a_collection_is_collected_again()
-    {
-        using var reducer = Reducer(afterConnections: 3);
-        Open(reducer, 3);
-        _time.Advance(Quiet);
-        Open(reducer, 2);
-        _time.Advance(Quiet);
-        Assert.Equal(1, reducer.Reductions);
-
-        Open(reducer, 1);
-        _time.Advance(Quiet);
-        Assert.Equal(2, reducer.Reductions);
+        foreach (var (connections, reductions) in openedEachTime.Zip(reductionsAfterEach))
+        {
+            Open(reducer, connections);
+            _time.Advance(Quiet);
+            Assert.Equal(reductions, reducer.Reductions);
+        }
     }
 
     [Fact]
