@@ -16,6 +16,9 @@ public sealed partial class MemoryReducer : IDisposable
 {
     private const long Mebi = 1024 * 1024;
 
+    // A timer rounds its wait down to whole milliseconds: a shorter one would fire again at once, and again.
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
+
     private readonly MemoryReducerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<MemoryReducer> _logger;
@@ -54,12 +57,18 @@ public sealed partial class MemoryReducer : IDisposable
         var sinceBusy = _time.GetElapsedTime(Volatile.Read(ref _lastBusy));
         if (sinceBusy < _options.Quiet)
         {
-            _timer.Change(_options.Quiet - sinceBusy, Timeout.InfiniteTimeSpan);
+            var wait = _options.Quiet - sinceBusy;
+            _timer.Change(wait < MinimumWait ? MinimumWait : wait, Timeout.InfiniteTimeSpan);
             return;
         }
         // Fewer than the threshold stay counted: a trickle of connections adds up to a surge over time.
         if (Volatile.Read(ref _opened) >= _options.AfterConnections) Reduce(Interlocked.Exchange(ref _opened, 0));
         Volatile.Write(ref _armed, 0);
+        // A connection that opened while this ran found the wait armed and did not arm it; if it made a surge, wait again.
+        if (Volatile.Read(ref _opened) >= _options.AfterConnections && Interlocked.CompareExchange(ref _armed, 1, 0) == 0)
+        {
+            _timer.Change(_options.Quiet, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void Reduce(int opened)

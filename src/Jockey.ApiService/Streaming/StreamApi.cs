@@ -9,7 +9,9 @@ namespace Jockey.ApiService.Streaming;
 /// <remarks>
 /// Streams are short-circuit endpoints: routing runs them as soon as it matches, after the hardening and the session
 /// gate (Program.cs) and before the middleware that waits on every request, which would otherwise hold its state for
-/// each open stream's whole life (memory per connection, docs/benchmarks.md).
+/// each open stream's whole life (memory per connection, docs/benchmarks.md). So a stream's endpoint takes no
+/// authorization or CORS metadata (routing refuses a short-circuit endpoint that has any): the session gate and CORS,
+/// before routing, are what guard it.
 /// </remarks>
 public static class StreamApi
 {

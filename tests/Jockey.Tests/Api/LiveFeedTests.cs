@@ -17,6 +17,7 @@ public sealed class LiveFeedTests : IAsyncLifetime
     private TestingApp? _app;
     private ConnectionMultiplexer? _redis;
     private LiveFeed? _feed;
+    private MemoryReducer? _reducer;
 
     /// <summary>A real Redis and a feed on it whose ping clock never ticks during a test: a ping would take an event's place in a full watch.</summary>
     public async ValueTask InitializeAsync()
@@ -26,14 +27,15 @@ public sealed class LiveFeedTests : IAsyncLifetime
         await _app.WaitForResourceHealthyAsync("redis", ct);
         _redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct));
         // No memory reduction: a collection's pause has nothing to do with what these tests check.
-        var reducer = new MemoryReducer(Options.Create(new MemoryReducerOptions { AfterConnections = 0 }), TimeProvider.System, NullLogger<MemoryReducer>.Instance);
-        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), reducer, NullLogger<LiveFeed>.Instance);
+        _reducer = new MemoryReducer(Options.Create(new MemoryReducerOptions { AfterConnections = 0 }), TimeProvider.System, NullLogger<MemoryReducer>.Instance);
+        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), _reducer, NullLogger<LiveFeed>.Instance);
         await _feed.StartAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_feed is not null) await _feed.StopAsync(CancellationToken.None);
+        _reducer?.Dispose();
         if (_redis is not null) await _redis.DisposeAsync();
         if (_app is not null) await _app.DisposeAsync();
     }
