@@ -46,7 +46,7 @@ public sealed partial class MemoryReducer : IDisposable
         if (_options.AfterConnections == 0) return;
         Interlocked.Increment(ref _opened);
         Busy();
-        if (Interlocked.CompareExchange(ref _armed, 1, 0) == 0) _timer.Change(_options.Quiet, Timeout.InfiniteTimeSpan);
+        Arm();
     }
 
     /// <summary>An event is being delivered: the replica is not quiet.</summary>
@@ -65,10 +65,13 @@ public sealed partial class MemoryReducer : IDisposable
         if (Volatile.Read(ref _opened) >= _options.AfterConnections) Reduce(Interlocked.Exchange(ref _opened, 0));
         Volatile.Write(ref _armed, 0);
         // A connection that opened while this ran found the wait armed and did not arm it; if it made a surge, wait again.
-        if (Volatile.Read(ref _opened) >= _options.AfterConnections && Interlocked.CompareExchange(ref _armed, 1, 0) == 0)
-        {
-            _timer.Change(_options.Quiet, Timeout.InfiniteTimeSpan);
-        }
+        if (Volatile.Read(ref _opened) >= _options.AfterConnections) Arm();
+    }
+
+    /// <summary>Starts the wait for quiet, unless it already runs.</summary>
+    private void Arm()
+    {
+        if (Interlocked.CompareExchange(ref _armed, 1, 0) == 0) _timer.Change(_options.Quiet, Timeout.InfiniteTimeSpan);
     }
 
     private void Reduce(int opened)

@@ -1,5 +1,5 @@
-using Jockey.ApiService.Auth;
 using System.Diagnostics.CodeAnalysis;
+using Jockey.ApiService.Auth;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Threads;
 using Microsoft.AspNetCore.Http.HttpResults;
