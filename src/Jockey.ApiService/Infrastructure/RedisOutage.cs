@@ -34,6 +34,13 @@ public sealed partial class RedisOutage(IOptions<EventLogOptions> options, TimeP
         }
     }
 
+    /// <summary>
+    /// Any failure of a Redis call. A stalled Redis throws <see cref="RedisTimeoutException"/>, which is a
+    /// <see cref="TimeoutException"/> and not a <see cref="RedisException"/>: a catch of the latter alone lets a stall
+    /// through (one stopped a replica's host from a background loop).
+    /// </summary>
+    public static bool IsRedisFailure(Exception ex) => ex is RedisException or RedisTimeoutException;
+
     /// <summary>Redis unreachable, or back but still loading its data from disk.</summary>
     public static bool IsOutage(Exception ex) =>
         ex is RedisConnectionException or RedisTimeoutException

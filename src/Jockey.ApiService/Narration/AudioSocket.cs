@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Jockey.ApiService.Infrastructure;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Narration;
@@ -118,7 +119,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         catch (ChannelClosedException)
         {
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             logger.LogWarning(ex, "Narration socket on thread {ThreadId} lost Redis", threadId);
             Enqueue(AudioFrames.Error("unavailable", "Narration audio is unavailable: Redis is not reachable. Reconnect in a moment."));
@@ -218,7 +219,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         {
             await Task.WhenAll(marks);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             logger.LogWarning(ex, "Narration socket on thread {ThreadId} could not record delivered chunks", threadId);
         }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -57,7 +58,7 @@ public static class NarrationApi
             await session.RunAsync(context.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             logger.LogInformation("Narration socket closed on thread {ThreadId}", threadId);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             logger.LogWarning(ex, "Narration socket on thread {ThreadId} could not reach Redis", threadId);
             await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, "narration audio is unavailable: Redis is not reachable; reconnect in a moment", context.RequestAborted);

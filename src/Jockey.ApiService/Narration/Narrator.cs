@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Speech;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -113,7 +114,7 @@ public sealed class Narrator(
         {
             return await FailAsync(threadId, operationId, run, "cancelled", "The narration was cancelled.");
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             logger.LogWarning(ex, "Narration {OperationId} could not reach Redis", operationId);
             return Fail(run, "unavailable", $"Narration could not be streamed: Redis is not reachable ({ex.Message}) — check ConnectionStrings:redis.");
@@ -153,7 +154,7 @@ public sealed class Narrator(
             await relay.FinishAsync(threadId, run.Key, AudioEntry.Failed, AudioFrames.Error(code, message, operationId, run.Kind));
             if (run.Chunks > 0) streamed = await relay.CountDeliveredAsync(run.Key);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             logger.LogWarning(ex, "Narration {OperationId} could not report its failure to listeners", operationId);
         }

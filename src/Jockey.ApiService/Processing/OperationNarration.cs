@@ -1,4 +1,5 @@
 using Jockey.ApiService.Events;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Narration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -66,7 +67,7 @@ public sealed partial class OperationNarration(
             await log.AppendAsync(narrated.ThreadId, narrated.OperationId, ev, CancellationToken.None);
             await operations.UpdateAsync(narrated);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             LogNotRecorded(ex, narrated.OperationId);
         }

@@ -174,7 +174,7 @@ public sealed partial class OperationRunner(
                     await lost.CancelAsync();
                     return;
                 }
-                catch (StackExchange.Redis.RedisException ex)
+                catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
                 {
                     LogLeaseRenewalFailed(operation.OperationId, ex.Message);
                 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Threads;
 using StackExchange.Redis;
 
@@ -44,7 +45,7 @@ public sealed partial class RunRegistry(IConnectionMultiplexer redis, ILogger<Ru
         {
             await _queue.UnsubscribeAsync();
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             LogUnsubscribeFailed(ex.Message);
         }

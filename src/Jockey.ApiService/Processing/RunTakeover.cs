@@ -1,3 +1,4 @@
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -29,7 +30,7 @@ public sealed partial class RunTakeover(
             {
                 await ClaimLapsedAsync();
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
             {
                 // Redis is away: nothing can be claimed now, and the next tick tries again.
                 LogScanFailed(ex.Message);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Reflection;
 using Jockey.ApiService.Events;
+using Jockey.ApiService.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using StackExchange.Redis;
@@ -49,7 +50,7 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             LogStreamBroken(logger, ex, threadId);
             SseFrames.WriteError(output, RedisDown);

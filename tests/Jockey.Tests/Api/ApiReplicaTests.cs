@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jockey.Tests.Narration;
+using StackExchange.Redis;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
@@ -161,6 +162,40 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<T
         {
             await fixture.RestartAsync(replica: 0);
         }
+    }
+
+    /// <summary>
+    /// Redis stalls (<c>CLIENT PAUSE</c>) for longer than the replicas' command timeout while a run waits at the fake's
+    /// gate: every Redis call in that time times out — the lease renewals, the takeover scans, the health checks. No
+    /// replica stops over it, and once Redis answers again the run completes with every event once, the same events as
+    /// without the stall (whether its replica kept it or the lease lapsed and the other took it over).
+    /// </summary>
+    [Fact]
+    public async Task A_redis_stall_longer_than_the_command_timeout_stops_no_replica_and_the_run_still_completes()
+    {
+        var ct = Timeout(120);
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var reference = await HeldRunAsync(b, b, "held: the same run without a stall", beforeRelease: () => Task.CompletedTask, ct);
+        int?[] services = [.. Enumerable.Range(0, 2).Select(r => fixture.App.ServicePid("apiservice", "Jockey.ApiService", r))];
+
+        var stalled = await HeldRunAsync(a, b, "held: through a Redis stall", beforeRelease: () => StallRedisAsync(ct), ct);
+
+        AssertCompletedAsWithoutTheFault(reference, stalled);
+        Assert.Equal(services, Enumerable.Range(0, 2).Select(r => fixture.App.ServicePid("apiservice", "Jockey.ApiService", r)));
+    }
+
+    /// <summary>Pauses every client of Redis for twice the client's 5-s command timeout; returns once Redis answers again.</summary>
+    private async Task StallRedisAsync(CancellationToken ct)
+    {
+        var options = ConfigurationOptions.Parse(await fixture.App.GetConnectionStringAsync("redis", ct));
+        options.AllowAdmin = true;
+        options.AsyncTimeout = options.SyncTimeout = 60_000;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        var server = redis.GetServers()[0];
+        await server.ExecuteAsync("CLIENT", "PAUSE", "10000", "ALL");
+        // Queued behind the pause: answered when it ends.
+        await redis.GetDatabase().PingAsync();
     }
 
     /// <summary>

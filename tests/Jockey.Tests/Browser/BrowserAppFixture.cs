@@ -20,6 +20,8 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserAppFixture>
 public sealed class BrowserAppFixture : IAsyncLifetime
 {
     private const string ChromiumPath = "/usr/bin/chromium";
+    private readonly List<IBrowserContext> _open = [];
+    private string? _openedBy;
     private IPlaywright? _playwright;
 
     public TestingApp App { get; private set; } = null!;
@@ -62,9 +64,15 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         return (playwright, browser);
     }
 
-    /// <summary>A page in a fresh browser context, once the API and the agent are healthy (a test before may have crashed them).</summary>
+    /// <summary>
+    /// A page in a fresh browser context, once the API and the agent are healthy (a test before may have crashed them).
+    /// The pages an earlier test opened are closed first: the collection's tests run one at a time, and an idle page
+    /// still costs Chromium a few percent of a core — the dozens a run would leave open until the fixture ends starve
+    /// the app under test on a 2-core machine.
+    /// </summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, Uri? web = null)
     {
+        await CloseEarlierTestsPagesAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await App.WaitForResourceHealthyAsync("apiservice", timeout.Token);
         await App.WaitForResourceHealthyAsync("jockey", timeout.Token);
@@ -73,7 +81,17 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             BaseURL = (web ?? WebUrl).ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
+        _open.Add(context);
         return await context.NewPageAsync();
+    }
+
+    private async Task CloseEarlierTestsPagesAsync()
+    {
+        var test = TestContext.Current.Test?.UniqueID;
+        if (test == _openedBy) return;
+        foreach (var context in _open) await context.CloseAsync();
+        _open.Clear();
+        _openedBy = test;
     }
 
     public static Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>

@@ -128,10 +128,10 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await BrowserAppFixture.ScreenshotAsync(page, "07-error-card");
 
         // Aspire leaves a crashed process stopped; the person starts it again (the dashboard's Start).
-        await fixture.App.StartResourceAsync("jockey", cancellationToken: TestContext.Current.CancellationToken);
-        await fixture.App.WaitForResourceHealthyAsync("jockey", TestContext.Current.CancellationToken);
+        var restart = TestDeadlines.Start(180);
+        await fixture.App.StartResourceAsync("jockey", cancellationToken: restart);
+        await fixture.App.WaitForResourceHealthyAsync("jockey", restart);
         await error.GetByTestId("retry").ClickAsync();
         await AssertTurnStatusAsync(page, "completed");
     }
-
 }

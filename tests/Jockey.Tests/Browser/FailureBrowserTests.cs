@@ -79,6 +79,8 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
     [Fact]
     public async Task When_the_API_restarts_the_live_connection_recovers_by_itself_and_carries_the_next_run()
     {
+        // Starting both replicas again must not hang the run if one never comes back.
+        var ct = TestDeadlines.Start(240);
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/");
         var live = page.GetByTestId("connection-live");
@@ -96,9 +98,9 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
 
         await page.WaitForFunctionAsync("() => window.liveStates.some(s => s !== 'connected')", null, new() { Timeout = 30_000 });
         // Aspire leaves crashed processes stopped; starting them again is the dashboard's Start.
-        await fixture.App.StartResourceAsync("apiservice", 0, Ct);
-        await fixture.App.StartResourceAsync("apiservice", 1, Ct);
-        await fixture.App.WaitForResourceHealthyAsync("apiservice", Ct);
+        await fixture.App.StartResourceAsync("apiservice", 0, ct);
+        await fixture.App.StartResourceAsync("apiservice", 1, ct);
+        await fixture.App.WaitForResourceHealthyAsync("apiservice", ct);
         await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = RunTimeout });
         Assert.Contains(await page.EvaluateAsync<string[]>("() => window.liveStates"), s => s is "reconnecting" or "disconnected");
         await Assertions.Expect(page.GetByTestId("connection-narration")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = RunTimeout });
