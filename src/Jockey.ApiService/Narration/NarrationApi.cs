@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jockey.ApiService.Narration;
 

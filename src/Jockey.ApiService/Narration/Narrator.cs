@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Speech;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jockey.ApiService.Narration;
 

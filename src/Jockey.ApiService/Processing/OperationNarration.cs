@@ -2,7 +2,6 @@ using Jockey.ApiService.Events;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Narration;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jockey.ApiService.Processing;
 

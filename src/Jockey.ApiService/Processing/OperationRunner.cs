@@ -138,7 +138,7 @@ public sealed partial class OperationRunner(
             // Abandoned here while still going on the server (a dead stream, a timeout, a failed upload): stop it once,
             // or it holds the Jockey thread and the next request on it is refused.
             if (run?.Run is { } abandoned && !run.Finished) await CancelJockeyRunAsync(abandoned);
-            await FailAsync(await narrated, reason);
+            await FailAsync(await narrated, reason, ex);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
         catch (Exception ex)
@@ -200,9 +200,10 @@ public sealed partial class OperationRunner(
     private static Task<Operation?> FinishCancelledAsync(Operation operation, ThreadEventLog log) =>
         log.FinishAsync(operation, new NewEvent(EventTypes.System, PlainWords.Cancelled, EventNames.Cancelled), OperationStatus.Cancelled);
 
-    private async Task FailAsync(Operation operation, string reason)
+    /// <param name="cause">What stopped it, for the log (the reason is what the person reads).</param>
+    private async Task FailAsync(Operation operation, string reason, Exception? cause = null)
     {
-        LogFailed(operation.OperationId, reason);
+        LogFailed(cause, operation.OperationId, reason);
         operation = await narration.NarrateResultAsync(operation, ResultScript.Failed(reason));
         await log.FinishAsync(operation, new NewEvent(EventTypes.Error, reason, EventNames.Failed, new FailedData(reason)), OperationStatus.Failed, error: reason, owner: replica.Id);
     }
@@ -293,7 +294,7 @@ public sealed partial class OperationRunner(
     private partial void LogCompleted(string operationId);
 
     [LoggerMessage(LogLevel.Warning, "Run {OperationId} failed: {Reason}")]
-    private partial void LogFailed(string operationId, string reason);
+    private partial void LogFailed(Exception? cause, string operationId, string reason);
 
     [LoggerMessage(LogLevel.Error, "Run {OperationId} hit an unexpected error")]
     private partial void LogUnexpected(Exception ex, string operationId);

@@ -1,7 +1,6 @@
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jockey.ApiService.Processing;
 
