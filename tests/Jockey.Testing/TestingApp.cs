@@ -18,13 +18,15 @@ public sealed class TestingApp : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri? _jockeyUrl;
     private Task _start = Task.CompletedTask;
+    private readonly bool _ownsAgentData;
 
-    private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl, string? agentDataPath)
+    private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl, string? agentDataPath, bool ownsAgentData)
     {
         Application = application;
         _scratch = scratch;
         _jockeyUrl = jockeyUrl;
         AgentDataPath = agentDataPath;
+        _ownsAgentData = ownsAgentData;
     }
 
     private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
@@ -41,9 +43,11 @@ public sealed class TestingApp : IAsyncDisposable
         var options = new TestingOptions();
         configure?.Invoke(options);
         var scratch = Directory.CreateTempSubdirectory("jockey-test-");
-        if (options.JockeyUrl is null && options.AgentDataPath is null)
+        var ownsAgentData = options.JockeyUrl is null && options.AgentDataPath is null;
+        if (ownsAgentData)
         {
             options.AgentDataPath = Path.Combine(scratch.FullName, "agent");
+            SampleIndexSeed.CopyInto(options.AgentDataPath);
         }
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Jockey_AppHost>(options.Arguments(), cancellationToken);
@@ -65,7 +69,7 @@ public sealed class TestingApp : IAsyncDisposable
             });
         }
 
-        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath);
+        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath, ownsAgentData);
         app.Watch();
         // Aspire's StartAsync returns once every resource has started, waits included; a test that waits for one
         // resource, or sees one never start, watches the resources instead (WaitForResourceHealthyAsync).
@@ -316,6 +320,7 @@ public sealed class TestingApp : IAsyncDisposable
         }
         await Application.StopAsync();
         await Application.DisposeAsync();
+        if (_ownsAgentData && AgentDataPath is not null) SampleIndexSeed.KeepFrom(AgentDataPath);
         try
         {
             _scratch.Delete(recursive: true);
