@@ -18,15 +18,13 @@ public sealed class TestingApp : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri? _jockeyUrl;
     private Task _start = Task.CompletedTask;
-    private readonly bool _ownsAgentData;
 
-    private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl, string? agentDataPath, bool ownsAgentData)
+    private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl, string? agentDataPath)
     {
         Application = application;
         _scratch = scratch;
         _jockeyUrl = jockeyUrl;
         AgentDataPath = agentDataPath;
-        _ownsAgentData = ownsAgentData;
     }
 
     private static readonly string[] Ended = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
@@ -43,11 +41,9 @@ public sealed class TestingApp : IAsyncDisposable
         var options = new TestingOptions();
         configure?.Invoke(options);
         var scratch = Directory.CreateTempSubdirectory("jockey-test-");
-        var ownsAgentData = options.JockeyUrl is null && options.AgentDataPath is null;
-        if (ownsAgentData)
+        if (options.JockeyUrl is null && options.AgentDataPath is null)
         {
             options.AgentDataPath = Path.Combine(scratch.FullName, "agent");
-            SampleIndexSeed.CopyInto(options.AgentDataPath);
         }
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Jockey_AppHost>(options.Arguments(), cancellationToken);
@@ -69,7 +65,7 @@ public sealed class TestingApp : IAsyncDisposable
             });
         }
 
-        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath, ownsAgentData);
+        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath);
         app.Watch();
         // Aspire's StartAsync returns once every resource has started, waits included; a test that waits for one
         // resource, or sees one never start, watches the resources instead (WaitForResourceHealthyAsync).
@@ -320,7 +316,6 @@ public sealed class TestingApp : IAsyncDisposable
         }
         await Application.StopAsync();
         await Application.DisposeAsync();
-        if (_ownsAgentData && AgentDataPath is not null) SampleIndexSeed.KeepFrom(AgentDataPath);
         try
         {
             _scratch.Delete(recursive: true);
