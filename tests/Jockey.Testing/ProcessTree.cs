@@ -75,6 +75,15 @@ public static partial class ProcessTree
 
     public static string CommandLine(int pid) => Arguments(pid) is [_, ..] args ? string.Join(' ', args) : "(exited)";
 
+    /// <summary>The environment the process was started with (for a project, DCP's <c>dotnet run</c>, whose child inherits it).</summary>
+    public static Dictionary<string, string> EnvironmentOf(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ")
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+
     /// <summary>The process's arguments as the kernel keeps them (NUL-separated, so a path with spaces stays one); empty once it exited.</summary>
     private static string[] Arguments(int pid)
     {

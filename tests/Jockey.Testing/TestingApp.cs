@@ -124,9 +124,10 @@ public sealed class TestingApp : IAsyncDisposable
                 catch (HttpRequestException)
                 {
                     // Not listening yet — unless it has ended, and then it never will.
-                    if (Instance(name, replica).Snapshot.State?.Text is { } state && Ended.Contains(state))
+                    var instance = Instance(name, replica);
+                    if (instance.Snapshot.State?.Text is { } state && Ended.Contains(state))
                     {
-                        throw new InvalidOperationException($"'{Instance(name, replica).ResourceId}' ended ({state}) before it listened:{Environment.NewLine}{LogTail(name)}");
+                        throw new InvalidOperationException($"'{instance.ResourceId}' ended ({state}) before it listened:{Environment.NewLine}{LogTail(name)}");
                     }
                 }
                 await Task.Delay(100, cancellationToken);

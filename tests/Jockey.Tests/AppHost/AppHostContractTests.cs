@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Jockey.Testing;
-using static Jockey.Tests.AppHost.AppHostTests;
 
 namespace Jockey.Tests.AppHost;
 
@@ -55,7 +54,7 @@ public sealed class AppHostContractTests(AppHostContractFixture fixture) : IClas
     public async Task Each_replica_gets_the_aspire_environment_contract_and_its_own_instance_id()
     {
         var ct = TestDeadlines.Start(60);
-        List<Dictionary<string, string>> environments = [.. Enumerable.Range(0, 2).Select(r => ReadEnvironment(App.Pid("apiservice", r)!.Value))];
+        List<Dictionary<string, string>> environments = [.. Enumerable.Range(0, 2).Select(r => ProcessTree.EnvironmentOf(App.Pid("apiservice", r)!.Value))];
 
         foreach (var env in environments)
         {
@@ -74,8 +73,8 @@ public sealed class AppHostContractTests(AppHostContractFixture fixture) : IClas
     [Fact]
     public void Service_settings_given_to_the_apphost_reach_only_the_service_they_belong_to()
     {
-        var agent = ReadEnvironment(App.Pid("jockey")!.Value);
-        var api = ReadEnvironment(App.Pid("apiservice")!.Value);
+        var agent = ProcessTree.EnvironmentOf(App.Pid("jockey")!.Value);
+        var api = ProcessTree.EnvironmentOf(App.Pid("apiservice")!.Value);
         Assert.Equal("local-model", agent["LocalAgent__Llm__Model"]);
         Assert.Equal("en-gb", api["Narration__Voice"]);
         Assert.DoesNotContain("Narration__Voice", agent.Keys);

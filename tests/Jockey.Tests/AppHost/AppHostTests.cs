@@ -101,13 +101,4 @@ public sealed class AppHostTests
             await Task.Delay(200, ct);
         }
     }
-
-    /// <summary>What the process DCP started was given (for a project, <c>dotnet run</c>, whose child inherits it).</summary>
-    internal static Dictionary<string, string> ReadEnvironment(int pid) =>
-        File.ReadAllText($"/proc/{pid}/environ")
-            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split('=', 2))
-            .Where(pair => pair.Length == 2)
-            .GroupBy(pair => pair[0])
-            .ToDictionary(g => g.Key, g => g.Last()[1]);
 }
