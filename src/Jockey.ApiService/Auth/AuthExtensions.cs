@@ -1,3 +1,5 @@
+using Jockey.ApiService.Infrastructure;
+
 namespace Jockey.ApiService.Auth;
 
 public static class AuthExtensions
@@ -8,6 +10,7 @@ public static class AuthExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<SessionTokens>();
+        builder.Services.LoadDeploymentKeyAtStart<SessionTokens>(tokens => tokens.Key);
         return builder;
     }
 }

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Jockey.ApiService.Infrastructure;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jockey.ApiService.Auth;
 
@@ -16,22 +15,21 @@ public sealed record Session(string UserId, string SessionId, DateTimeOffset Exp
 /// so any replica checks what another issued and nothing is stored per session. A cookie is
 /// <c>base64url(user \n session \n expiry) . base64url(mac)</c>; a changed byte or a past expiry is refused.
 /// </summary>
-public sealed class SessionTokens(IOptions<AuthOptions> options, IConnectionMultiplexer redis, TimeProvider time)
+public sealed class SessionTokens(IOptions<AuthOptions> options, TimeProvider time)
 {
-    private static readonly RedisKey GeneratedKey = "jockey:auth:session-key";
-    private readonly Lazy<byte[]> _key = new(() => DeploymentKeys.Load(options.Value.SessionSecret, redis, GeneratedKey));
+    public DeploymentKey Key { get; } = new(options.Value.SessionSecret, "jockey:auth:session-key");
 
     public Session Start(string userId) =>
         new(userId, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow().Add(options.Value.SessionLifetime));
 
-    public string Issue(Session session) => Issue(_key.Value, session);
+    public string Issue(Session session) => Issue(Key.Value, session);
 
     /// <summary>The session a cookie holds, or null when it is malformed, forged or expired.</summary>
     public Session? Read(string? cookie)
     {
         if (string.IsNullOrEmpty(cookie) || cookie.Split('.') is not [var payload, var mac]) return null;
         if (!Base64Url.IsValid(payload) || !Base64Url.IsValid(mac)) return null;
-        if (!CryptographicOperations.FixedTimeEquals(Mac(_key.Value, payload), Base64Url.DecodeFromChars(mac))) return null;
+        if (!CryptographicOperations.FixedTimeEquals(Mac(Key.Value, payload), Base64Url.DecodeFromChars(mac))) return null;
         if (Encoding.UTF8.GetString(Base64Url.DecodeFromChars(payload)).Split('\n') is not [var user, var id, var expiry]) return null;
         if (!long.TryParse(expiry, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return null;
         var session = new Session(user, id, DateTimeOffset.FromUnixTimeSeconds(seconds));
@@ -43,7 +41,7 @@ public sealed class SessionTokens(IOptions<AuthOptions> options, IConnectionMult
     /// sign-in, readable only by a page of the app's own origin (it comes in a same-origin JSON answer).
     /// </summary>
     public string AntiForgery(string userId, string sessionId) =>
-        Base64Url.EncodeToString(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes($"csrf\n{userId}\n{sessionId}")));
+        Base64Url.EncodeToString(HMACSHA256.HashData(Key.Value, Encoding.UTF8.GetBytes($"csrf\n{userId}\n{sessionId}")));
 
     public bool IsAntiForgery(string? token, string userId, string sessionId) =>
         !string.IsNullOrEmpty(token) && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(AntiForgery(userId, sessionId)), Encoding.ASCII.GetBytes(token));

@@ -6,7 +6,6 @@ using Jockey.ApiService.Events;
 using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Jockey;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jockey.ApiService.Media;
 
@@ -17,11 +16,11 @@ namespace Jockey.ApiService.Media;
 /// rounded up to the hour so the same file keeps one URL (and the browser's cache) for an hour. The key is
 /// <c>Media:UrlSigningKey</c>, or one generated once and kept in Redis, so every replica signs and checks alike.
 /// </summary>
-public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexer redis, IOptions<MediaOptions> media, IOptions<EventLogOptions> eventLog, TimeProvider time)
+public sealed class AgentFileUrls(JockeyEndpoint endpoint, IOptions<MediaOptions> media, IOptions<EventLogOptions> eventLog, TimeProvider time)
 {
     public const string Prefix = "/api/jockey/files/";
-    private static readonly RedisKey GeneratedKey = "jockey:media:url-signing-key";
-    private readonly Lazy<byte[]> _key = new(() => DeploymentKeys.Load(media.Value.UrlSigningKey, redis, GeneratedKey));
+
+    public DeploymentKey Key { get; } = new(media.Value.UrlSigningKey, "jockey:media:url-signing-key");
 
     /// <summary>A browser-usable URL for a URL of the agent's: its files signed behind the API's proxy, others unchanged.</summary>
     public string? ToBrowserUrl(string? agentUrl)
@@ -46,7 +45,7 @@ public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexe
     {
         var expires = time.GetUtcNow().Add(eventLog.Value.Retention).AddDays(1).ToUnixTimeSeconds();
         expires += 3600 - expires % 3600;
-        return $"{Prefix}{encodedPath}?exp={expires}&sig={Sign(_key.Value, path, expires)}";
+        return $"{Prefix}{encodedPath}?exp={expires}&sig={Sign(Key.Value, path, expires)}";
     }
 
     /// <summary>Null when <paramref name="exp"/> and <paramref name="sig"/> are a live signature of <c>{index}/{file}</c>, else why not.</summary>
@@ -54,7 +53,7 @@ public sealed class AgentFileUrls(JockeyEndpoint endpoint, IConnectionMultiplexe
     {
         if (string.IsNullOrEmpty(exp) || string.IsNullOrEmpty(sig)) return "This file URL is not signed: use the URL the API handed out (in an event or a listing).";
         if (!long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return "This file URL's signature is not valid.";
-        var expected = Encoding.ASCII.GetBytes(Sign(_key.Value, $"{indexId}/{file}", expires));
+        var expected = Encoding.ASCII.GetBytes(Sign(Key.Value, $"{indexId}/{file}", expires));
         if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(sig))) return "This file URL's signature is not valid.";
         return time.GetUtcNow().ToUnixTimeSeconds() > expires ? "This file URL has expired; ask the API for the file again." : null;
     }

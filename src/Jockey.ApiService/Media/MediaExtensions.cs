@@ -1,3 +1,5 @@
+using Jockey.ApiService.Infrastructure;
+
 namespace Jockey.ApiService.Media;
 
 public static class MediaExtensions
@@ -8,6 +10,7 @@ public static class MediaExtensions
         builder.Services.AddSingleton<MediaContainer>();
         builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<AgentFileUrls>();
+        builder.Services.LoadDeploymentKeyAtStart<AgentFileUrls>(urls => urls.Key);
         return builder;
     }
 }

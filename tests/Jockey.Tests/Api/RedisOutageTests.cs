@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
+using System.Text.Json;
 using Jockey.Testing;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -8,11 +10,14 @@ namespace Jockey.Tests.Api;
 /// <summary>An app of its own: the test kills its Redis, which stays down (Aspire does not restart a crashed process).</summary>
 public sealed class RedisOutageFixture : ApiAppFixture;
 
-/// <summary>Redis going away mid-stream: the live SSE stream says so and ends; new requests get a 503 that says why.</summary>
+/// <summary>
+/// Redis going away mid-stream: the live SSE stream says so and ends; new requests get a 503 that says why; what needs
+/// no Redis — the library and its signed thumbnails — keeps working.
+/// </summary>
 public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture<RedisOutageFixture>
 {
     [Fact]
-    public async Task A_live_stream_ends_with_an_error_event_when_redis_goes_away_and_new_requests_get_a_503()
+    public async Task When_redis_goes_away_a_live_stream_ends_with_an_error_event_new_requests_get_a_503_and_the_library_still_lists()
     {
         var ct = Timeout(90);
         using var api = fixture.Api();
@@ -26,6 +31,9 @@ public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture
             if (received.Count == 1) await fixture.App.KillAsync("redis");
         }
         using var later = await api.GetAsync($"/api/stream?thread_id={threadId}", ct);
+        // Nothing on this replica had signed a file URL before Redis went away: the shared signing key was loaded as it started.
+        var thumbnail = (await api.GetFromJsonAsync<JsonElement>($"/api/indexes/{FakeJockeyServer.IndexId}/videos", ct))[0].GetProperty("thumbnail_url").GetString()!;
+        using var image = await api.GetAsync(thumbnail, ct);
 
         Assert.Equal("ping", received[0].EventType);
         var error = received[^1];
@@ -35,5 +43,8 @@ public sealed class RedisOutageTests(RedisOutageFixture fixture) : IClassFixture
         Assert.Equal("application/problem+json", later.Content.Headers.ContentType?.MediaType);
         Assert.Contains("The event store (Redis) is not reachable", await later.Content.ReadAsStringAsync(ct));
         Assert.NotNull(later.Headers.RetryAfter);
+        Assert.StartsWith("/api/jockey/files/", thumbnail);
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
     }
 }

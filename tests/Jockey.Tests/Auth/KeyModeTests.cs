@@ -131,13 +131,13 @@ public sealed class KeyModeTests(KeyAuthFixture fixture)
         var ct = Timeout();
         using var valid = await fixture.SignInAsync(KeyAuthFixture.KeyA, ct);
         var userId = (await valid.GetFromJsonAsync<JsonElement>("/api/auth/session", ct)).GetProperty("user").GetProperty("id").GetString()!;
-        var key = DeploymentKeys.FromSecret(KeyAuthFixture.SessionSecret);
+        var key = DeploymentKey.FromSecret(KeyAuthFixture.SessionSecret);
         var expired = SessionTokens.Issue(key, new Session(userId, "s1", DateTimeOffset.UtcNow.AddMinutes(-1)));
         var live = SessionTokens.Issue(key, new Session(userId, "s1", DateTimeOffset.UtcNow.AddHours(1)));
         // The payload says another user; the MAC is still the genuine one for user A.
         var forged = Convert.ToBase64String(Encoding.UTF8.GetBytes($"key-000000000000\ns1\n{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()}"))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_') + "." + live.Split('.')[1];
-        var foreign = SessionTokens.Issue(DeploymentKeys.FromSecret("another-deployments-secret-0123456789"), new Session(userId, "s1", DateTimeOffset.UtcNow.AddHours(1)));
+        var foreign = SessionTokens.Issue(DeploymentKey.FromSecret("another-deployments-secret-0123456789"), new Session(userId, "s1", DateTimeOffset.UtcNow.AddHours(1)));
 
         Assert.Equal(HttpStatusCode.OK, await SessionStatusAsync(live));
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionStatusAsync(expired));

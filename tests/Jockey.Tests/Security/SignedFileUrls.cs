@@ -14,7 +14,7 @@ public static class SignedFileUrls
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis", ct));
         var key = await redis.GetDatabase().StringGetAsync("jockey:media:url-signing-key");
-        Assert.False(key.IsNull, "No URL-signing key in Redis: the API has not signed a file URL yet.");
+        Assert.False(key.IsNull, "No URL-signing key in Redis: the API stores one as it starts.");
         return Convert.FromBase64String(key.ToString());
     }
 
