@@ -24,7 +24,15 @@ public sealed class LocalAgentAppFixture : IAsyncLifetime
     }
 }
 
-public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture) : IClassFixture<LocalAgentAppFixture>
+/// <summary>The classes that run the API against the local agent share one app.</summary>
+[CollectionDefinition(Name)]
+public sealed class LocalAgentAppCollection : ICollectionFixture<LocalAgentAppFixture>
+{
+    public const string Name = "api-with-local-agent";
+}
+
+[Collection(LocalAgentAppCollection.Name)]
+public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture)
 {
     [Fact]
     public async Task A_montage_request_to_the_local_agent_ends_completed_with_the_rendered_video_in_blob_storage()

@@ -9,7 +9,8 @@ namespace Jockey.Tests.Api;
 /// The agent's <c>preview</c> event becomes a <c>preview</c> event in the thread's log, its playlist and segments
 /// served same-origin by signed URLs (docs/api.md, "Watching a render").
 /// </summary>
-public sealed class ApiPreviewTests(LocalAgentAppFixture fixture) : IClassFixture<LocalAgentAppFixture>
+[Collection(LocalAgentAppCollection.Name)]
+public sealed class ApiPreviewTests(LocalAgentAppFixture fixture)
 {
     /// <summary>
     /// The render is held at its first segment, so everything here happens mid-render: the event is logged, a late

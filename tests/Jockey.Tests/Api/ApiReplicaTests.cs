@@ -41,8 +41,19 @@ public sealed class TwoReplicaFixture : ApiAppFixture
     }
 }
 
+/// <summary>
+/// One two-replica app for every class that needs two replicas: an app start costs more than most of their tests, and
+/// a test that stops a replica starts it again (<see cref="TwoReplicaFixture.RestartAsync"/>).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class TwoReplicaCollection : ICollectionFixture<TwoReplicaFixture>
+{
+    public const string Name = "two-replicas";
+}
+
 /// <summary>Two API replicas on one Redis: a run on one replica reaches subscribers on the other, and resume works across them.</summary>
-public sealed class ApiReplicaTests(TwoReplicaFixture fixture) : IClassFixture<TwoReplicaFixture>
+[Collection(TwoReplicaCollection.Name)]
+public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
 {
     [Fact]
     public async Task Sse_and_signalr_on_replica_a_see_every_event_of_a_run_posted_to_replica_b_once_and_in_order()

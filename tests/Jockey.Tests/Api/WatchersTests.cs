@@ -6,7 +6,8 @@ using static Jockey.Tests.Api.ApiSteps;
 namespace Jockey.Tests.Api;
 
 /// <summary>Who watches a thread live, counted in Redis whichever replica each tab reaches.</summary>
-public sealed class WatchersTests(TwoReplicaFixture fixture) : IClassFixture<TwoReplicaFixture>
+[Collection(TwoReplicaCollection.Name)]
+public sealed class WatchersTests(TwoReplicaFixture fixture)
 {
     [Fact]
     public async Task Tabs_on_different_replicas_are_counted_once_each_and_a_tab_that_leaves_or_stops_refreshing_drops_out()

@@ -5,8 +5,8 @@ using Jockey.Testing;
 namespace Jockey.Tests.AppHost;
 
 /// <summary>
-/// One app for the tests that only look at it: two API replicas, and settings given to the AppHost for each service.
-/// Starting an app is most of what each of these tests costs.
+/// One app for the tests that look at it, or break it and mend it again: two API replicas, and settings given to the
+/// AppHost for each service. Starting an app is most of what each of these tests costs.
 /// </summary>
 public sealed class AppHostContractFixture : IAsyncLifetime
 {
@@ -21,6 +21,9 @@ public sealed class AppHostContractFixture : IAsyncLifetime
             o.Only("apiservice");
             o.AppHostSettings["LocalAgent:Llm:Model"] = "local-model";
             o.AppHostSettings["Narration:Voice"] = "en-gb";
+            // Nothing here searches the library: the agent skips making its sample clips (ffmpeg and espeak-ng), which
+            // costs more CPU than the rest of the app's start.
+            o.Environment("jockey", "LocalAgent__GenerateSampleIndex", "false");
         }, timeout.Token);
         await App.WaitForResourceHealthyAsync("apiservice", timeout.Token);
     }
@@ -31,7 +34,7 @@ public sealed class AppHostContractFixture : IAsyncLifetime
     }
 }
 
-/// <summary>What the AppHost gives each service, seen from outside: health, the env contract, settings per service.</summary>
+/// <summary>What the AppHost gives each service, seen from outside: health, the env contract, settings per service, Redis lost and back.</summary>
 public sealed class AppHostContractTests(AppHostContractFixture fixture) : IClassFixture<AppHostContractFixture>
 {
     private TestingApp App => fixture.App;
@@ -80,5 +83,42 @@ public sealed class AppHostContractTests(AppHostContractFixture fixture) : IClas
         Assert.DoesNotContain("Narration__Voice", agent.Keys);
         Assert.DoesNotContain("LocalAgent__Llm__Model", api.Keys);
         Assert.DoesNotContain(api.Keys, key => key.StartsWith("ApiService__", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Killed_redis_makes_the_api_unhealthy_until_redis_is_started_again_and_the_api_keeps_running()
+    {
+        var ct = TestDeadlines.Start(120);
+        var apiPids = Replicas.Select(r => App.Pid("apiservice", r)).ToList();
+        var redisPid = App.Pid("redis");
+
+        await App.KillAsync("redis");
+        foreach (var replica in Replicas)
+        {
+            Assert.Contains("StackExchange.Redis", await PollHealthAsync(replica, HttpStatusCode.ServiceUnavailable, ct));
+        }
+
+        // Aspire does not restart a crashed process: it stays Exited until someone starts it (the dashboard's Start).
+        await App.StartResourceAsync("redis", cancellationToken: ct);
+        await App.WaitForResourceHealthyAsync("redis", ct);
+        // Both replicas, each asked directly: the next test may reach either through the proxy.
+        foreach (var replica in Replicas) await PollHealthAsync(replica, HttpStatusCode.OK, ct);
+
+        Assert.NotEqual(redisPid, App.Pid("redis"));
+        Assert.Equal(apiPids, Replicas.Select(r => App.Pid("apiservice", r)));
+    }
+
+    private static readonly int[] Replicas = [0, 1];
+
+    private async Task<string> PollHealthAsync(int replica, HttpStatusCode expected, CancellationToken ct)
+    {
+        using var http = App.CreateHttpClient("apiservice", replica);
+        while (true)
+        {
+            using var response = await http.GetAsync("/health", ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == expected) return body;
+            await Task.Delay(200, ct);
+        }
     }
 }

@@ -10,7 +10,8 @@ namespace Jockey.Tests.AppHost;
 /// promises is: plain requests reach every replica, and a SignalR client that connects as the web app does (WebSockets,
 /// no negotiate) works every time, wherever its one request lands.
 /// </summary>
-public sealed class ReplicaTests(TwoReplicaFixture fixture) : IClassFixture<TwoReplicaFixture>
+[Collection(TwoReplicaCollection.Name)]
+public sealed class ReplicaTests(TwoReplicaFixture fixture)
 {
     private static CancellationToken Timeout() => TestDeadlines.Start(60);
 

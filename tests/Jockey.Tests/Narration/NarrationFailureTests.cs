@@ -9,7 +9,8 @@ using static Jockey.Tests.Api.ApiSteps;
 namespace Jockey.Tests.Narration;
 
 /// <summary>What listeners and callers see when narration cannot work or a client misbehaves; the API keeps serving.</summary>
-public sealed class NarrationFailureTests(NarrationFixture fixture) : IClassFixture<NarrationFixture>
+[Collection(NarrationCollection.Name)]
+public sealed class NarrationFailureTests(NarrationFixture fixture)
 {
 
     [Fact]

@@ -11,6 +11,13 @@ using Jockey.Tests.Api;
 
 namespace Jockey.Tests.Narration;
 
+/// <summary>The narration classes share one app.</summary>
+[CollectionDefinition(Name)]
+public sealed class NarrationCollection : ICollectionFixture<NarrationFixture>
+{
+    public const string Name = "narration";
+}
+
 /// <summary>
 /// Two API replicas on real Redis and Azurite with a fake Jockey, and — for narration settings the running API does
 /// not have — a narrator host in the test process wired the way the API wires it, standing in for another replica.

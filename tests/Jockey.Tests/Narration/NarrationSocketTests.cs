@@ -10,7 +10,8 @@ using static Jockey.Tests.Api.ApiSteps;
 namespace Jockey.Tests.Narration;
 
 /// <summary><c>POST /api/process</c> and <c>/api/ws/audio/{thread_id}</c> on two API replicas: real espeak-ng, Redis, Azurite and ffmpeg.</summary>
-public sealed class NarrationSocketTests(NarrationFixture fixture) : IClassFixture<NarrationFixture>
+[Collection(NarrationCollection.Name)]
+public sealed class NarrationSocketTests(NarrationFixture fixture)
 {
     private const string Request = "Find 3 clips of sunrises over the ocean, about 10 s each, e.g. from the 1990s.";
 

@@ -6,7 +6,8 @@ using static Jockey.Tests.Api.ApiSteps;
 namespace Jockey.Tests.Narration;
 
 /// <summary>The optional OpenAI-compatible parts: the script rewrite (with its fallback) and the speech engine.</summary>
-public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IClassFixture<NarrationFixture>, IAsyncDisposable
+[Collection(NarrationCollection.Name)]
+public sealed class OpenAiNarrationTests(NarrationFixture fixture) : IAsyncDisposable
 {
     private readonly FakeOpenAiServer _openAi = new();
 
