@@ -5,7 +5,10 @@ using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>An app whose Redis keeps its data on disk (as in dev and in Azure), so it can crash and come back.</summary>
+/// <summary>
+/// An app whose Redis keeps its data on disk (as in dev and in Azure), so it can crash and come back; shared by the
+/// tests that take Redis or the API away, each of which first mends what an earlier one left broken.
+/// </summary>
 public sealed class PersistentRedisFixture : ApiAppFixture
 {
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("jockey-redis-");
@@ -16,6 +19,16 @@ public sealed class PersistentRedisFixture : ApiAppFixture
         options.AppHostSettings["AppHost:DataDirectory"] = _data.FullName;
     }
 
+    /// <summary>Starts Redis and the API again if an earlier test left them stopped, and waits until both serve.</summary>
+    public async Task RestoreAsync(CancellationToken ct)
+    {
+        foreach (var name in new[] { "redis", "apiservice" })
+        {
+            if (App.Snapshot(name).State?.Text != Aspire.Hosting.ApplicationModel.KnownResourceStates.Running) await App.StartResourceAsync(name, cancellationToken: ct);
+            await App.WaitForResourceHealthyAsync(name, ct);
+        }
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -23,17 +36,25 @@ public sealed class PersistentRedisFixture : ApiAppFixture
     }
 }
 
+[CollectionDefinition(Name)]
+public sealed class RedisFaultsCollection : ICollectionFixture<PersistentRedisFixture>
+{
+    public const string Name = "redis-faults";
+}
+
 /// <summary>
 /// Redis is killed in the middle of a run and started again, nothing else restarted. The run keeps going: its events
 /// wait, in order, and are written once Redis is back. Meanwhile /health says Unhealthy and new requests get a 503 that
 /// says why; a subscriber reconnecting with Last-Event-ID, as EventSource does, sees every event once, in seq order.
 /// </summary>
-public sealed class RedisRestartTests(PersistentRedisFixture fixture) : IClassFixture<PersistentRedisFixture>
+[Collection(RedisFaultsCollection.Name)]
+public sealed class RedisRestartTests(PersistentRedisFixture fixture)
 {
     [Fact]
     public async Task A_run_goes_on_through_a_redis_crash_and_a_reconnecting_subscriber_sees_every_event_once_in_order()
     {
         var ct = Timeout(180);
+        await fixture.RestoreAsync(ct);
         using var api = fixture.Api();
         var threadId = await InitAsync(api, ct);
         var operationId = await StartOperationAsync(api, threadId, "held: through a Redis crash", ct);

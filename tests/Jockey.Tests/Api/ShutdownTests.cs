@@ -2,11 +2,9 @@ using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
 
-/// <summary>An app of its own: the test kills its Redis and stops its API.</summary>
-public sealed class ShutdownFixture : ApiAppFixture;
-
 /// <summary>Stopping the API cleanly when nothing around it is well: SIGTERM with Redis gone and sockets open.</summary>
-public sealed class ShutdownTests(ShutdownFixture fixture) : IClassFixture<ShutdownFixture>
+[Collection(RedisFaultsCollection.Name)]
+public sealed class ShutdownTests(PersistentRedisFixture fixture)
 {
     /// <summary>
     /// Redis is gone (killed, and Aspire does not restart it) while an SSE stream, a hub connection and an audio socket
@@ -16,7 +14,8 @@ public sealed class ShutdownTests(ShutdownFixture fixture) : IClassFixture<Shutd
     [Fact]
     public async Task Sigterm_with_redis_down_and_sockets_open_exits_with_code_0()
     {
-        var ct = Timeout(120);
+        var ct = Timeout(180);
+        await fixture.RestoreAsync(ct);
         using var api = fixture.Api();
         await using var sockets = await OpenSockets.OpenAsync(api, await InitAsync(api, ct), ct);
         await fixture.App.KillAsync("redis");
