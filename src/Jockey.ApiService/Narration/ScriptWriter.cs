@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -74,6 +75,7 @@ public sealed class ScriptWriter(IOptions<NarrationOptions> options, ILogger<Scr
 
     private static IChatClient? CreateClient(LlmOptions llm) => llm.Enabled
         ? new OpenAI.Chat.ChatClient(llm.Model, new ApiKeyCredential(string.IsNullOrEmpty(llm.ApiKey) ? "none" : llm.ApiKey),
-            new OpenAIClientOptions { Endpoint = llm.Endpoint, NetworkTimeout = llm.Timeout }).AsIChatClient()
+            // One retry, not the client's three with growing pauses: the rules answer at once when the model fails.
+            new OpenAIClientOptions { Endpoint = llm.Endpoint, NetworkTimeout = llm.Timeout, RetryPolicy = new ClientRetryPolicy(maxRetries: 1) }).AsIChatClient()
         : null;
 }

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,13 @@ public sealed class LlmAssistant(IOptions<LocalAgentOptions> options, ILogger<Ll
 
     private static IChatClient? Create(LlmOptions llm) => !llm.IsConfigured ? null :
         new OpenAIClient(new ApiKeyCredential(string.IsNullOrWhiteSpace(llm.ApiKey) ? "none" : llm.ApiKey),
-                new OpenAIClientOptions { Endpoint = new Uri(llm.Endpoint!) })
+                new OpenAIClientOptions
+                {
+                    Endpoint = new Uri(llm.Endpoint!),
+                    // One retry, not the client's three with growing pauses: a run waits on the model, and the rules
+                    // answer as well when it is down — three kept a person waiting ~15 s per run on a failing endpoint.
+                    RetryPolicy = new ClientRetryPolicy(maxRetries: 1),
+                })
             .GetChatClient(llm.Model).AsIChatClient();
 
     public async Task<PlanRequest?> PlanAsync(string text, bool hasVideo, CancellationToken ct)

@@ -12,20 +12,19 @@ using Microsoft.Extensions.Logging;
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>
-/// LocalAgent:Llm: a second agent on the same data path (the sample index is already there) plans and reflects
-/// through an OpenAI-compatible endpoint — a fake speaking the real chat-completions wire format — and falls back
-/// to the rules when that endpoint fails.
+/// A second agent on the local-agent collection's data path (the sample index is already there), with LocalAgent:Llm
+/// pointed at a fake speaking the real chat-completions wire format. It fails any request whose text says "broken".
 /// </summary>
-[Collection(LocalAgentCollection.Name)]
-public sealed class LlmTests(LocalAgentFixture agent) : IAsyncLifetime
+public sealed class LlmAgentFixture(LocalAgentFixture agent) : IAsyncLifetime
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private WebApplication? _fakeLlm;
     private TestingApp? _app;
-    private HttpClient? _client;
+
+    public HttpClient Client { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -51,26 +50,33 @@ public sealed class LlmTests(LocalAgentFixture agent) : IAsyncLifetime
                 ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1, ["total_tokens"] = 2 },
             });
         });
-        await _fakeLlm.StartAsync(Ct);
+        await _fakeLlm.StartAsync(timeout.Token);
         var llmUrl = _fakeLlm.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-        _app = await LocalAgentFixture.StartAgentAsync(agent.DataPath, Ct,
+        _app = await LocalAgentFixture.StartAgentAsync(agent.DataPath, timeout.Token,
             ("LocalAgent__Llm__Endpoint", llmUrl + "/v1"), ("LocalAgent__Llm__Model", "fake-model"), ("LocalAgent__Llm__ApiKey", "test-key"));
-        _client = _app.CreateHttpClient("jockey");
+        Client = _app.CreateHttpClient("jockey");
     }
 
     public async ValueTask DisposeAsync()
     {
-        _client?.Dispose();
+        Client?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
         if (_fakeLlm is not null) await _fakeLlm.DisposeAsync();
     }
+}
+
+/// <summary>The agent plans and reflects through the LLM, and falls back to the rules when the LLM fails.</summary>
+[Collection(LocalAgentCollection.Name)]
+public sealed class LlmTests(LlmAgentFixture llm) : IClassFixture<LlmAgentFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task The_llm_plans_the_search_and_words_the_answer()
     {
         // The rules alone would search for "space things" and find nothing.
-        var state = await Agent.AskAsync(_client!, "I want to watch space things", Ct);
+        var state = await Agent.AskAsync(llm.Client, "I want to watch space things", Ct);
         var search = Assert.Single(Agent.ToolCalls(state, "video-search"));
         Assert.Equal("rocket launch", search["args"]!["query"]!.GetValue<string>());
         Assert.Equal("rocket-launch", search["output"]![0]!["video_id"]!.GetValue<string>());
@@ -80,7 +86,7 @@ public sealed class LlmTests(LocalAgentFixture agent) : IAsyncLifetime
     [Fact]
     public async Task A_failing_llm_falls_back_to_the_rules()
     {
-        var state = await Agent.AskAsync(_client!, "show me the broken soccer goal", Ct);
+        var state = await Agent.AskAsync(llm.Client, "show me the broken soccer goal", Ct);
         var search = Assert.Single(Agent.ToolCalls(state, "video-search"));
         Assert.Equal("soccer-goal", search["output"]![0]!["video_id"]!.GetValue<string>());
         Assert.StartsWith("I found", Agent.Reflect(state));
