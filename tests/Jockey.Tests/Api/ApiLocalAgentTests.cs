@@ -8,13 +8,20 @@ namespace Jockey.Tests.Api;
 /// <summary>The app as it runs in dev: the API in front of the embedded local agent (no fake).</summary>
 public sealed class LocalAgentAppFixture : IAsyncLifetime
 {
+    /// <summary>The API's upload limit here: small, so a test can go past it cheaply.</summary>
+    public const long MaxUploadBytes = 2 * 1024 * 1024;
+
     public TestingApp App { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         var ct = timeout.Token;
-        App = await TestingApp.StartAsync(options => options.Only("apiservice"), ct);
+        App = await TestingApp.StartAsync(options =>
+        {
+            options.Only("apiservice");
+            options.Environment("apiservice", "Library__MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }, ct);
         await App.WaitForResourceHealthyAsync("apiservice", ct);
     }
 

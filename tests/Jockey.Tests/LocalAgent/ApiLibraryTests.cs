@@ -2,28 +2,22 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jockey.Testing;
+using Jockey.Tests.Api;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>A person's own videos through the API, with the local agent keeping the library: real ffmpeg, real search.</summary>
-[Collection(LocalAgentCollection.Name)]
-public sealed class ApiLibraryTests
+[Collection(LocalAgentAppCollection.Name)]
+public sealed class ApiLibraryTests(LocalAgentAppFixture fixture)
 {
-    private const long MaxUploadBytes = 2 * 1024 * 1024;
+    private const long MaxUploadBytes = LocalAgentAppFixture.MaxUploadBytes;
 
     [Fact]
     public async Task A_new_index_takes_an_uploaded_video_that_a_run_then_finds_and_a_delete_removes_it_and_bad_uploads_get_problems()
     {
         var ct = Timeout(240);
-        await using var app = await TestingApp.StartAsync(o =>
-        {
-            o.Only("apiservice");
-            o.Environment("apiservice", "Library__MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }, ct);
-        await app.WaitForResourceHealthyAsync("apiservice", ct);
-        using var api = app.CreateHttpClient("apiservice");
+        using var api = fixture.App.CreateHttpClient("apiservice");
         var index = $"mine-{Guid.NewGuid():N}"[..16];
 
         var info = await api.GetFromJsonAsync<JsonElement>("/api/library", ct);

@@ -1,21 +1,18 @@
 using System.Text.Json;
-using Jockey.Testing;
 using Jockey.Tests.Api;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.LocalAgent;
 
 /// <summary>The whole path a user takes, with the local agent as the Jockey server: the API's client against the real thing.</summary>
-[Collection(LocalAgentCollection.Name)]
-public sealed class ApiWithLocalAgentTests
+[Collection(LocalAgentAppCollection.Name)]
+public sealed class ApiWithLocalAgentTests(LocalAgentAppFixture fixture)
 {
     [Fact]
     public async Task Api_runs_a_montage_on_the_local_agent_and_publishes_a_playable_video()
     {
         var ct = Timeout(240);
-        await using var app = await TestingApp.StartAsync(o => o.Only("apiservice"), ct);
-        await app.WaitForResourceHealthyAsync("apiservice", ct);
-        using var api = app.CreateHttpClient("apiservice");
+        using var api = fixture.App.CreateHttpClient("apiservice");
 
         var thread = await InitAsync(api, ct);
         var operation = await ProcessAsync(api, thread, "make a montage of the sunset and the rocket launch", ct);
