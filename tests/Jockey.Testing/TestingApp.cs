@@ -226,6 +226,16 @@ public sealed class TestingApp : IAsyncDisposable
     }
 
     /// <summary>A replica's latest state, as the dashboard shows it.</summary>
+    /// <summary>
+    /// Starts a replica again if it is not running (a test stopped it; Aspire does not restart it) and waits until every
+    /// replica serves: what a test that stops part of a shared app does before the next test needs it.
+    /// </summary>
+    public async Task EnsureRunningAsync(string name, int replica = 0, CancellationToken cancellationToken = default)
+    {
+        if (Snapshot(name, replica).State?.Text != KnownResourceStates.Running) await StartResourceAsync(name, replica, cancellationToken);
+        await WaitForResourceHealthyAsync(name, cancellationToken);
+    }
+
     public CustomResourceSnapshot Snapshot(string name, int replica = 0) => Instance(name, replica).Snapshot;
 
     /// <summary>Waits until the resource has logged a line containing <paramref name="text"/>; returns that line.</summary>

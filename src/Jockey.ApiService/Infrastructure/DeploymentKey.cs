@@ -27,14 +27,31 @@ public sealed class DeploymentKey
 
     public bool IsLoaded => Volatile.Read(ref _value) is not null;
 
+    /// <summary>
+    /// Stores a random key unless one is there and reads what is, in one script: between a separate SET NX and GET the
+    /// key could vanish (a flush, a failover), and an empty key would sign anything anyone forges.
+    /// </summary>
     public async Task LoadAsync(IConnectionMultiplexer redis)
     {
         if (IsLoaded) return;
-        var db = redis.GetDatabase();
-        await db.StringSetAsync(_generatedKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), when: When.NotExists);
-        var stored = await db.StringGetAsync(_generatedKey);
-        Volatile.Write(ref _value, Convert.FromBase64String(stored.ToString()));
+        var stored = (string?)await redis.GetDatabase().ScriptEvaluateAsync(StoreOrRead, [_generatedKey], [Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes))]);
+        Volatile.Write(ref _value, Decode(stored));
     }
+
+    private byte[] Decode(string? stored)
+    {
+        var key = new byte[KeyBytes];
+        if (stored is null || !Convert.TryFromBase64String(stored, key, out var length) || length != KeyBytes)
+        {
+            throw new InvalidDataException(
+                $"The shared signing key in Redis ({_generatedKey}) is not a {KeyBytes}-byte base64 value. Delete it: every replica will then agree on a new one.");
+        }
+        return key;
+    }
+
+    private const int KeyBytes = 32;
+
+    private const string StoreOrRead = "redis.call('SET', KEYS[1], ARGV[1], 'NX') return redis.call('GET', KEYS[1])";
 
     /// <summary>The key a configured secret stands for.</summary>
     public static byte[] FromSecret(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

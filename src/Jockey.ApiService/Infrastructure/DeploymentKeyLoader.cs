@@ -4,11 +4,12 @@ namespace Jockey.ApiService.Infrastructure;
 
 /// <summary>
 /// Loads a <see cref="DeploymentKey"/> before the replica serves: hosted services start before Kestrel listens. If
-/// Redis does not answer then, the replica starts anyway (what needs no key keeps working, what needs it gets a 503)
-/// and the load is tried again every few seconds until it succeeds. The earlier way — a synchronous load on first use,
-/// its failure kept — turned one Redis stall under load into a replica that failed every later run.
+/// Redis stalls then (the load times out), the replica serves anyway — what needs no key keeps working, what needs it
+/// gets a 503 — and the load is tried again every 2 s until it succeeds. (With Redis away altogether a replica does not
+/// start: its run registry subscribes first.) The earlier way — a synchronous load on first use, its failure kept —
+/// turned one Redis stall under load into a replica that failed every later run.
 /// </summary>
-public sealed partial class DeploymentKeyLoader(DeploymentKey key, IConnectionMultiplexer redis, ILogger<DeploymentKeyLoader> logger) : IHostedService
+public sealed partial class DeploymentKeyLoader(DeploymentKey key, IConnectionMultiplexer redis, ILogger<DeploymentKeyLoader> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
     private readonly CancellationTokenSource _stopping = new();
@@ -37,13 +38,18 @@ public sealed partial class DeploymentKeyLoader(DeploymentKey key, IConnectionMu
                 await key.LoadAsync(redis).WaitAsync(ct);
                 LogLoaded();
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
             catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
             {
                 // Still unreachable: the next round tries again.
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex)
             {
-                return;
+                // A stored key that is not one (InvalidDataException names the fix): an operator can delete it, so keep trying.
+                LogUnusable(ex);
             }
         }
     }
@@ -54,8 +60,13 @@ public sealed partial class DeploymentKeyLoader(DeploymentKey key, IConnectionMu
         await _retrying;
     }
 
+    public void Dispose() => _stopping.Dispose();
+
     [LoggerMessage(LogLevel.Warning, "A shared signing key could not be loaded from Redis ({Reason}); requests that need it get a 503 until it is, tried again every 2 s")]
     private partial void LogRetrying(string reason);
+
+    [LoggerMessage(LogLevel.Error, "The shared signing key could not be loaded; tried again every 2 s")]
+    private partial void LogUnusable(Exception exception);
 
     [LoggerMessage(LogLevel.Information, "The shared signing key is loaded from Redis")]
     private partial void LogLoaded();

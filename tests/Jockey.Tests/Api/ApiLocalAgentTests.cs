@@ -65,7 +65,7 @@ public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture)
         var index = ready.GetProperty("tool_call").GetProperty("args").TryGetProperty("index_id", out var i) ? i.GetString() : "sample";
         using var anonymous = new HttpClient();
         var stored = await anonymous.GetByteArrayAsync(ready.GetProperty("video_url").GetString(), ct);
-        // The agent's copy, by a URL signed as the API signs them (the thumbnail above made the API create its key).
+        // The agent's copy, by a URL signed as the API signs them (with the key the API stored in Redis as it started).
         var served = await api.GetByteArrayAsync(await Security.SignedFileUrls.UrlAsync(fixture.App, index!, file, ct), ct);
         Assert.Equal(served, stored);
         Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(stored, 4, 4));
@@ -87,9 +87,15 @@ public sealed class ApiLocalAgentTests(LocalAgentAppFixture fixture)
         var operationId = await StartOperationAsync(api, threadId, "make a montage of the ocean and the forest", ct);
         var watching = ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId));
 
-        await using (await pausing) await fixture.App.KillAsync("jockey");
-        await fixture.App.StartResourceAsync("jockey", cancellationToken: ct);
-        await fixture.App.WaitForResourceHealthyAsync("jockey", ct);
+        try
+        {
+            await using (await pausing) await fixture.App.KillAsync("jockey");
+        }
+        finally
+        {
+            // The app is shared: the next test needs the agent whether or not this one got as far as killing it.
+            await fixture.App.EnsureRunningAsync("jockey", cancellationToken: ct);
+        }
         var events = await watching;
         var next = await StartOperationAsync(api, threadId, "show me the sunrise", ct);
         var nextEvents = await ReadMessagesAsync(StreamAsync(api, threadId, Seq(events[^1]), ct), EndOf(next));

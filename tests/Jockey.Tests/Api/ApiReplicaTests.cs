@@ -36,8 +36,7 @@ public sealed class TwoReplicaFixture : ApiAppFixture
     public async Task RestartAsync(int replica)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        if (App.Snapshot("apiservice", replica).State?.Text != Aspire.Hosting.ApplicationModel.KnownResourceStates.Running) await App.StartResourceAsync("apiservice", replica, timeout.Token);
-        await App.WaitForResourceHealthyAsync("apiservice", timeout.Token);
+        await App.EnsureRunningAsync("apiservice", replica, timeout.Token);
     }
 }
 

@@ -22,11 +22,8 @@ public sealed class PersistentRedisFixture : ApiAppFixture
     /// <summary>Starts Redis and the API again if an earlier test left them stopped, and waits until both serve.</summary>
     public async Task RestoreAsync(CancellationToken ct)
     {
-        foreach (var name in new[] { "redis", "apiservice" })
-        {
-            if (App.Snapshot(name).State?.Text != Aspire.Hosting.ApplicationModel.KnownResourceStates.Running) await App.StartResourceAsync(name, cancellationToken: ct);
-            await App.WaitForResourceHealthyAsync(name, ct);
-        }
+        await App.EnsureRunningAsync("redis", cancellationToken: ct);
+        await App.EnsureRunningAsync("apiservice", cancellationToken: ct);
     }
 
     public override async ValueTask DisposeAsync()

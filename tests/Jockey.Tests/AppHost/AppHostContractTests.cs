@@ -93,16 +93,24 @@ public sealed class AppHostContractTests(AppHostContractFixture fixture) : IClas
         var redisPid = App.Pid("redis");
 
         await App.KillAsync("redis");
-        foreach (var replica in Replicas)
+        try
         {
-            Assert.Contains("StackExchange.Redis", await PollHealthAsync(replica, HttpStatusCode.ServiceUnavailable, ct));
-        }
+            foreach (var replica in Replicas)
+            {
+                Assert.Contains("StackExchange.Redis", await PollHealthAsync(replica, HttpStatusCode.ServiceUnavailable, ct));
+            }
 
-        // Aspire does not restart a crashed process: it stays Exited until someone starts it (the dashboard's Start).
-        await App.StartResourceAsync("redis", cancellationToken: ct);
-        await App.WaitForResourceHealthyAsync("redis", ct);
-        // Both replicas, each asked directly: the next test may reach either through the proxy.
-        foreach (var replica in Replicas) await PollHealthAsync(replica, HttpStatusCode.OK, ct);
+            // Aspire does not restart a crashed process: it stays Exited until someone starts it (the dashboard's Start).
+            await App.StartResourceAsync("redis", cancellationToken: ct);
+            await App.WaitForResourceHealthyAsync("redis", ct);
+            // Both replicas, each asked directly: the next test may reach either through the proxy.
+            foreach (var replica in Replicas) await PollHealthAsync(replica, HttpStatusCode.OK, ct);
+        }
+        finally
+        {
+            // The app is shared: a failure above must not leave the next test without Redis.
+            await App.EnsureRunningAsync("redis", cancellationToken: TestDeadlines.Start(120));
+        }
 
         Assert.NotEqual(redisPid, App.Pid("redis"));
         Assert.Equal(apiPids, Replicas.Select(r => App.Pid("apiservice", r)));

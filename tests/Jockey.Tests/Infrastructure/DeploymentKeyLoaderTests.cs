@@ -34,10 +34,7 @@ public sealed class DeploymentKeyLoaderTests
         var refused = Assert.Throws<RedisConnectionException>(() => key.Value);
         Assert.Contains("not loaded yet", refused.Message);
 
-        using var server = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        {
-            RedirectStandardOutput = true,
-        })!;
+        using var server = Process.Start("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--logfile", "/dev/null"]);
         try
         {
             while (!key.IsLoaded) await Task.Delay(100, ct);
@@ -45,10 +42,15 @@ public sealed class DeploymentKeyLoaderTests
             await anotherReplicas.LoadAsync(redis);
             Assert.Equal(32, key.Value.Length);
             Assert.Equal(key.Value, anotherReplicas.Value);
-            await loader.StopAsync(ct);
+
+            // A stored value that is not a key is refused with the fix, never used (an empty key would sign forgeries).
+            await redis.GetDatabase().StringSetAsync(Name, "");
+            var refusedKey = await Assert.ThrowsAsync<InvalidDataException>(() => new DeploymentKey(configured: null, Name).LoadAsync(redis));
+            Assert.Contains("Delete it", refusedKey.Message);
         }
         finally
         {
+            await loader.StopAsync(CancellationToken.None);
             server.Kill();
             await server.WaitForExitAsync(CancellationToken.None);
         }
