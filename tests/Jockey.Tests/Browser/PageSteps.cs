@@ -31,9 +31,24 @@ public static class PageSteps
         }
         """);
 
-    /// <summary>The latest turn of the conversation reached <paramref name="status"/>.</summary>
-    public static Task AssertTurnStatusAsync(IPage page, string status) =>
-        Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToHaveAttributeAsync("data-status", status, new() { Timeout = RunTimeout });
+    /// <summary>
+    /// The latest turn of the conversation reached <paramref name="status"/>. When it did not, the failure quotes what
+    /// the page says (its alerts: a failed run's reason) — the aria snapshot Playwright quotes stops at a long prompt.
+    /// </summary>
+    public static async Task AssertTurnStatusAsync(IPage page, string status)
+    {
+        var turn = page.Locator("li[data-operation-id]").Last;
+        try
+        {
+            await Assertions.Expect(turn).ToHaveAttributeAsync("data-status", status, new() { Timeout = RunTimeout });
+        }
+        catch (PlaywrightException ex)
+        {
+            var alerts = await page.GetByRole(AriaRole.Alert).AllInnerTextsAsync();
+            Assert.Fail($"The latest turn is '{await turn.GetAttributeAsync("data-status")}', not '{status}'. The page's alerts: "
+                + $"{(alerts.Count == 0 ? "none" : string.Join(" | ", alerts.Select(a => a.ReplaceLineEndings(" "))))}{Environment.NewLine}{ex.Message}");
+        }
+    }
 
     /// <summary>
     /// The player holds the finished file, loaded (not the preview it may have replaced: hls.js plays from a
