@@ -11,8 +11,6 @@ namespace Jockey.Tests.LocalAgent;
 [Collection(LocalAgentAppCollection.Name)]
 public sealed class ApiLibraryTests(LocalAgentAppFixture fixture)
 {
-    private const long MaxUploadBytes = LocalAgentAppFixture.MaxUploadBytes;
-
     [Fact]
     public async Task A_new_index_takes_an_uploaded_video_that_a_run_then_finds_and_a_delete_removes_it_and_bad_uploads_get_problems()
     {
@@ -22,12 +20,12 @@ public sealed class ApiLibraryTests(LocalAgentAppFixture fixture)
 
         var info = await api.GetFromJsonAsync<JsonElement>("/api/library", ct);
         Assert.True(info.GetProperty("supported").GetBoolean());
-        Assert.Equal(MaxUploadBytes, info.GetProperty("max_upload_bytes").GetInt64());
+        Assert.Equal(LocalAgentAppFixture.MaxUploadBytes, info.GetProperty("max_upload_bytes").GetInt64());
         using (var created = await api.PostAsJsonAsync("/api/indexes", new { index_id = index }, ct)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await AssertProblemAsync(await api.PostAsJsonAsync("/api/indexes", new { index_id = index }, ct), HttpStatusCode.Conflict, "already exists");
 
         await AssertProblemAsync(await api.PostAsJsonAsync($"/api/indexes/{index}/videos", new { file = "x" }, ct), HttpStatusCode.UnsupportedMediaType, "multipart/form-data");
-        await AssertProblemAsync(await UploadAsync(api, index, new byte[MaxUploadBytes + 1], "big.mp4", ct), HttpStatusCode.RequestEntityTooLarge, "Library:MaxUploadBytes");
+        await AssertProblemAsync(await UploadAsync(api, index, new byte[LocalAgentAppFixture.MaxUploadBytes + 1], "big.mp4", ct), HttpStatusCode.RequestEntityTooLarge, "Library:MaxUploadBytes");
         await AssertProblemAsync(await UploadAsync(api, index, "just words"u8.ToArray(), "notes.txt", ct), HttpStatusCode.UnprocessableEntity, "video extension");
 
         var path = await TestVideos.MakeAsync(Path.Combine(Path.GetTempPath(), $"zebra-crossing-{Guid.NewGuid():N}.mp4"));
