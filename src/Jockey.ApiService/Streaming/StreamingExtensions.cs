@@ -1,4 +1,5 @@
 using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Streaming.HubSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -8,7 +9,7 @@ namespace Jockey.ApiService.Streaming;
 
 public static class StreamingExtensions
 {
-    /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through the Redis backplane.</summary>
+    /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through the Redis backplane, on connections of our own (<see cref="HubSocketEndpoints"/>).</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
         // A write to a connection goes to its socket on the writing thread, not through one of Kestrel's I/O queues:
@@ -34,6 +35,7 @@ public static class StreamingExtensions
             })
             .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
             .AddStackExchangeRedis();
+        builder.Services.AddSingleton<HubSocketClock>();
         builder.Services.AddOptions<HubOptions>().BindConfiguration("Hub")
             .Validate(options => options.KeepAliveInterval > TimeSpan.Zero && options.ClientTimeoutInterval > options.KeepAliveInterval,
                 "Hub:KeepAliveInterval must be positive and Hub:ClientTimeoutInterval longer than it (clients ping as often as the server does).")
@@ -52,7 +54,7 @@ public static class StreamingExtensions
 
     public static IEndpointRouteBuilder MapJockeyHub(this IEndpointRouteBuilder app)
     {
-        app.MapHub<JockeyHub>("/hubs/jockey");
+        app.MapHubSockets<JockeyHub>("/hubs/jockey");
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Jockey.Tests.Narration;
 using StackExchange.Redis;
@@ -149,6 +150,24 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
     /// reconnects elsewhere), and the run is handed to the other replica rather than failed, completing with every
     /// event once, the same events as without the stop.
     /// </summary>
+    /// <summary>Negotiate keeps nothing on the replica that answers it, so the socket may open on any replica.</summary>
+    [Fact]
+    public async Task A_client_that_negotiates_with_one_replica_is_served_by_the_other()
+    {
+        var ct = Timeout();
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        using var negotiated = await a.PostAsync("/hubs/jockey/negotiate?negotiateVersion=1", null, ct);
+        var token = (await negotiated.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("connectionToken").GetString();
+
+        await using var hub = await RawHubSocket.ConnectAsync(b.BaseAddress!, ct, $"?id={Uri.EscapeDataString(token!)}");
+        await hub.SendAsync($$"""{"type":1,"invocationId":"1","target":"Subscribe","arguments":["{{threadId}}",0]}""", ct);
+
+        var completion = await hub.NextCompletionAsync(ct);
+        Assert.False(completion.TryGetProperty("error", out var error), $"Subscribe failed: {error}");
+    }
+
     [Fact]
     public async Task A_replica_stopped_with_sigterm_mid_run_exits_cleanly_and_the_other_replica_completes_its_run()
     {
@@ -157,6 +176,7 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         using var b = fixture.Api(replica: 1);
         var reference = await HeldRunAsync(b, b, "held: the same run without a stop", beforeRelease: () => Task.CompletedTask, ct);
         await using var sockets = await OpenSockets.OpenAsync(a, await InitAsync(a, ct), ct);
+        await using var hub = await RawHubSocket.ConnectAsync(a.BaseAddress!, ct);
         int? exitCode = null;
         try
         {
@@ -164,8 +184,12 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
                 beforeRelease: async () => exitCode = await fixture.App.TerminateAsync("apiservice", "Jockey.ApiService", replica: 0, ct), ct);
 
             AssertExitedCleanly(fixture.App, "apiservice", exitCode);
-            // Ended when the stop began, not cut off when the server gave up waiting for it.
+            // Ended when the stop began, not cut off when the server gave up waiting for it: the stream as a response
+            // ends, the hub's socket with a close that tells its client to reconnect.
             await sockets.AssertSseEndedAsync();
+            await hub.ReadToCloseAsync(ct);
+            Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, hub.CloseStatus);
+            Assert.Contains("reconnect", hub.CloseReason);
             AssertCompletedAsWithoutTheFault(reference, handed);
         }
         finally

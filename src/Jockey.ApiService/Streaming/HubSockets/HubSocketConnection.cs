@@ -1,0 +1,181 @@
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Jockey.ApiService.Streaming.HubSockets;
+
+/// <summary>
+/// One hub client's WebSocket, as the connection SignalR's hub runs on. What the client sends goes through a pipe to
+/// the hub's reader; what the hub writes goes straight to the socket (<see cref="SocketMessageWriter"/>). The
+/// connection's features are the connection itself: its id, user, request, transfer format and heartbeat.
+/// </summary>
+internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
+    IConnectionIdFeature, IConnectionItemsFeature, IConnectionTransportFeature, IConnectionUserFeature,
+    IConnectionLifetimeFeature, IConnectionHeartbeatFeature, ITransferFormatFeature, IHttpContextFeature
+{
+    /// <summary>How long a closing connection waits for the client's close frame before it drops the socket (SignalR's own default).</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly WebSocket _socket;
+    private readonly Pipe _received = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly SocketMessageWriter _output;
+    private readonly CancellationTokenSource _ended = new();
+    private IDictionary<object, object?>? _items;
+    private readonly Lock _closeLock = new();
+    private (Action<object> Tick, object State)[] _heartbeats = [];
+    private Task _receiving = Task.CompletedTask;
+    private Task? _close;
+
+    public HubSocketConnection(string connectionId, WebSocket socket, HttpContext request)
+    {
+        ConnectionId = connectionId;
+        _socket = socket;
+        HttpContext = request;
+        User = request.User;
+        _output = new SocketMessageWriter(socket, this);
+        ConnectionClosed = _ended.Token;
+        Features = new FeatureCollection(10);
+        Features.Set<IConnectionIdFeature>(this);
+        Features.Set<IConnectionItemsFeature>(this);
+        Features.Set<IConnectionTransportFeature>(this);
+        Features.Set<IConnectionUserFeature>(this);
+        Features.Set<IConnectionLifetimeFeature>(this);
+        Features.Set<IConnectionHeartbeatFeature>(this);
+        Features.Set<ITransferFormatFeature>(this);
+        Features.Set<IHttpContextFeature>(this);
+    }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features { get; }
+
+    public override IDictionary<object, object?> Items
+    {
+        get => _items ??= new ConnectionItems();
+        set => _items = value;
+    }
+
+    public override IDuplexPipe Transport
+    {
+        get => this;
+        set => throw new NotSupportedException("A hub socket's transport is its WebSocket.");
+    }
+
+    public PipeReader Input => _received.Reader;
+
+    public PipeWriter Output => _output;
+
+    public ClaimsPrincipal? User { get; set; }
+
+    public HttpContext? HttpContext { get; set; }
+
+    public TransferFormat SupportedFormats => TransferFormat.Text | TransferFormat.Binary;
+
+    public TransferFormat ActiveFormat { get; set; } = TransferFormat.Text;
+
+    public WebSocketMessageType MessageType => ActiveFormat == TransferFormat.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
+    /// <summary>True once the server has started to close it for shutting down: the client is told to reconnect elsewhere.</summary>
+    public bool Stopping { get; private set; }
+
+    /// <summary>
+    /// The hub registers its keep-alive and client timeout here; <see cref="HubSocketClock"/> ticks every connection's
+    /// together. Only the hub's own handshake and dispatch loop register, one after the other, never concurrently.
+    /// </summary>
+    public void OnHeartbeat(Action<object> action, object state) => _heartbeats = [.. _heartbeats, (action, state)];
+
+    public void TickHeartbeat()
+    {
+        foreach (var (tick, state) in _heartbeats) tick(state);
+    }
+
+    public override void Abort(ConnectionAbortedException abortReason) => _ended.Cancel();
+
+    public override void Abort() => _ended.Cancel();
+
+    /// <summary>Ends the connection because the server is stopping; the close frame says so.</summary>
+    public void Stop()
+    {
+        Stopping = true;
+        _ended.Cancel();
+    }
+
+    /// <summary>
+    /// Runs the hub on this socket until either side ends it: the client closes or goes away, the hub aborts (a client
+    /// timeout), or the server stops. Each way, the socket gets a close frame that says which, and the client
+    /// <see cref="CloseTimeout"/> to answer it.
+    /// </summary>
+    public async Task RunAsync(ConnectionHandler hub, CancellationToken requestAborted)
+    {
+        _receiving = ReceiveAsync(requestAborted);
+        using (_ended.Token.Register(static state => _ = ((HubSocketConnection)state!).BeginClose(), this))
+        {
+            try
+            {
+                await hub.OnConnectedAsync(this);
+            }
+            finally
+            {
+                _output.Complete();
+            }
+        }
+        await BeginClose();
+        await _receiving;
+        await _received.Reader.CompleteAsync();
+    }
+
+    /// <summary>The client's frames into the hub's pipe, until the client closes or goes away, or the close times out.</summary>
+    private async Task ReceiveAsync(CancellationToken ct)
+    {
+        var input = _received.Writer;
+        try
+        {
+            while (true)
+            {
+                // A zero-byte read first, so an idle connection holds no buffer while it waits.
+                var next = await _socket.ReceiveAsync(Memory<byte>.Empty, ct);
+                if (next.MessageType == WebSocketMessageType.Close) return;
+                var received = await _socket.ReceiveAsync(input.GetMemory(), ct);
+                if (received.MessageType == WebSocketMessageType.Close) return;
+                input.Advance(received.Count);
+                if ((await input.FlushAsync(CancellationToken.None)).IsCompleted) return;
+            }
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            // The client went away, or did not answer the close in time: the hub sees its input end.
+        }
+        finally
+        {
+            await input.CompleteAsync();
+        }
+    }
+
+    /// <summary>Sends the close frame once; a client that has not answered it within <see cref="CloseTimeout"/> is dropped.</summary>
+    private Task BeginClose()
+    {
+        lock (_closeLock)
+        {
+            return _close ??= _socket.State is WebSocketState.Open or WebSocketState.CloseReceived ? SendCloseAsync() : Task.CompletedTask;
+        }
+    }
+
+    private async Task SendCloseAsync()
+    {
+        var (status, reason) = Stopping
+            ? (WebSocketCloseStatus.EndpointUnavailable, "The server is restarting; reconnect.")
+            : (WebSocketCloseStatus.NormalClosure, "");
+        await _output.CloseAsync(status, reason, CloseTimeout);
+        // The client answers with its own close frame, which ends the reading.
+        await ((Task)_receiving.WaitAsync(CloseTimeout)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Closed both ways, or the client did not answer: either way the socket is done, and a read still waiting ends.
+        _socket.Abort();
+    }
+
+    private static bool IsGone(Exception ex) =>
+        ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or ConnectionResetException;
+}
