@@ -10,7 +10,7 @@ namespace Jockey.ApiService.Streaming.HubSockets;
 
 /// <summary>
 /// One hub client's WebSocket, as the connection SignalR's hub runs on. What the client sends goes through a pipe to
-/// the hub's reader; what the hub writes goes straight to the socket (<see cref="SocketMessageWriter"/>). The
+/// the hub's reader; what the hub writes is queued and sent in bursts (<see cref="SocketMessageWriter"/>). The
 /// connection's features are the connection itself: its id, user, request, transfer format and heartbeat.
 /// </summary>
 internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,

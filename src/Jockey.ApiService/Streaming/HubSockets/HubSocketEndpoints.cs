@@ -12,7 +12,8 @@ namespace Jockey.ApiService.Streaming.HubSockets;
 /// replica most per delivery and per idle connection (docs/benchmarks.md, issue 14): SignalR's layer passes every
 /// message through a second pipe and a thread-pool hop to a send loop, keeps two pipes, a WebSocket keep-alive timer
 /// and more per connection, and walks every connection twice a second. Here a message SignalR serialized once for a
-/// group is sent to each socket as it is, on the thread that sends it; one clock ticks all connections.
+/// group is queued for each socket as it is, and one thread-pool send per connection carries whatever queued up
+/// before it ran; one clock ticks all connections.
 /// <para>
 /// Only the WebSockets transport is served, which every browser has; the web app and the docs' clients use it alone.
 /// Negotiate answers without keeping anything, so a client that negotiates no longer needs sticky sessions: the
