@@ -5,8 +5,8 @@ using System.Net.WebSockets;
 namespace Jockey.ApiService.Streaming.HubSockets;
 
 /// <summary>
-/// The hub's output. A write is queued and the first one to an idle connection hands it to its <see cref="SendRelay"/>;
-/// whatever the hub writes before the relay starts its send, or while that send is under way, goes out with the next one, as one
+/// The hub's output. A write is queued and the first one to an idle connection schedules one send on the thread pool;
+/// whatever the hub writes before that send runs, or while it is under way, goes out with the next one, as one
 /// WebSocket message (SignalR's protocols delimit their own records, so a frame may carry several). A connection that
 /// falls behind therefore catches up in a few large sends instead of a syscall per message — what keeps SignalR's
 /// own layer fast under saturation — without its pipe and the buffer that pipe holds (docs/benchmarks.md, issue 14).
@@ -18,13 +18,12 @@ namespace Jockey.ApiService.Streaming.HubSockets;
 /// pipe's writer would. The close frame goes out after the last send, because a WebSocket takes one send at a time.
 /// </para>
 /// </summary>
-internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection connection) : PipeWriter
+internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection connection) : PipeWriter, IThreadPoolWorkItem
 {
     /// <summary>Queued bytes past which a write waits for the send (SignalR's own transport pauses its writer at 64 KiB too).</summary>
     public const int PauseBytes = 64 * 1024;
 
     private const int MinimumBuffer = 4096;
-    private readonly SendRelay _relay = SendRelay.Next();
     private static readonly FlushResult Sent = new(isCanceled: false, isCompleted: false);
     private static readonly FlushResult Closed = new(isCanceled: false, isCompleted: true);
 
@@ -139,7 +138,7 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
             _sending = true;
             if (_queued.Length > PauseBytes) queueSent = (_queueSent ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
-        if (schedule) _relay.Add(this);
+        if (schedule) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return queueSent is null ? new(Sent) : new(queueSent);
     }
 
@@ -158,8 +157,7 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
         _queued = _queuedBuffer.AsMemory(0, length);
     }
 
-    /// <summary>Called by the relay: sends what is queued; a send the socket cannot take at once goes on by itself.</summary>
-    public void StartSending() => _ = SendQueuedAsync();
+    void IThreadPoolWorkItem.Execute() => _ = SendQueuedAsync();
 
     /// <summary>Sends what is queued, one WebSocket message per send, until nothing is.</summary>
     private async Task SendQueuedAsync()
