@@ -55,24 +55,35 @@ public static class RedisServerExtensions
         return builder.WithArgs("--dir", folder, "--appendonly", "yes", "--appendfsync", "always");
     }
 
+    /// <summary>How long a ping may take: a check that never ends is never repeated, so the resource would stay as it was.</summary>
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>AUTH and PING over the endpoint callers use: a port that accepts is not yet a Redis that answers.</summary>
     private static async Task<HealthCheckResult> PingAsync(RedisServerResource redis, CancellationToken ct)
     {
+        // The endpoint is DCP's proxy, which may accept a connection while Redis is down or starting again and then
+        // relay nothing: without a deadline the read below waits for ever, and Aspire runs no later check.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(PingTimeout);
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", redis.Endpoint.Port, ct);
+            await client.ConnectAsync("127.0.0.1", redis.Endpoint.Port, deadline.Token);
             await using var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {redis.Password}\r\nPING\r\n"), ct);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {redis.Password}\r\nPING\r\n"), deadline.Token);
             var buffer = new byte[64];
             var reply = new StringBuilder();
             while (!reply.ToString().Contains("+PONG"))
             {
-                var read = await stream.ReadAsync(buffer, ct);
+                var read = await stream.ReadAsync(buffer, deadline.Token);
                 if (read == 0) return HealthCheckResult.Unhealthy($"redis closed the connection after '{reply}'");
                 reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
             }
             return HealthCheckResult.Healthy();
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"redis did not answer PING within {PingTimeout.TotalSeconds:0} s");
         }
         catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
         {

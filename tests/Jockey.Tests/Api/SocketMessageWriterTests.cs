@@ -134,6 +134,30 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
         Assert.True((await Output.WriteAsync("after\u001e"u8.ToArray(), deadline)).IsCompleted);
     }
 
+    [Fact]
+    public async Task Cancelling_the_pending_flush_releases_a_waiting_write_and_no_write_waits_after_it()
+    {
+        // SignalR cancels the pending flush when it aborts a connection: its close must not wait behind a client that reads nothing.
+        var deadline = TestDeadlines.Start(30);
+        var large = Output.WriteAsync(Bytes('a', Large), deadline);
+        await ReadStartAsync(deadline);
+        var queuedPastPause = Output.WriteAsync(Bytes('b', SocketMessageWriter.PauseBytes + 1), deadline);
+        Assert.False(queuedPastPause.IsCompleted);
+
+        Output.CancelPendingFlush();
+        var afterCancel = Output.WriteAsync(Bytes('c', SocketMessageWriter.PauseBytes + 1), deadline);
+
+        Assert.True((await large.AsTask().WaitAsync(deadline)).IsCanceled);
+        Assert.True((await queuedPastPause.AsTask().WaitAsync(deadline)).IsCanceled);
+        Assert.True(afterCancel.IsCompletedSuccessfully);
+        // Nothing queued is dropped by it: the client that reads again gets all three, in order.
+        Assert.Equal(Large - 16, (await ReceiveAsync(deadline)).Payload.Length);
+        var rest = (await ReceiveAsync(deadline)).Payload;
+        Assert.Equal(2 * (SocketMessageWriter.PauseBytes + 1), rest.Length);
+        Assert.Equal((byte)'b', rest[0]);
+        Assert.Equal((byte)'c', rest[^1]);
+    }
+
     /// <summary>Reads the first 16 bytes of the large message: its send has begun, and holds until the rest is read.</summary>
     private async Task ReadStartAsync(CancellationToken deadline)
     {

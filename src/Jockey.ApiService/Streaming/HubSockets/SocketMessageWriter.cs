@@ -15,7 +15,9 @@ namespace Jockey.ApiService.Streaming.HubSockets;
 /// only bytes it keeps as they are (a group's message serialized once, its cached ping and handshake), so they may be
 /// held past the call. A second message joins the first in a buffer rented for the send and returned after it; an idle
 /// connection holds no buffer. Past <see cref="PauseBytes"/> queued, a write waits until the queue is sent, as a
-/// pipe's writer would. The close frame goes out after the last send, because a WebSocket takes one send at a time.
+/// pipe's writer would, and <see cref="CancelPendingFlush"/> releases it, as a pipe's would: SignalR calls it when it
+/// aborts a connection, whose client may have stopped reading, so that its close can go ahead (after that, no write
+/// waits). The close frame goes out after the last send, because a WebSocket takes one send at a time.
 /// </para>
 /// </summary>
 internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection connection) : PipeWriter, IThreadPoolWorkItem
@@ -26,6 +28,7 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
     private const int MinimumBuffer = 4096;
     private static readonly FlushResult Sent = new(isCanceled: false, isCompleted: false);
     private static readonly FlushResult Closed = new(isCanceled: false, isCompleted: true);
+    private static readonly FlushResult Canceled = new(isCanceled: true, isCompleted: false);
 
     // Written only by the hub, which serializes its writes (one lock per connection): a message written piece by piece.
     private byte[]? _staging;
@@ -38,6 +41,8 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
     private bool _sending;
     private bool _closed;
     private TaskCompletionSource<FlushResult>? _queueSent;
+    private TaskCompletionSource<FlushResult>? _sendingWaiter;
+    private bool _neverPause;
     private TaskCompletionSource? _idle;
 
     public override Memory<byte> GetMemory(int sizeHint = 0)
@@ -73,9 +78,16 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
         return FlushAsync(cancellationToken);
     }
 
-    // A write is never held by anything but the queue's size, which only the send (or the connection's end) relieves.
+    /// <summary>Releases a write that waits for the queue to be sent, and lets no write wait again (SignalR: an abort).</summary>
     public override void CancelPendingFlush()
     {
+        lock (_lock)
+        {
+            _neverPause = true;
+            _sendingWaiter?.TrySetResult(Canceled);
+            _queueSent?.TrySetResult(Canceled);
+            _queueSent = null;
+        }
     }
 
     /// <summary>The hub writes no more. What it queued is still sent, before the close frame.</summary>
@@ -136,7 +148,7 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
             }
             schedule = !_sending;
             _sending = true;
-            if (_queued.Length > PauseBytes) queueSent = (_queueSent ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            if (_queued.Length > PauseBytes && !_neverPause) queueSent = (_queueSent ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
         if (schedule) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         return queueSent is null ? new(Sent) : new(queueSent);
@@ -171,20 +183,23 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
             {
                 if (_queued.IsEmpty)
                 {
-                    _sending = false;
+                    (_sending, _sendingWaiter) = (false, null);
                     _idle?.TrySetResult();
                     return;
                 }
                 (message, rented, queueSent) = (_queued, _queuedBuffer, _queueSent);
                 (_queued, _queuedBuffer, _queueSent) = (default, null, null);
+                _sendingWaiter = queueSent;
             }
             try
             {
                 await socket.SendAsync(message, connection.MessageType, endOfMessage: true, CancellationToken.None);
                 queueSent?.TrySetResult(Sent);
             }
-            catch (Exception ex) when (IsGone(ex))
+            catch (Exception)
             {
+                // Gone, closing, or failing in a way nothing here can mend: either way nothing more can be sent on this
+                // socket, and the connection ends (its client reconnects and resubscribes from its last seq).
                 queueSent?.TrySetResult(Closed);
                 Gone();
                 return;
