@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -55,8 +56,7 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
     public async Task What_is_written_while_a_send_is_under_way_goes_out_together_as_the_next_message()
     {
         var deadline = TestDeadlines.Start(30);
-        var large = Output.WriteAsync(Bytes('a', Large), deadline);
-        await ReadStartAsync(deadline);
+        var large = await HoldSendAsync(deadline);
 
         // The send of the large message is under way and cannot end before the client reads it.
         var small = new[] { "b\u001e", "c\u001e", "d\u001e" }.Select(record => Output.WriteAsync(Encoding.UTF8.GetBytes(record), deadline)).ToList();
@@ -75,8 +75,7 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
     public async Task A_message_piece_by_piece_is_sent_once_flushed_and_one_written_whole_after_it_joins_its_send()
     {
         var deadline = TestDeadlines.Start(30);
-        var large = Output.WriteAsync(Bytes('a', Large), deadline);
-        await ReadStartAsync(deadline);
+        var large = await HoldSendAsync(deadline);
 
         var piece = Output.GetSpan(2);
         "x\u001e"u8.CopyTo(piece);
@@ -97,8 +96,7 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
     public async Task The_close_frame_follows_what_was_queued_and_nothing_is_taken_after_it()
     {
         var deadline = TestDeadlines.Start(30);
-        var large = Output.WriteAsync(Bytes('a', Large), deadline);
-        await ReadStartAsync(deadline);
+        var large = await HoldSendAsync(deadline);
         Assert.True(Output.WriteAsync("last\u001e"u8.ToArray(), deadline).IsCompletedSuccessfully);
 
         var closing = Output.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "restarting", TimeSpan.FromSeconds(20));
@@ -118,10 +116,8 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
     public async Task A_client_that_goes_away_mid_send_ends_the_connection_and_releases_a_waiting_write()
     {
         var deadline = TestDeadlines.Start(30);
-        var large = Output.WriteAsync(Bytes('a', Large), deadline);
-        await ReadStartAsync(deadline);
-        var queuedPastPause = Output.WriteAsync(Bytes('b', SocketMessageWriter.PauseBytes + 1), deadline);
-        Assert.False(queuedPastPause.IsCompleted);
+        var large = await HoldSendAsync(deadline);
+        var queuedPastPause = WriteWaitingPastPause('b', deadline);
 
         var ended = new TaskCompletionSource();
         using var _ = _connection!.ConnectionClosed.Register(() => ended.TrySetResult());
@@ -139,10 +135,8 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
     {
         // SignalR cancels the pending flush when it aborts a connection: its close must not wait behind a client that reads nothing.
         var deadline = TestDeadlines.Start(30);
-        var large = Output.WriteAsync(Bytes('a', Large), deadline);
-        await ReadStartAsync(deadline);
-        var queuedPastPause = Output.WriteAsync(Bytes('b', SocketMessageWriter.PauseBytes + 1), deadline);
-        Assert.False(queuedPastPause.IsCompleted);
+        var large = await HoldSendAsync(deadline);
+        var queuedPastPause = WriteWaitingPastPause('b', deadline);
 
         Output.CancelPendingFlush();
         var afterCancel = Output.WriteAsync(Bytes('c', SocketMessageWriter.PauseBytes + 1), deadline);
@@ -158,9 +152,10 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
         Assert.Equal((byte)'c', rest[^1]);
     }
 
-    /// <summary>Reads the first 16 bytes of the large message: its send has begun, and holds until the rest is read.</summary>
-    private async Task ReadStartAsync(CancellationToken deadline)
+    /// <summary>Writes a large message and reads its first 16 bytes: its send is under way, and holds until the rest is read.</summary>
+    private async Task<ValueTask<FlushResult>> HoldSendAsync(CancellationToken deadline)
     {
+        var large = Output.WriteAsync(Bytes('a', Large), deadline);
         var start = new byte[16];
         var read = 0;
         while (read < start.Length)
@@ -169,6 +164,15 @@ public sealed class SocketMessageWriterTests : IAsyncLifetime
             Assert.False(received.EndOfMessage);
             read += received.Count;
         }
+        return large;
+    }
+
+    /// <summary>A write past the pause threshold while a send is held: it waits for that send.</summary>
+    private ValueTask<FlushResult> WriteWaitingPastPause(char fill, CancellationToken deadline)
+    {
+        var write = Output.WriteAsync(Bytes(fill, SocketMessageWriter.PauseBytes + 1), deadline);
+        Assert.False(write.IsCompleted);
+        return write;
     }
 
     /// <summary>The rest of the message under way, or the next one whole.</summary>
