@@ -144,12 +144,6 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         }
     }
 
-    /// <summary>
-    /// SIGTERM — a platform stopping or scaling in a replica — while that replica runs a run and has an SSE stream, a
-    /// hub connection and an audio socket open: it exits with code 0, its SSE stream ends as a response (its client
-    /// reconnects elsewhere), and the run is handed to the other replica rather than failed, completing with every
-    /// event once, the same events as without the stop.
-    /// </summary>
     /// <summary>Negotiate keeps nothing on the replica that answers it, so the socket may open on any replica.</summary>
     [Fact]
     public async Task A_client_that_negotiates_with_one_replica_is_served_by_the_other()
@@ -168,6 +162,12 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         Assert.False(completion.TryGetProperty("error", out var error), $"Subscribe failed: {error}");
     }
 
+    /// <summary>
+    /// SIGTERM — a platform stopping or scaling in a replica — while that replica runs a run and has an SSE stream, a
+    /// hub connection and an audio socket open: it exits with code 0, its SSE stream ends as a response (its client
+    /// reconnects elsewhere), and the run is handed to the other replica rather than failed, completing with every
+    /// event once, the same events as without the stop.
+    /// </summary>
     [Fact]
     public async Task A_replica_stopped_with_sigterm_mid_run_exits_cleanly_and_the_other_replica_completes_its_run()
     {

@@ -176,6 +176,7 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
         _socket.Abort();
     }
 
-    private static bool IsGone(Exception ex) =>
+    /// <summary>The client went away or the socket is closing: the expected ends of a connection, not failures.</summary>
+    internal static bool IsGone(Exception ex) =>
         ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or ConnectionResetException;
 }

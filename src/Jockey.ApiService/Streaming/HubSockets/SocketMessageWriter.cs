@@ -120,7 +120,7 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
             await idle.WaitAsync(timeout);
             await socket.CloseOutputAsync(status, reason, CancellationToken.None).WaitAsync(timeout);
         }
-        catch (Exception ex) when (IsGone(ex) || ex is TimeoutException)
+        catch (Exception ex) when (HubSocketConnection.IsGone(ex) || ex is TimeoutException)
         {
             // The client is gone, or does not read: the caller drops the socket.
         }
@@ -225,8 +225,6 @@ internal sealed class SocketMessageWriter(WebSocket socket, HubSocketConnection 
         }
         connection.Abort();
     }
-
-    private static bool IsGone(Exception ex) => ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException;
 
     private void Reserve(int sizeHint)
     {
