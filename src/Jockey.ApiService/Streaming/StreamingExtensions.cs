@@ -1,15 +1,15 @@
 using Jockey.ApiService.Hosting;
+using Jockey.ApiService.Streaming.Backplane;
 using Jockey.ApiService.Streaming.HubSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
 
 public static class StreamingExtensions
 {
-    /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through the Redis backplane, on connections of our own (<see cref="HubSocketEndpoints"/>).</summary>
+    /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through a Redis backplane of our own (<see cref="JockeyHubLifetimeManager{THub}"/>), on connections of our own (<see cref="HubSocketEndpoints"/>).</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
         // A write to a connection goes to its socket on the writing thread, not through one of Kestrel's I/O queues:
@@ -33,8 +33,9 @@ public static class StreamingExtensions
                 options.KeepAliveInterval = HubKeepAlive.Interval;
                 options.ClientTimeoutInterval = HubKeepAlive.ClientTimeout;
             })
-            .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions))
-            .AddStackExchangeRedis();
+            .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddSingleton<HubConnectionIds>();
+        builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(JockeyHubLifetimeManager<>));
         builder.Services.AddSingleton<HubSocketClock>();
         builder.Services.AddOptions<HubOptions>().BindConfiguration("Hub")
             .Validate(options => options.KeepAliveInterval > TimeSpan.Zero && options.ClientTimeoutInterval > options.KeepAliveInterval,
@@ -43,7 +44,7 @@ public static class StreamingExtensions
         // The backplane has a connection of its own to the app's Redis (its channels are named after the hub, apart
         // from the app's). It unsubscribes and disposes that connection when the host is disposed, after telemetry is
         // gone: on the app's shared, traced connection that crashed the process at every SIGTERM.
-        builder.Services.AddOptions<RedisOptions>().Configure<IConfiguration>((backplane, configuration) =>
+        builder.Services.AddOptions<HubBackplaneOptions>().Configure<IConfiguration>((backplane, configuration) =>
         {
             backplane.Configuration = ConfigurationOptions.Parse(configuration.GetConnectionString("redis")!);
             backplane.Configuration.AbortOnConnectFail = false;

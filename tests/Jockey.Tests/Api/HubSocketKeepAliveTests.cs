@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Jockey.ApiService.Streaming.Backplane;
 using Jockey.ApiService.Streaming.HubSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,6 +28,7 @@ public sealed class HubSocketKeepAliveTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HubSocketClock>();
+        builder.Services.AddSingleton<HubConnectionIds>();
         builder.Services.AddSignalR(options =>
         {
             options.KeepAliveInterval = TimeSpan.FromSeconds(1);

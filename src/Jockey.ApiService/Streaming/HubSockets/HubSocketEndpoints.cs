@@ -1,14 +1,13 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
+using Jockey.ApiService.Streaming.Backplane;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Jockey.ApiService.Streaming.HubSockets;
 
 /// <summary>
 /// A SignalR hub over WebSockets on a connection layer of Jockey's own. The hub itself — its protocol, invocations,
-/// groups, keep-alive and Redis backplane — is SignalR's, unchanged; what is replaced is what carries it, which costs a
+/// groups and keep-alive — is SignalR's, unchanged; what is replaced is what carries it, which costs a
 /// replica most per delivery and per idle connection (docs/benchmarks.md, issue 14): SignalR's layer passes every
 /// message through a second pipe and a thread-pool hop to a send loop, keeps two pipes, a WebSocket keep-alive timer
 /// and more per connection, and walks every connection twice a second. Here a message SignalR serialized once for a
@@ -28,17 +27,18 @@ public static class HubSocketEndpoints
     {
         var hub = app.ServiceProvider.GetRequiredService<HubConnectionHandler<THub>>();
         var clock = app.ServiceProvider.GetRequiredService<HubSocketClock>();
+        var ids = app.ServiceProvider.GetRequiredService<HubConnectionIds>();
         // WebSocket support for this endpoint only, with no WebSocket-level pings: the hub pings in its own protocol.
         var connect = app.CreateApplicationBuilder()
             .UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero })
-            .Use(_ => context => ConnectAsync(context, hub, clock))
+            .Use(_ => context => ConnectAsync(context, hub, clock, ids))
             .Build();
-        app.MapPost($"{path}/negotiate", Negotiate).ExcludeFromDescription();
+        app.MapPost($"{path}/negotiate", (int? negotiateVersion) => Negotiate(negotiateVersion, ids)).ExcludeFromDescription();
         // A connection lasts for hours: served by routing itself, so no middleware after it is held that long.
         return app.MapMethods(path, [HttpMethods.Get], connect).ExcludeFromDescription().ShortCircuit();
     }
 
-    private static async Task ConnectAsync(HttpContext context, ConnectionHandler hub, HubSocketClock clock)
+    private static async Task ConnectAsync(HttpContext context, ConnectionHandler hub, HubSocketClock clock, HubConnectionIds ids)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -58,7 +58,7 @@ public static class HubSocketEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new HubSocketConnection(NewConnectionId(), socket, context);
+        var connection = new HubSocketConnection(ids.NewConnectionId(), socket, context);
         clock.Add(connection);
         try
         {
@@ -71,15 +71,13 @@ public static class HubSocketEndpoints
     }
 
     /// <summary>SignalR's negotiate, answered without state: WebSockets is the one transport.</summary>
-    private static IResult Negotiate(int? negotiateVersion)
+    private static IResult Negotiate(int? negotiateVersion, HubConnectionIds ids)
     {
-        var id = NewConnectionId();
+        var id = ids.NewConnectionId();
         var version = negotiateVersion >= 1 ? 1 : 0;
-        return TypedResults.Json(new NegotiateResponse(version, id, version >= 1 ? NewConnectionId() : null,
+        return TypedResults.Json(new NegotiateResponse(version, id, version >= 1 ? ids.NewConnectionId() : null,
             [new AvailableTransport("WebSockets", ["Text", "Binary"])]), NegotiateJson);
     }
-
-    private static string NewConnectionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     private sealed record NegotiateResponse(int NegotiateVersion, string ConnectionId, string? ConnectionToken, AvailableTransport[] AvailableTransports);
 

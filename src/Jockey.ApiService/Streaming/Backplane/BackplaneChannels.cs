@@ -1,0 +1,23 @@
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Streaming.Backplane;
+
+/// <summary>
+/// The hub's Redis channels. Each replica subscribes <see cref="All"/>, <see cref="Users"/>, its own
+/// <see cref="Replica"/> channel, and a <see cref="Group"/> channel while a connection of its own is in that group.
+/// The <c>v1</c> keeps them apart from SignalR's own Redis backplane, whose messages these replicas could not read.
+/// </summary>
+public sealed class BackplaneChannels(string hubName)
+{
+    private readonly string _prefix = $"{hubName}:jockey-v1";
+
+    public RedisChannel All => Literal($"{_prefix}:all");
+
+    public RedisChannel Users => Literal($"{_prefix}:users");
+
+    public RedisChannel Replica(string replica) => Literal($"{_prefix}:replica:{replica}");
+
+    public RedisChannel Group(string group) => Literal($"{_prefix}:group:{group}");
+
+    private static RedisChannel Literal(string name) => RedisChannel.Literal(name);
+}

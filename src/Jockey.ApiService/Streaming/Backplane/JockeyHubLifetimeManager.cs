@@ -1,0 +1,423 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Streaming.Backplane;
+
+/// <summary>
+/// The hub's Redis backplane, with nothing in Redis per connection. SignalR's own Redis manager subscribes a channel for
+/// every connection, so that a message for it can come from any replica: a round trip to Redis as each connection opens,
+/// a message queue and a reading loop as long as it lasts, and one SUBSCRIBE per connection again after Redis
+/// reconnects. Here a connection id names its replica (<see cref="HubConnectionIds"/>), and each replica subscribes a
+/// fixed set of channels (<see cref="BackplaneChannels"/>) plus one per group it has members in.
+/// <para>
+/// What SignalR promises holds: group and broadcast messages in order per channel, group changes for connections on
+/// other replicas acknowledged, client results across replicas (<see cref="ClientResults"/>). What differs: a message for
+/// a connection that no longer exists costs no Redis traffic when its replica is gone or is this one, and a group change
+/// for such a connection returns at once instead of after SignalR's 30-s acknowledgement timeout.
+/// </para>
+/// </summary>
+public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
+{
+    /// <summary>As long as SignalR's Redis manager waits for another replica to acknowledge a group change.</summary>
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HubConnectionStore _connections = new();
+    private readonly ConcurrentDictionary<string, HubConnectionStore> _groups = new(StringComparer.Ordinal);
+    // Held while a group's channel is subscribed or unsubscribed, so a join never races the last member's leave.
+    private readonly SemaphoreSlim _groupSubscriptions = new(1, 1);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _acks = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly HubConnectionIds _ids;
+    private readonly BackplaneChannels _channels;
+    private readonly IReadOnlyList<IHubProtocol> _protocols;
+    private readonly ClientResults _results;
+    private readonly Task<ConnectionMultiplexer> _redis;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private int _lastAckId;
+
+    public JockeyHubLifetimeManager(HubConnectionIds ids, IOptions<HubBackplaneOptions> options, IHubProtocolResolver protocols,
+        IOptions<HubOptions> globalOptions, IOptions<HubOptions<THub>> hubOptions, ILogger<JockeyHubLifetimeManager<THub>> logger)
+    {
+        _ids = ids;
+        _logger = logger;
+        _channels = new BackplaneChannels(typeof(THub).FullName!);
+        var supported = hubOptions.Value.SupportedProtocols ?? globalOptions.Value.SupportedProtocols;
+        _protocols = [.. protocols.AllProtocols.Where(protocol => supported is null || supported.Contains(protocol.Name, StringComparer.OrdinalIgnoreCase))];
+        _results = new ClientResults(_protocols);
+        _redis = ConnectAsync(options.Value.Configuration);
+    }
+
+    /// <summary>Done once this replica's fixed channels are subscribed: from then on other replicas can reach it.</summary>
+    public Task Ready => _ready.Task;
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        _connections.Add(connection);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        _connections.Remove(connection);
+        if (connection.Features.Get<GroupMembership>() is { } membership)
+        {
+            foreach (var group in membership.Snapshot()) await LeaveAsync(connection, membership, group);
+        }
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        PublishInvocationAsync(_channels.All, [], [], new InvocationMessage(methodName, args));
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        PublishInvocationAsync(_channels.All, [], excludedConnectionIds, new InvocationMessage(methodName, args));
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
+
+    public override async Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        var message = new InvocationMessage(methodName, args);
+        SerializedHubMessage? local = null;
+        var writes = new List<Task>();
+        foreach (var connection in connectionIds.Select(id => _connections[id]).OfType<HubConnectionContext>())
+        {
+            writes.Add(connection.WriteAsync(local ??= new SerializedHubMessage(message), cancellationToken).AsTask());
+        }
+        foreach (var remote in connectionIds.Where(id => _connections[id] is null).GroupBy(OtherReplica).Where(ids => ids.Key is not null))
+        {
+            writes.Add(PublishInvocationAsync(_channels.Replica(remote.Key!), [.. remote], [], message));
+        }
+        await Task.WhenAll(writes);
+    }
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        PublishInvocationAsync(_channels.Group(groupName), [], [], new InvocationMessage(methodName, args));
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        var messages = Serialize(new InvocationMessage(methodName, args));
+        return Task.WhenAll(groupNames.Where(name => !string.IsNullOrEmpty(name))
+            .Select(name => PublishAsync(_channels.Group(name), new BackplaneInvocation([], [], messages))));
+    }
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        PublishInvocationAsync(_channels.Group(groupName), [], excludedConnectionIds, new InvocationMessage(methodName, args));
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendUsersAsync([userId], methodName, args, cancellationToken);
+
+    /// <summary>One message on <c>:users</c>, which every replica reads against its own connections: no channel per user.</summary>
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        userIds.Count == 0 ? Task.CompletedTask : PublishInvocationAsync(_channels.Users, userIds, [], new InvocationMessage(methodName, args));
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        _connections[connectionId] is { } connection ? JoinAsync(connection, groupName) : SendGroupCommandAsync(connectionId, groupName, add: true, cancellationToken);
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        _connections[connectionId] is { } connection
+            ? (connection.Features.Get<GroupMembership>() is { } membership ? LeaveAsync(connection, membership, groupName) : Task.CompletedTask)
+            : SendGroupCommandAsync(connectionId, groupName, add: false, cancellationToken);
+
+    public override async Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken)
+    {
+        var invocationId = _results.NewInvocationId(_ids.Replica);
+        var message = new InvocationMessage(invocationId, methodName, args);
+        Task<CompletionMessage> completion;
+        if (_connections[connectionId] is { } connection)
+        {
+            completion = _results.Add(invocationId, connection, typeof(T));
+            await connection.WriteAsync(message, cancellationToken);
+        }
+        else if (OtherReplica(connectionId) is { } replica)
+        {
+            completion = _results.AddRemote(invocationId, connectionId, typeof(T));
+            if (await PublishAsync(_channels.Replica(replica), new BackplaneClientInvocation(_ids.Replica, connectionId, invocationId, Serialize(message))) == 0)
+            {
+                _results.Fail(invocationId, $"Connection '{connectionId}' does not exist.");
+            }
+        }
+        else
+        {
+            throw new IOException($"Connection '{connectionId}' does not exist.");
+        }
+        return ClientResults.ResultOf<T>(await _results.WaitAsync(invocationId, completion, cancellationToken));
+    }
+
+    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result)
+    {
+        _results.Complete(connectionId, result);
+        return Task.CompletedTask;
+    }
+
+    public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
+        _results.TryGetReturnType(invocationId, out type);
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        if (_redis.IsCompletedSuccessfully)
+        {
+            _redis.Result.GetSubscriber().UnsubscribeAll(CommandFlags.FireAndForget);
+            _redis.Result.Dispose();
+        }
+        _disposed.Dispose();
+    }
+
+    /// <summary>
+    /// The replica another replica's id names, or null when nobody could hold it: this replica (the connection is not
+    /// here, so it is gone) or an id Jockey did not make.
+    /// </summary>
+    private string? OtherReplica(string connectionId) =>
+        HubConnectionIds.ReplicaOf(connectionId) is { } replica && replica != _ids.Replica ? replica : null;
+
+    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
+    {
+        // With AbortOnConnectFail off this returns while Redis is still down, and the client keeps reconnecting: a
+        // publish fails after the client's timeout, never waits for ever. Subscriptions are restored on every reconnect.
+        var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _ = SubscribeFixedChannelsAsync(redis.GetSubscriber());
+        return redis;
+    }
+
+    private async Task SubscribeFixedChannelsAsync(ISubscriber bus)
+    {
+        (RedisChannel Channel, Func<BackplaneMessage, Task> Handle)[] channels =
+        [
+            (_channels.All, message => message is BackplaneInvocation invocation ? DeliverAsync(Members(_connections), invocation) : Task.CompletedTask),
+            (_channels.Users, message => message is BackplaneInvocation invocation ? DeliverToUsersAsync(invocation) : Task.CompletedTask),
+            (_channels.Replica(_ids.Replica), OnReplicaMessageAsync),
+        ];
+        foreach (var (channel, handle) in channels)
+        {
+            while (!_disposed.IsCancellationRequested)
+            {
+                try
+                {
+                    await SubscribeAsync(bus, channel, handle);
+                    break;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    LogSubscribeRetry(ex, channel.ToString());
+                    await Task.Delay(TimeSpan.FromSeconds(1), _disposed.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }
+        }
+        _ready.TrySetResult();
+    }
+
+    /// <summary>
+    /// Subscribes with a queue, so messages are handled one at a time in the order Redis sent them. A SUBSCRIBE that
+    /// fails leaves nothing behind: the client would otherwise restore it on reconnect with nobody reading its queue.
+    /// </summary>
+    private async Task SubscribeAsync(ISubscriber bus, RedisChannel channel, Func<BackplaneMessage, Task> handle)
+    {
+        ChannelMessageQueue queue;
+        try
+        {
+            queue = await bus.SubscribeAsync(channel);
+        }
+        catch
+        {
+            await bus.UnsubscribeAsync(channel, flags: CommandFlags.FireAndForget);
+            throw;
+        }
+        queue.OnMessage(async message =>
+        {
+            try
+            {
+                await handle(BackplaneCodec.Read((byte[])message.Message!));
+            }
+            catch (Exception ex)
+            {
+                LogHandleFailed(ex, channel.ToString());
+            }
+        });
+    }
+
+    private async Task OnReplicaMessageAsync(BackplaneMessage message)
+    {
+        switch (message)
+        {
+            case BackplaneInvocation invocation:
+                await DeliverAsync(invocation.Targets.Select(id => _connections[id]).OfType<HubConnectionContext>(), invocation);
+                break;
+            case BackplaneGroupCommand command:
+                if (_connections[command.ConnectionId] is { } connection)
+                {
+                    if (command.Add) await JoinAsync(connection, command.Group);
+                    else if (connection.Features.Get<GroupMembership>() is { } membership) await LeaveAsync(connection, membership, command.Group);
+                }
+                await PublishAsync(_channels.Replica(command.Sender), new BackplaneAck(command.Id));
+                break;
+            case BackplaneAck ack:
+                if (_acks.TryGetValue(ack.Id, out var waiting)) waiting.TrySetResult();
+                break;
+            case BackplaneClientInvocation invocation:
+                await RelayClientInvocationAsync(invocation);
+                break;
+            case BackplaneClientCompletion completion:
+                _results.CompleteRemote(completion);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Another replica invokes a client here and waits for the result: the client's completion goes back as it sent it,
+    /// and the waiting replica reads it with the result type it expects.
+    /// </summary>
+    private async Task RelayClientInvocationAsync(BackplaneClientInvocation invocation)
+    {
+        var reply = _channels.Replica(invocation.Sender);
+        if (_connections[invocation.ConnectionId] is not { } connection)
+        {
+            await PublishAsync(reply, ClientResults.Failure(invocation.InvocationId, $"Connection '{invocation.ConnectionId}' does not exist."));
+            return;
+        }
+        var completion = _results.Add(invocation.InvocationId, connection, typeof(RawResult));
+        await connection.WriteAsync(new SerializedHubMessage(invocation.Messages));
+        _ = RelayCompletionAsync(reply, connection, invocation.InvocationId, completion);
+    }
+
+    private async Task RelayCompletionAsync(RedisChannel reply, HubConnectionContext connection, string invocationId, Task<CompletionMessage> completion)
+    {
+        var answer = await _results.WaitAsync(invocationId, completion, _disposed.Token).ContinueWith(done => done, TaskScheduler.Default);
+        await PublishAsync(reply, answer.IsCompletedSuccessfully
+            ? new BackplaneClientCompletion(invocationId, connection.Protocol.Name, connection.Protocol.GetMessageBytes(answer.Result), null)
+            : ClientResults.Failure(invocationId, answer.Exception?.InnerException?.Message ?? "The replica holding the connection is shutting down."));
+    }
+
+    private async Task SendGroupCommandAsync(string connectionId, string group, bool add, CancellationToken cancellationToken)
+    {
+        if (OtherReplica(connectionId) is not { } replica) return;
+        var id = Interlocked.Increment(ref _lastAckId);
+        var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _acks[id] = acked;
+        try
+        {
+            // No subscriber: that replica is gone, and so is every connection it held.
+            if (await PublishAsync(_channels.Replica(replica), new BackplaneGroupCommand(id, _ids.Replica, add, group, connectionId)) == 0) return;
+            await acked.Task.WaitAsync(AckTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Replica '{replica}' did not confirm {(add ? "adding" : "removing")} connection '{connectionId}' {(add ? "to" : "from")} group '{group}' within {AckTimeout.TotalSeconds:0} s.");
+        }
+        finally
+        {
+            _acks.TryRemove(id, out _);
+        }
+    }
+
+    private async Task JoinAsync(HubConnectionContext connection, string group)
+    {
+        var membership = connection.Features.Get<GroupMembership>();
+        if (membership is null)
+        {
+            membership = new GroupMembership();
+            connection.Features.Set(membership);
+        }
+        if (!membership.Add(group)) return;
+        await _groupSubscriptions.WaitAsync();
+        try
+        {
+            if (!_groups.TryGetValue(group, out var members))
+            {
+                members = new HubConnectionStore();
+                var subscribed = members;
+                try
+                {
+                    await SubscribeAsync((await _redis).GetSubscriber(), _channels.Group(group),
+                        message => message is BackplaneInvocation invocation ? DeliverAsync(Members(subscribed), invocation) : Task.CompletedTask);
+                }
+                catch
+                {
+                    membership.Remove(group);
+                    throw;
+                }
+                _groups[group] = members;
+            }
+            members.Add(connection);
+        }
+        finally
+        {
+            _groupSubscriptions.Release();
+        }
+    }
+
+    private async Task LeaveAsync(HubConnectionContext connection, GroupMembership membership, string group)
+    {
+        if (!membership.Remove(group)) return;
+        await _groupSubscriptions.WaitAsync();
+        try
+        {
+            if (!_groups.TryGetValue(group, out var members)) return;
+            members.Remove(connection);
+            if (members.Count > 0) return;
+            _groups.TryRemove(group, out _);
+            await UnsubscribeAsync(_channels.Group(group));
+        }
+        finally
+        {
+            _groupSubscriptions.Release();
+        }
+    }
+
+    /// <summary>Redis being away is no reason to keep a connection from leaving: the client drops the subscription either way, and restores none it dropped.</summary>
+    private async Task UnsubscribeAsync(RedisChannel channel)
+    {
+        try
+        {
+            await (await _redis).GetSubscriber().UnsubscribeAsync(channel);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogUnsubscribeFailed(ex, channel.ToString());
+        }
+    }
+
+    private Task DeliverToUsersAsync(BackplaneInvocation invocation) =>
+        DeliverAsync(Members(_connections).Where(connection => connection.UserIdentifier is { } user && invocation.Targets.Contains(user)), invocation);
+
+    /// <summary>Writes one message to each connection, serialized once: the bytes that came over Redis are what each client gets.</summary>
+    private static Task DeliverAsync(IEnumerable<HubConnectionContext> connections, BackplaneInvocation invocation)
+    {
+        var message = new SerializedHubMessage(invocation.Messages);
+        List<Task>? pending = null;
+        foreach (var connection in connections)
+        {
+            if (invocation.Excluded.Count > 0 && invocation.Excluded.Contains(connection.ConnectionId)) continue;
+            var write = connection.WriteAsync(message);
+            if (!write.IsCompletedSuccessfully) (pending ??= []).Add(write.AsTask());
+        }
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    /// <summary>A store's connections as a sequence (the store enumerates without allocating, but is no <see cref="IEnumerable{T}"/>).</summary>
+    private static IEnumerable<HubConnectionContext> Members(HubConnectionStore store)
+    {
+        foreach (var connection in store) yield return connection;
+    }
+
+    private Task PublishInvocationAsync(RedisChannel channel, IReadOnlyList<string> targets, IReadOnlyList<string> excluded, HubMessage message) =>
+        PublishAsync(channel, new BackplaneInvocation(targets, excluded, Serialize(message)));
+
+    private async Task<long> PublishAsync(RedisChannel channel, BackplaneMessage message) =>
+        await (await _redis).GetSubscriber().PublishAsync(channel, BackplaneCodec.Write(message));
+
+    private SerializedMessage[] Serialize(HubMessage message) =>
+        [.. _protocols.Select(protocol => new SerializedMessage(protocol.Name, protocol.GetMessageBytes(message)))];
+
+    [LoggerMessage(LogLevel.Warning, "Subscribing the hub's Redis channel {Channel} failed; trying again in 1 s")]
+    private partial void LogSubscribeRetry(Exception ex, string channel);
+
+    [LoggerMessage(LogLevel.Warning, "Unsubscribing the hub's Redis channel {Channel} failed; Redis drops it with the connection")]
+    private partial void LogUnsubscribeFailed(Exception ex, string channel);
+
+    [LoggerMessage(LogLevel.Warning, "A message on the hub's Redis channel {Channel} could not be handled")]
+    private partial void LogHandleFailed(Exception ex, string channel);
+}
