@@ -124,6 +124,28 @@ public sealed class HubBackplaneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_result_on_the_replica_holding_the_connection_comes_back_and_a_wait_given_up_leaves_nothing_waiting()
+    {
+        var ct = Timeout(60);
+        using var a = await ReplicaAsync();
+        await using var onA = await BackplaneClient.ConnectAsync(a.Manager, a.Ids);
+
+        var echoed = a.Manager.InvokeConnectionAsync<string>(onA.Id, "echo", ["hi"], ct);
+        var asked = await onA.ReadClientInvocationAsync(ct);
+        await onA.AnswerAsync(a.Manager, $$"""{"type":3,"invocationId":"{{asked.InvocationId}}","result":"hi"}""");
+        Assert.Equal("hi", await echoed);
+
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var abandoned = a.Manager.InvokeConnectionAsync<string>(onA.Id, "echo", ["late"], giveUp.Token);
+        asked = await onA.ReadClientInvocationAsync(ct);
+        Assert.True(a.Manager.TryGetReturnType(asked.InvocationId, out _));
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        // A late answer finds nothing waiting: SignalR's dispatcher has no type to read it with, and drops it.
+        Assert.False(a.Manager.TryGetReturnType(asked.InvocationId, out _));
+    }
+
+    [Fact]
     public async Task A_client_result_ends_with_the_reason_when_the_connection_closes_first()
     {
         var ct = Timeout(60);

@@ -39,16 +39,10 @@ public sealed class ClientResults(IReadOnlyList<IHubProtocol> protocols)
         return pending.Completion.Task;
     }
 
-    public async Task<CompletionMessage> WaitAsync(string invocationId, Task<CompletionMessage> completion, CancellationToken cancellationToken)
+    /// <summary>The invocation is over, answered or not: a late completion for it is dropped, and its closing watch goes.</summary>
+    public void Remove(string invocationId)
     {
-        try
-        {
-            return await completion.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            _pending.TryRemove(invocationId, out _);
-        }
+        if (_pending.TryRemove(invocationId, out var pending)) pending.Completion.TrySetCanceled();
     }
 
     public bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type)

@@ -126,25 +126,32 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     {
         var invocationId = _results.NewInvocationId(_ids.Replica);
         var message = new InvocationMessage(invocationId, methodName, args);
-        Task<CompletionMessage> completion;
-        if (_connections[connectionId] is { } connection)
+        try
         {
-            completion = _results.Add(invocationId, connection, typeof(T));
-            await connection.WriteAsync(message, cancellationToken);
-        }
-        else if (OtherReplica(connectionId) is { } replica)
-        {
-            completion = _results.AddRemote(invocationId, connectionId, typeof(T));
-            if (await PublishAsync(_channels.Replica(replica), new BackplaneClientInvocation(_ids.Replica, connectionId, invocationId, Serialize(message))) == 0)
+            Task<CompletionMessage> completion;
+            if (_connections[connectionId] is { } connection)
             {
-                _results.Fail(invocationId, $"Connection '{connectionId}' does not exist.");
+                completion = _results.Add(invocationId, connection, typeof(T));
+                await connection.WriteAsync(message, cancellationToken);
             }
+            else if (OtherReplica(connectionId) is { } replica)
+            {
+                completion = _results.AddRemote(invocationId, connectionId, typeof(T));
+                if (await PublishAsync(_channels.Replica(replica), new BackplaneClientInvocation(_ids.Replica, connectionId, invocationId, Serialize(message))) == 0)
+                {
+                    _results.Fail(invocationId, $"Connection '{connectionId}' does not exist.");
+                }
+            }
+            else
+            {
+                throw new IOException($"Connection '{connectionId}' does not exist.");
+            }
+            return ClientResults.ResultOf<T>(await completion.WaitAsync(cancellationToken));
         }
-        else
+        finally
         {
-            throw new IOException($"Connection '{connectionId}' does not exist.");
+            _results.Remove(invocationId);
         }
-        return ClientResults.ResultOf<T>(await _results.WaitAsync(invocationId, completion, cancellationToken));
     }
 
     public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result)
@@ -164,7 +171,6 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
             _redis.Result.GetSubscriber().UnsubscribeAll(CommandFlags.FireAndForget);
             _redis.Result.Dispose();
         }
-        _disposed.Dispose();
     }
 
     /// <summary>
@@ -199,6 +205,10 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
                 {
                     await SubscribeAsync(bus, channel, handle);
                     break;
+                }
+                catch (Exception) when (_disposed.IsCancellationRequested)
+                {
+                    return;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
@@ -285,10 +295,22 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     private async Task RelayCompletionAsync(RedisChannel reply, HubConnectionContext connection, string invocationId, Task<CompletionMessage> completion)
     {
-        var answer = await _results.WaitAsync(invocationId, completion, _disposed.Token).ContinueWith(done => done, TaskScheduler.Default);
-        await PublishAsync(reply, answer.IsCompletedSuccessfully
-            ? new BackplaneClientCompletion(invocationId, connection.Protocol.Name, connection.Protocol.GetMessageBytes(answer.Result), null)
-            : ClientResults.Failure(invocationId, answer.Exception?.InnerException?.Message ?? "The replica holding the connection is shutting down."));
+        try
+        {
+            var answer = await completion.WaitAsync(_disposed.Token).ContinueWith(done => done, TaskScheduler.Default);
+            await PublishAsync(reply, answer.IsCompletedSuccessfully
+                ? new BackplaneClientCompletion(invocationId, connection.Protocol.Name, connection.Protocol.GetMessageBytes(answer.Result), null)
+                : ClientResults.Failure(invocationId, answer.Exception?.InnerException?.Message ?? "The replica holding the connection is shutting down."));
+        }
+        catch (Exception ex)
+        {
+            // The asking replica's call then ends with its own cancellation, as it would if this replica had died.
+            LogRelayFailed(ex, invocationId);
+        }
+        finally
+        {
+            _results.Remove(invocationId);
+        }
     }
 
     private async Task SendGroupCommandAsync(string connectionId, string group, bool add, CancellationToken cancellationToken)
@@ -417,6 +439,9 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     [LoggerMessage(LogLevel.Warning, "Unsubscribing the hub's Redis channel {Channel} failed; Redis drops it with the connection")]
     private partial void LogUnsubscribeFailed(Exception ex, string channel);
+
+    [LoggerMessage(LogLevel.Warning, "The client result of invocation {InvocationId} could not be sent back to the replica that asked")]
+    private partial void LogRelayFailed(Exception ex, string invocationId);
 
     [LoggerMessage(LogLevel.Warning, "A message on the hub's Redis channel {Channel} could not be handled")]
     private partial void LogHandleFailed(Exception ex, string channel);
