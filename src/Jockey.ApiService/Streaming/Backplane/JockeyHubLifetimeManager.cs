@@ -75,8 +75,11 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
         PublishInvocationAsync(_channels.All, [], excludedConnectionIds, new InvocationMessage(methodName, args));
 
+    /// <summary>The hub's <c>Clients.Caller</c> (a replay sends every stored event this way): a local connection is written at once.</summary>
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
+        _connections[connectionId] is { } connection ? connection.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
+        : OtherReplica(connectionId) is { } replica ? PublishInvocationAsync(_channels.Replica(replica), [connectionId], [], new InvocationMessage(methodName, args))
+        : Task.CompletedTask;
 
     public override async Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
