@@ -49,13 +49,17 @@ public sealed class HubBackplaneTests : IAsyncLifetime
         await b.Manager.AddToGroupAsync(onB.Id, "thread:1", ct);
 
         for (var i = 1; i <= 20; i++) await (i % 2 == 0 ? a : b).Manager.SendGroupAsync("thread:1", "update", [i], ct);
-        await a.Manager.SendConnectionAsync(outsider.Id, "update", ["direct"], ct);
+        await b.Manager.SendGroupAsync("thread:1", "update", ["end"], ct);
 
+        // In order, and once: a repeat would come before the last message.
         foreach (var member in new[] { onA, onB })
         {
             for (var i = 1; i <= 20; i++) Assert.Equal(("update", $"{i}"), await member.ReadInvocationAsync(ct));
+            Assert.Equal(("update", "\"end\""), await member.ReadInvocationAsync(ct));
         }
-        // The outsider's first message is the one sent to it alone: none of the group's reached it.
+        // A's channel handles one message at a time, all its writes before the next: with "end" read on A, the 20
+        // before it were written to every connection they were for. The outsider's first message is its own.
+        await a.Manager.SendConnectionAsync(outsider.Id, "update", ["direct"], ct);
         Assert.Equal(("update", "\"direct\""), await outsider.ReadInvocationAsync(ct));
     }
 
@@ -73,12 +77,15 @@ public sealed class HubBackplaneTests : IAsyncLifetime
         }
 
         var channels = await ChannelsAsync();
-        Assert.Equal(4, channels.Length);
+        Assert.Equal(5, channels.Length);
         Assert.Contains(channels, channel => channel.EndsWith(":group:thread:1", StringComparison.Ordinal));
         Assert.Contains(channels, channel => channel.EndsWith($":replica:{a.Ids.Replica}", StringComparison.Ordinal));
+        Assert.Contains(channels, channel => channel.EndsWith($":control:{a.Ids.Replica}", StringComparison.Ordinal));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => a.Manager.AddToGroupAsync(clients[0].Id, null!, ct));
 
-        // The group's channel goes with its last member.
+        // The group's channel goes with its last member, and a connection that has left joins nothing.
         foreach (var client in clients) await client.DisposeAsync();
+        await a.Manager.AddToGroupAsync(clients[0].Id, "thread:1", ct);
         Assert.DoesNotContain(await ChannelsAsync(), channel => channel.Contains(":group:", StringComparison.Ordinal));
     }
 
@@ -130,9 +137,14 @@ public sealed class HubBackplaneTests : IAsyncLifetime
         using var a = await ReplicaAsync();
         await using var onA = await BackplaneClient.ConnectAsync(a.Manager, a.Ids);
 
+        await using var other = await BackplaneClient.ConnectAsync(a.Manager, a.Ids);
+
         var echoed = a.Manager.InvokeConnectionAsync<string>(onA.Id, "echo", ["hi"], ct);
         var asked = await onA.ReadClientInvocationAsync(ct);
-        await onA.AnswerAsync(a.Manager, $$"""{"type":3,"invocationId":"{{asked.InvocationId}}","result":"hi"}""");
+        var answer = $$"""{"type":3,"invocationId":"{{asked.InvocationId}}","result":"hi"}""";
+        // Only the connection asked may answer, as with SignalR's own managers.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => other.AnswerAsync(a.Manager, answer));
+        await onA.AnswerAsync(a.Manager, answer);
         Assert.Equal("hi", await echoed);
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -140,7 +152,7 @@ public sealed class HubBackplaneTests : IAsyncLifetime
         asked = await onA.ReadClientInvocationAsync(ct);
         Assert.True(a.Manager.TryGetReturnType(asked.InvocationId, out _));
         await giveUp.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.Equal("Invocation canceled by the server.", (await Assert.ThrowsAsync<HubException>(() => abandoned)).Message);
         // A late answer finds nothing waiting: SignalR's dispatcher has no type to read it with, and drops it.
         Assert.False(a.Manager.TryGetReturnType(asked.InvocationId, out _));
     }
@@ -174,7 +186,8 @@ public sealed class HubBackplaneTests : IAsyncLifetime
 
         var gone = await Assert.ThrowsAsync<IOException>(() => b.Manager.InvokeConnectionAsync<int>(onA.Id, "add", [], ct));
         Assert.Contains($"Connection '{onA.Id}' does not exist", gone.Message);
-        await b.Manager.AddToGroupAsync(onA.Id, "thread:3", ct);
+        // SignalR's Redis manager would wait 30 s for an acknowledgement nobody sends; this deadline catches that.
+        await b.Manager.AddToGroupAsync(onA.Id, "thread:3", Timeout(10));
         await b.Manager.SendConnectionAsync(onA.Id, "update", ["nobody"], ct);
         // An id this replica made, for a connection that is not here any more, costs nothing either.
         await Assert.ThrowsAsync<IOException>(() => b.Manager.InvokeConnectionAsync<int>(b.Ids.NewConnectionId(), "add", [], ct));

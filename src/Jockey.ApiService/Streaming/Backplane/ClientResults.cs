@@ -51,13 +51,18 @@ public sealed class ClientResults(IReadOnlyList<IHubProtocol> protocols)
         return type is not null;
     }
 
-    /// <summary>The client's completion: taken only from the connection the invocation went to.</summary>
+    /// <summary>
+    /// The client's completion, taken only from the connection the invocation went to (as SignalR's managers, another
+    /// connection's is an error); one for an invocation no longer waited for is dropped.
+    /// </summary>
     public void Complete(string connectionId, CompletionMessage completion)
     {
-        if (completion.InvocationId is { } id && _pending.TryGetValue(id, out var pending) && pending.ConnectionId == connectionId)
+        if (completion.InvocationId is not { } id || !_pending.TryGetValue(id, out var pending)) return;
+        if (pending.ConnectionId != connectionId)
         {
-            pending.Completion.TrySetResult(completion);
+            throw new InvalidOperationException($"Connection ID '{connectionId}' is not valid for invocation ID '{id}'.");
         }
+        pending.Completion.TrySetResult(completion);
     }
 
     /// <summary>No completion will come: the connection is gone, or so is the replica that held it.</summary>

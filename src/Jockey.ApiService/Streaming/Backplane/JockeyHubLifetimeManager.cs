@@ -16,7 +16,10 @@ namespace Jockey.ApiService.Streaming.Backplane;
 /// What SignalR promises holds: group and broadcast messages in order per channel, group changes for connections on
 /// other replicas acknowledged, client results across replicas (<see cref="ClientResults"/>). What differs: a message for
 /// a connection that no longer exists costs no Redis traffic when its replica is gone or is this one, and a group change
-/// for such a connection returns at once instead of after SignalR's 30-s acknowledgement timeout.
+/// for such a connection returns at once instead of after SignalR's 30-s acknowledgement timeout. A replica whose own
+/// Redis connection is down looks gone too, for as long as it is down (its clients get nothing meanwhile either).
+/// A client result from another replica waits, as with SignalR's managers, until the client answers, its connection
+/// closes, or the caller's token ends the wait: give one.
 /// </para>
 /// </summary>
 public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
@@ -56,16 +59,36 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
+        connection.Features.Set(new GroupMembership());
         _connections.Add(connection);
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Leaves every group under the group lock: a join that read the connection as present before this removed it
+    /// either finished before (and is undone here) or finds it gone (<see cref="JoinAsync"/>).
+    /// </summary>
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         _connections.Remove(connection);
-        if (connection.Features.Get<GroupMembership>() is { } membership)
+        await _groupSubscriptions.WaitAsync();
+        try
         {
-            foreach (var group in membership.Snapshot()) await LeaveAsync(connection, membership, group);
+            foreach (var group in Membership(connection).Snapshot())
+            {
+                try
+                {
+                    await LeaveLockedAsync(connection, group);
+                }
+                catch (Exception ex)
+                {
+                    LogLeaveFailed(ex, connection.ConnectionId, group);
+                }
+            }
+        }
+        finally
+        {
+            _groupSubscriptions.Release();
         }
     }
 
@@ -77,7 +100,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     /// <summary>The hub's <c>Clients.Caller</c> (a replay sends every stored event this way): a local connection is written at once.</summary>
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _connections[connectionId] is { } connection ? connection.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
+        _connections[Required(connectionId)] is { } connection ? connection.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
         : OtherReplica(connectionId) is { } replica ? PublishInvocationAsync(_channels.Replica(replica), [connectionId], [], new InvocationMessage(methodName, args))
         : Task.CompletedTask;
 
@@ -86,6 +109,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         var message = new InvocationMessage(methodName, args);
         SerializedHubMessage? local = null;
         var writes = new List<Task>();
+        connectionIds = [.. connectionIds.Distinct()];
         foreach (var connection in connectionIds.Select(id => _connections[id]).OfType<HubConnectionContext>())
         {
             writes.Add(connection.WriteAsync(local ??= new SerializedHubMessage(message), cancellationToken).AsTask());
@@ -98,7 +122,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     }
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        PublishInvocationAsync(_channels.Group(groupName), [], [], new InvocationMessage(methodName, args));
+        PublishInvocationAsync(_channels.Group(Required(groupName)), [], [], new InvocationMessage(methodName, args));
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
@@ -108,7 +132,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     }
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        PublishInvocationAsync(_channels.Group(groupName), [], excludedConnectionIds, new InvocationMessage(methodName, args));
+        PublishInvocationAsync(_channels.Group(Required(groupName)), [], excludedConnectionIds, new InvocationMessage(methodName, args));
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendUsersAsync([userId], methodName, args, cancellationToken);
@@ -118,12 +142,12 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         userIds.Count == 0 ? Task.CompletedTask : PublishInvocationAsync(_channels.Users, userIds, [], new InvocationMessage(methodName, args));
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _connections[connectionId] is { } connection ? JoinAsync(connection, groupName) : SendGroupCommandAsync(connectionId, groupName, add: true, cancellationToken);
+        _connections[Required(connectionId)] is { } connection ? JoinAsync(connection, Required(groupName))
+        : SendGroupCommandAsync(connectionId, Required(groupName), add: true, cancellationToken);
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _connections[connectionId] is { } connection
-            ? (connection.Features.Get<GroupMembership>() is { } membership ? LeaveAsync(connection, membership, groupName) : Task.CompletedTask)
-            : SendGroupCommandAsync(connectionId, groupName, add: false, cancellationToken);
+        _connections[Required(connectionId)] is { } connection ? LeaveAsync(connection, Required(groupName))
+        : SendGroupCommandAsync(connectionId, Required(groupName), add: false, cancellationToken);
 
     public override async Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken)
     {
@@ -150,6 +174,11 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
                 throw new IOException($"Connection '{connectionId}' does not exist.");
             }
             return ClientResults.ResultOf<T>(await completion.WaitAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // As SignalR's own managers say it; the client may still answer, and that answer is dropped.
+            throw new HubException("Invocation canceled by the server.");
         }
         finally
         {
@@ -199,6 +228,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
             (_channels.All, message => message is BackplaneInvocation invocation ? DeliverAsync(Members(_connections), invocation) : Task.CompletedTask),
             (_channels.Users, message => message is BackplaneInvocation invocation ? DeliverToUsersAsync(invocation) : Task.CompletedTask),
             (_channels.Replica(_ids.Replica), OnReplicaMessageAsync),
+            (_channels.Control(_ids.Replica), OnControlMessageAsync),
         ];
         foreach (var (channel, handle) in channels)
         {
@@ -213,7 +243,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                catch (Exception ex)
                 {
                     LogSubscribeRetry(ex, channel.ToString());
                     await Task.Delay(TimeSpan.FromSeconds(1), _disposed.Token).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -252,26 +282,34 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         });
     }
 
-    private async Task OnReplicaMessageAsync(BackplaneMessage message)
+    /// <summary>What is written to this replica's clients, in the order it came (a relayed client result is one of them).</summary>
+    private Task OnReplicaMessageAsync(BackplaneMessage message) => message switch
+    {
+        BackplaneInvocation invocation => DeliverAsync(invocation.Targets.Select(id => _connections[id]).OfType<HubConnectionContext>(), invocation),
+        BackplaneClientInvocation invocation => RelayClientInvocationAsync(invocation),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task OnControlMessageAsync(BackplaneMessage message)
     {
         switch (message)
         {
-            case BackplaneInvocation invocation:
-                await DeliverAsync(invocation.Targets.Select(id => _connections[id]).OfType<HubConnectionContext>(), invocation);
-                break;
             case BackplaneGroupCommand command:
-                if (_connections[command.ConnectionId] is { } connection)
+                try
                 {
-                    if (command.Add) await JoinAsync(connection, command.Group);
-                    else if (connection.Features.Get<GroupMembership>() is { } membership) await LeaveAsync(connection, membership, command.Group);
+                    if (_connections[command.ConnectionId] is { } connection)
+                    {
+                        await (command.Add ? JoinAsync(connection, command.Group) : LeaveAsync(connection, command.Group));
+                    }
                 }
-                await PublishAsync(_channels.Replica(command.Sender), new BackplaneAck(command.Id));
+                finally
+                {
+                    // Acknowledged even when it failed (the failure is logged here): the sender's wait ends at once.
+                    await PublishAsync(_channels.Control(command.Sender), new BackplaneAck(command.Id));
+                }
                 break;
             case BackplaneAck ack:
                 if (_acks.TryGetValue(ack.Id, out var waiting)) waiting.TrySetResult();
-                break;
-            case BackplaneClientInvocation invocation:
-                await RelayClientInvocationAsync(invocation);
                 break;
             case BackplaneClientCompletion completion:
                 _results.CompleteRemote(completion);
@@ -285,15 +323,15 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     /// </summary>
     private async Task RelayClientInvocationAsync(BackplaneClientInvocation invocation)
     {
-        var reply = _channels.Replica(invocation.Sender);
+        var reply = _channels.Control(invocation.Sender);
         if (_connections[invocation.ConnectionId] is not { } connection)
         {
             await PublishAsync(reply, ClientResults.Failure(invocation.InvocationId, $"Connection '{invocation.ConnectionId}' does not exist."));
             return;
         }
         var completion = _results.Add(invocation.InvocationId, connection, typeof(RawResult));
-        await connection.WriteAsync(new SerializedHubMessage(invocation.Messages));
         _ = RelayCompletionAsync(reply, connection, invocation.InvocationId, completion);
+        await connection.WriteAsync(new SerializedHubMessage(invocation.Messages));
     }
 
     private async Task RelayCompletionAsync(RedisChannel reply, HubConnectionContext connection, string invocationId, Task<CompletionMessage> completion)
@@ -325,12 +363,15 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         try
         {
             // No subscriber: that replica is gone, and so is every connection it held.
-            if (await PublishAsync(_channels.Replica(replica), new BackplaneGroupCommand(id, _ids.Replica, add, group, connectionId)) == 0) return;
-            await acked.Task.WaitAsync(AckTimeout, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"Replica '{replica}' did not confirm {(add ? "adding" : "removing")} connection '{connectionId}' {(add ? "to" : "from")} group '{group}' within {AckTimeout.TotalSeconds:0} s.");
+            if (await PublishAsync(_channels.Control(replica), new BackplaneGroupCommand(id, _ids.Replica, add, group, connectionId)) == 0) return;
+            try
+            {
+                await acked.Task.WaitAsync(AckTimeout, cancellationToken);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"Replica '{replica}' did not confirm {(add ? "adding" : "removing")} connection '{connectionId}' {(add ? "to" : "from")} group '{group}' within {AckTimeout.TotalSeconds:0} s.", ex);
+            }
         }
         finally
         {
@@ -338,35 +379,35 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         }
     }
 
+    /// <summary>
+    /// Joins under the group lock, which also covers the connection leaving for good (<see cref="OnDisconnectedAsync"/>):
+    /// a connection that is no longer this replica's joins nothing. A group's first member here subscribes its channel,
+    /// already in the group, so nothing the channel delivers from then on misses it.
+    /// </summary>
     private async Task JoinAsync(HubConnectionContext connection, string group)
     {
-        var membership = connection.Features.Get<GroupMembership>();
-        if (membership is null)
-        {
-            membership = new GroupMembership();
-            connection.Features.Set(membership);
-        }
-        if (!membership.Add(group)) return;
         await _groupSubscriptions.WaitAsync();
         try
         {
-            if (!_groups.TryGetValue(group, out var members))
+            if (!ReferenceEquals(_connections[connection.ConnectionId], connection) || !Membership(connection).Add(group)) return;
+            if (_groups.TryGetValue(group, out var members))
             {
-                members = new HubConnectionStore();
-                var subscribed = members;
-                try
-                {
-                    await SubscribeAsync((await _redis).GetSubscriber(), _channels.Group(group),
-                        message => message is BackplaneInvocation invocation ? DeliverAsync(Members(subscribed), invocation) : Task.CompletedTask);
-                }
-                catch
-                {
-                    membership.Remove(group);
-                    throw;
-                }
-                _groups[group] = members;
+                members.Add(connection);
+                return;
             }
+            members = new HubConnectionStore();
             members.Add(connection);
+            try
+            {
+                await SubscribeAsync((await _redis).GetSubscriber(), _channels.Group(group),
+                    message => message is BackplaneInvocation invocation ? DeliverAsync(Members(members), invocation) : Task.CompletedTask);
+            }
+            catch
+            {
+                Membership(connection).Remove(group);
+                throw;
+            }
+            _groups[group] = members;
         }
         finally
         {
@@ -374,23 +415,34 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         }
     }
 
-    private async Task LeaveAsync(HubConnectionContext connection, GroupMembership membership, string group)
+    private async Task LeaveAsync(HubConnectionContext connection, string group)
     {
-        if (!membership.Remove(group)) return;
         await _groupSubscriptions.WaitAsync();
         try
         {
-            if (!_groups.TryGetValue(group, out var members)) return;
-            members.Remove(connection);
-            if (members.Count > 0) return;
-            _groups.TryRemove(group, out _);
-            await UnsubscribeAsync(_channels.Group(group));
+            await LeaveLockedAsync(connection, group);
         }
         finally
         {
             _groupSubscriptions.Release();
         }
     }
+
+    /// <summary>The group's last member here unsubscribes its channel. The caller holds the group lock.</summary>
+    private async Task LeaveLockedAsync(HubConnectionContext connection, string group)
+    {
+        if (!Membership(connection).Remove(group) || !_groups.TryGetValue(group, out var members)) return;
+        members.Remove(connection);
+        if (members.Count > 0) return;
+        _groups.TryRemove(group, out _);
+        await UnsubscribeAsync(_channels.Group(group));
+    }
+
+    private static GroupMembership Membership(HubConnectionContext connection) =>
+        connection.Features.Get<GroupMembership>() ?? throw new InvalidOperationException($"Connection '{connection.ConnectionId}' was not connected through this manager.");
+
+    private static string Required(string value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null) =>
+        value ?? throw new ArgumentNullException(name);
 
     /// <summary>Redis being away is no reason to keep a connection from leaving: the client drops the subscription either way, and restores none it dropped.</summary>
     private async Task UnsubscribeAsync(RedisChannel channel)
@@ -436,6 +488,9 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     private SerializedMessage[] Serialize(HubMessage message) =>
         [.. _protocols.Select(protocol => new SerializedMessage(protocol.Name, protocol.GetMessageBytes(message)))];
+
+    [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId} could not leave group {Group} as it closed")]
+    private partial void LogLeaveFailed(Exception ex, string connectionId, string group);
 
     [LoggerMessage(LogLevel.Warning, "Subscribing the hub's Redis channel {Channel} failed; trying again in 1 s")]
     private partial void LogSubscribeRetry(Exception ex, string channel);
