@@ -58,19 +58,22 @@ public static class RedisServerExtensions
     /// <summary>How long a ping may take: a check that never ends is never repeated, so the resource would stay as it was.</summary>
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
+    private static Task<HealthCheckResult> PingAsync(RedisServerResource redis, CancellationToken ct) =>
+        PingAsync(redis.Endpoint.Port, redis.Password, PingTimeout, ct);
+
     /// <summary>AUTH and PING over the endpoint callers use: a port that accepts is not yet a Redis that answers.</summary>
-    private static async Task<HealthCheckResult> PingAsync(RedisServerResource redis, CancellationToken ct)
+    internal static async Task<HealthCheckResult> PingAsync(int port, string password, TimeSpan timeout, CancellationToken ct)
     {
         // The endpoint is DCP's proxy, which may accept a connection while Redis is down or starting again and then
         // relay nothing: without a deadline the read below waits for ever, and Aspire runs no later check.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(PingTimeout);
+        deadline.CancelAfter(timeout);
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", redis.Endpoint.Port, deadline.Token);
+            await client.ConnectAsync("127.0.0.1", port, deadline.Token);
             await using var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {redis.Password}\r\nPING\r\n"), deadline.Token);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {password}\r\nPING\r\n"), deadline.Token);
             var buffer = new byte[64];
             var reply = new StringBuilder();
             while (!reply.ToString().Contains("+PONG"))
@@ -78,12 +81,17 @@ public static class RedisServerExtensions
                 var read = await stream.ReadAsync(buffer, deadline.Token);
                 if (read == 0) return HealthCheckResult.Unhealthy($"redis closed the connection after '{reply}'");
                 reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                // An error (a wrong password, a Redis still loading its data) is the answer: waiting would only hide it.
+                if (reply.ToString().Split("\r\n")[..^1].FirstOrDefault(line => line.StartsWith('-')) is { } error)
+                {
+                    return HealthCheckResult.Unhealthy($"redis answered '{error[1..]}'");
+                }
             }
             return HealthCheckResult.Healthy();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"redis did not answer PING within {PingTimeout.TotalSeconds:0} s");
+            return HealthCheckResult.Unhealthy($"redis did not answer PING within {timeout.TotalSeconds:0.#} s");
         }
         catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
         {
