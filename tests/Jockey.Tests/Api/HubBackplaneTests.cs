@@ -248,7 +248,7 @@ public sealed class HubBackplaneTests : IAsyncLifetime
     private ConfigurationOptions Configuration() => new() { EndPoints = { { "127.0.0.1", _port } }, AbortOnConnectFail = false };
 
     private Process StartRedis() =>
-        Process.Start("redis-server", ["--port", _port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--logfile", "/dev/null"]);
+        LocalRedisServer.Start(_port);
 
     /// <summary>Connecting before redis-server listens would cost each client its connect timeout.</summary>
     private async Task ListeningAsync(CancellationToken ct)

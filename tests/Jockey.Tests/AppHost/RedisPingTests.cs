@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Jockey.AppHost.Integrations;
@@ -34,7 +33,7 @@ public sealed class RedisPingTests
     {
         var ct = Timeout(60);
         var port = PortAllocator.GetFreePort();
-        using var redis = Process.Start("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--requirepass", "right", "--save", "", "--logfile", "/dev/null"]);
+        using var redis = LocalRedisServer.Start(port, "--requirepass", "right");
         try
         {
             // Polled until redis-server listens: before that the check says the port refuses, which is also right.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Jockey.ApiService.Infrastructure;
 using Jockey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,7 +33,7 @@ public sealed class DeploymentKeyLoaderTests
         var refused = Assert.Throws<RedisConnectionException>(() => key.Value);
         Assert.Contains("not loaded yet", refused.Message);
 
-        using var server = Process.Start("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--logfile", "/dev/null"]);
+        using var server = LocalRedisServer.Start(port);
         try
         {
             while (!key.IsLoaded) await Task.Delay(100, ct);
