@@ -15,31 +15,34 @@ public static class CrossSiteSocketGuard
 {
     public static WebApplication UseCrossSiteSocketGuard(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments("/api/ws"), branch => branch.Use(async (context, next) =>
+        // As the session gate: not an async lambda, and the options taken once rather than from the request's services,
+        // so a socket let through, which may last for hours, holds no state machine and no service scope of the guard's.
+        var corsOrigins = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value.CorsOrigins;
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments("/api/ws"), branch => branch.Use((context, next) =>
         {
             var origin = context.Request.Headers.Origin.ToString();
-            if (origin.Length == 0 || IsAllowed(context, origin))
-            {
-                await next(context);
-                return;
-            }
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Cross-site connection refused",
-                    Detail = "Only this app's own pages may open its live connections. To allow another web origin, add it to Limits:CorsOrigins.",
-                },
-            });
+            return origin.Length == 0 || IsAllowed(context, origin, corsOrigins) ? next(context) : RefuseAsync(context);
         }));
         return app;
     }
 
-    private static bool IsAllowed(HttpContext context, string origin) =>
+    private static async Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Cross-site connection refused",
+                Detail = "Only this app's own pages may open its live connections. To allow another web origin, add it to Limits:CorsOrigins.",
+            },
+        });
+    }
+
+    private static bool IsAllowed(HttpContext context, string origin, string[] corsOrigins) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri)
         && (string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)
-            || context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.CorsOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase));
+            || corsOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase));
 }

@@ -109,9 +109,9 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
     /// timeout), or the server stops. Each way, the socket gets a close frame that says which, and the client
     /// <see cref="CloseTimeout"/> to answer it.
     /// </summary>
-    public async Task RunAsync(ConnectionHandler hub, CancellationToken requestAborted)
+    public async Task RunAsync(ConnectionHandler hub)
     {
-        _receiving = ReceiveAsync(requestAborted);
+        _receiving = ReceiveAsync();
         using (_ended.Token.Register(static state => _ = ((HubSocketConnection)state!).BeginClose(), this))
         {
             try
@@ -128,8 +128,13 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
         await _received.Reader.CompleteAsync();
     }
 
-    /// <summary>The client's frames into the hub's pipe, until the client closes or goes away, or the close times out.</summary>
-    private async Task ReceiveAsync(CancellationToken ct)
+    /// <summary>
+    /// The client's frames into the hub's pipe, until the client closes or goes away, or the close times out. No token:
+    /// each of those ends the read by itself (a dropped connection ends the socket's stream, and the close's timeout
+    /// aborts the socket), and a token would hold a registration, and the request's abort source, for the connection's
+    /// whole life (docs/benchmarks.md, issue 14).
+    /// </summary>
+    private async Task ReceiveAsync()
     {
         var input = _received.Writer;
         try
@@ -137,9 +142,9 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
             while (true)
             {
                 // A zero-byte read first, so an idle connection holds no buffer while it waits.
-                var next = await _socket.ReceiveAsync(Memory<byte>.Empty, ct);
+                var next = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 if (next.MessageType == WebSocketMessageType.Close) return;
-                var received = await _socket.ReceiveAsync(input.GetMemory(), ct);
+                var received = await _socket.ReceiveAsync(input.GetMemory(), CancellationToken.None);
                 if (received.MessageType == WebSocketMessageType.Close) return;
                 input.Advance(received.Count);
                 if ((await input.FlushAsync(CancellationToken.None)).IsCompleted) return;

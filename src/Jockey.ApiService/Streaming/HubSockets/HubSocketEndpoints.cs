@@ -62,7 +62,7 @@ public static class HubSocketEndpoints
         clock.Add(connection);
         try
         {
-            await connection.RunAsync(hub, context.RequestAborted);
+            await connection.RunAsync(hub);
         }
         finally
         {
