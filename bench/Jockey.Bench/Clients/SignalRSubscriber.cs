@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -11,9 +12,10 @@ namespace Jockey.Bench.Clients;
 /// <c>update</c> invocations, with a ping every 30 s so the server keeps the connection (as the web app pings, matching
 /// the hub's <c>Hub:KeepAliveInterval</c>). Written out because the official .NET client costs the bench several times
 /// more CPU per message, and the bench shares two cores with the servers it measures; the Socket.IO peer is driven by
-/// an equally small client (<see cref="SocketIoConnection"/>).
+/// an equally small client (<see cref="SocketIoConnection"/>). A run's last message here is the hub's
+/// <c>operation</c> with its final status, which follows the terminal event.
 /// </summary>
-public sealed class SignalRSubscriber(Uri replica) : Subscriber
+public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperation: true)
 {
     private const byte RecordSeparator = 0x1e;
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
@@ -128,10 +130,32 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber
                 Receive(Measure.EventFields.Read(ref reader));
                 return;
             }
+            else if (property.SequenceEqual("arguments"u8) && type == 1 && target == "operation")
+            {
+                ReadOperation(ref reader);
+                return;
+            }
             else reader.Skip();
         }
         if (type == 3) _subscribed.TrySetResult();
         else if (type == 7) Fail(new InvalidOperationException("The hub closed the connection: " + Encoding.UTF8.GetString(record)));
+    }
+
+    /// <summary>An <c>operation</c>'s argument: records its end when its status is final.</summary>
+    private void ReadOperation(ref Utf8JsonReader reader)
+    {
+        // From the arguments' array to the operation's object.
+        reader.Read();
+        string? operationId = null, status = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.ValueSpan;
+            reader.Read();
+            if (property.SequenceEqual("operation_id"u8)) operationId = reader.GetString();
+            else if (property.SequenceEqual("status"u8)) status = reader.GetString();
+            else reader.Skip();
+        }
+        if (operationId is not null && status is "completed" or "failed" or "cancelled") Log.OnOperationEnd(operationId, Stopwatch.GetTimestamp());
     }
 
     public override async ValueTask DisposeAsync()

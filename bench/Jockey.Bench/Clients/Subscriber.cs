@@ -11,11 +11,11 @@ public enum Transport
 }
 
 /// <summary>One live client of one thread. <see cref="ConnectAsync"/> returns once it is subscribed; events then land in <see cref="Log"/>.</summary>
-public abstract class Subscriber : IAsyncDisposable
+public abstract class Subscriber(bool endsWithOperation = false) : IAsyncDisposable
 {
     private Exception? _failure;
 
-    public DeliveryLog Log { get; } = new();
+    public DeliveryLog Log { get; } = new(endsWithOperation);
 
     /// <summary>Why the connection ended early, if it did (reported, never thrown into the measurement).</summary>
     public virtual Exception? Failure => _failure;

@@ -8,12 +8,13 @@ namespace Jockey.Bench.Measure;
 /// What one subscriber received: per measured run, when each numbered bench event arrived (and when it was sent,
 /// read from the event text), plus order, loss and duplication checked by index and by seq.
 /// </summary>
-public sealed class DeliveryLog
+public sealed class DeliveryLog(bool endsWithOperation = false)
 {
     public const string TextPrefix = "bench ";
 
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, long> _terminals = new();
+    private readonly ConcurrentDictionary<string, long> _operationEnds = new();
     private RunRecord? _run;
     private long _lastSeq;
 
@@ -31,8 +32,16 @@ public sealed class DeliveryLog
         get { lock (_gate) return _run; }
     }
 
-    /// <summary>When the terminal event (completed/failed/cancelled) of an operation arrived, if it has.</summary>
-    public bool HasTerminal(string operationId) => _terminals.ContainsKey(operationId);
+    /// <summary>
+    /// Whether the operation's last message has arrived: its terminal event (completed/failed/cancelled), and on a
+    /// transport that sends the operation's own end after it (the hub's <c>operation</c>), that too. The next run
+    /// starts only then, so its first events do not queue behind this one's last message.
+    /// </summary>
+    public bool HasEnded(string operationId) =>
+        _terminals.ContainsKey(operationId) && (!endsWithOperation || _operationEnds.ContainsKey(operationId));
+
+    /// <summary>The operation's own end (the hub's <c>operation</c> message with a final status) arrived.</summary>
+    public void OnOperationEnd(string operationId, long receivedAt) => _operationEnds.TryAdd(operationId, receivedAt);
 
     public void OnEvent(in EventFields ev, long receivedAt)
     {

@@ -56,7 +56,7 @@ public static class CapacityScenario
         group.BeginRun(plan.Tag, plan.Count);
         var posted = Stopwatch.GetTimestamp();
         var operationId = await target.ProduceAsync(threadId, plan, other, ct);
-        var complete = await group.WaitTerminalAsync(_ => operationId, TimeSpan.FromSeconds(120), ct);
+        var complete = await group.WaitEndedAsync(_ => operationId, TimeSpan.FromSeconds(120), ct);
         var arrivals = group.Records.Where(r => r.Received[0] != 0).Select(r => RunAnalysis.Milliseconds(r.Received[0] - posted)).Order().ToList();
         var alone = group.Records.Where(r => r.Received[1] != 0).Select(r => RunAnalysis.Milliseconds(r.Received[1] - r.Sent[1])).Order().ToList();
 

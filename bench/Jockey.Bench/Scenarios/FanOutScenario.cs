@@ -93,7 +93,7 @@ public static class FanOutScenario
         var cpu = CpuClock.Start(target);
         var operationId = await target.ProduceAsync(threadId, plan, replica: 1, ct);
         var expected = plan.Rate > 0 ? plan.Count / plan.Rate : 0;
-        var complete = await group.WaitTerminalAsync(_ => operationId, TimeSpan.FromSeconds(30 + 2 * expected), ct);
+        var complete = await group.WaitEndedAsync(_ => operationId, TimeSpan.FromSeconds(30 + 2 * expected), ct);
         var figures = RunAnalysis.Analyze(group.Records);
         figures["subscribers"] = group.Subscribers.Count;
         figures["events"] = plan.Count;

@@ -34,7 +34,7 @@ public static class ManyThreadsScenario
             var started = Stopwatch.GetTimestamp();
             await Parallel.ForAsync(0, threads.Length, parallel, async (i, token) => operations[i] = await target.ProduceAsync(threads[i], plan, 1, token));
             var allStarted = Stopwatch.GetElapsedTime(started);
-            var complete = await group.WaitTerminalAsync(i => operations[i], TimeSpan.FromSeconds(120), ct);
+            var complete = await group.WaitEndedAsync(i => operations[i], TimeSpan.FromSeconds(120), ct);
             var figures = RunAnalysis.Analyze(group.Records);
             figures["threads"] = threads.Length;
             figures["start_all_s"] = allStarted.TotalSeconds;

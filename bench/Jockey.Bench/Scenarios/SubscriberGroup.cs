@@ -58,14 +58,14 @@ public sealed class SubscriberGroup : IAsyncDisposable
 
     public int Failed => _subscribers.Count(s => s.Failure is not null);
 
-    /// <summary>Waits until every subscriber has the terminal event of its operation; false on timeout.</summary>
-    public async Task<bool> WaitTerminalAsync(Func<int, string> operationOf, TimeSpan timeout, CancellationToken ct)
+    /// <summary>Waits until every subscriber has its operation's last message (<see cref="DeliveryLog.HasEnded"/>); false on timeout.</summary>
+    public async Task<bool> WaitEndedAsync(Func<int, string> operationOf, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var next = 0;
         while (true)
         {
-            while (next < _subscribers.Count && (_subscribers[next].Log.HasTerminal(operationOf(next)) || _subscribers[next].Failure is not null)) next++;
+            while (next < _subscribers.Count && (_subscribers[next].Log.HasEnded(operationOf(next)) || _subscribers[next].Failure is not null)) next++;
             if (next == _subscribers.Count) return true;
             if (Stopwatch.GetTimestamp() > deadline) return false;
             await Task.Delay(5, ct);
