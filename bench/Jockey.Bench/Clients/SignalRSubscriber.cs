@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -155,7 +154,7 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
             else if (property.SequenceEqual("status"u8)) status = reader.GetString();
             else reader.Skip();
         }
-        if (operationId is not null && status is "completed" or "failed" or "cancelled") Log.OnOperationEnd(operationId, Stopwatch.GetTimestamp());
+        if (operationId is not null && Measure.EventFields.IsFinal(status)) Log.OnOperationEnd(operationId);
     }
 
     public override async ValueTask DisposeAsync()

@@ -14,7 +14,7 @@ public sealed class DeliveryLog(bool endsWithOperation = false)
 
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, long> _terminals = new();
-    private readonly ConcurrentDictionary<string, long> _operationEnds = new();
+    private readonly ConcurrentDictionary<string, byte> _operationEnds = new();
     private RunRecord? _run;
     private long _lastSeq;
 
@@ -41,7 +41,7 @@ public sealed class DeliveryLog(bool endsWithOperation = false)
         _terminals.ContainsKey(operationId) && (!endsWithOperation || _operationEnds.ContainsKey(operationId));
 
     /// <summary>The operation's own end (the hub's <c>operation</c> message with a final status) arrived.</summary>
-    public void OnOperationEnd(string operationId, long receivedAt) => _operationEnds.TryAdd(operationId, receivedAt);
+    public void OnOperationEnd(string operationId) => _operationEnds.TryAdd(operationId, 0);
 
     public void OnEvent(in EventFields ev, long receivedAt)
     {

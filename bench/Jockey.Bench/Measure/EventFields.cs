@@ -36,5 +36,8 @@ public readonly record struct EventFields(long Seq, string? OperationId, string?
         element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
         element.TryGetProperty("text", out var text) ? text.GetString() : null);
 
-    public bool IsTerminal => Name is "completed" or "failed" or "cancelled";
+    public bool IsTerminal => IsFinal(Name);
+
+    /// <summary>A run's final state, as its terminal event's name and its operation's status both spell it.</summary>
+    public static bool IsFinal(string? state) => state is "completed" or "failed" or "cancelled";
 }
