@@ -1,3 +1,4 @@
+using Jockey.ApiService.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,6 @@ public static class SessionGate
     public const string CookieName = "jockey_session";
     public const string AntiForgeryHeader = "X-CSRF-Token";
     private static readonly string[] PublicPaths = ["/health", "/alive", AuthApi.SignInPath, AuthApi.SignOutPath];
-    private static readonly string[] SocketPaths = ["/hubs", "/api/ws"];
 
     /// <remarks>
     /// Not an async lambda: a request let through is handed on as it is, so a long one (an SSE stream) keeps no state
@@ -68,7 +68,7 @@ public static class SessionGate
 
     private static bool ChangesState(HttpRequest request) =>
         !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
-        && !SocketPaths.Any(path => request.Path.StartsWithSegments(path));
+        && !CrossSiteSocketGuard.IsSocketPath(request.Path);
 
     private static async Task RefuseAsync(HttpContext context, int status, string title, string detail, AuthMode mode)
     {

@@ -18,13 +18,16 @@ public static class CrossSiteSocketGuard
         // As the session gate: not an async lambda, and the options taken once rather than from the request's services,
         // so a socket let through, which may last for hours, holds no state machine and no service scope of the guard's.
         var corsOrigins = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value.CorsOrigins;
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments("/api/ws"), branch => branch.Use((context, next) =>
+        app.UseWhen(context => IsSocketPath(context.Request.Path), branch => branch.Use((context, next) =>
         {
             var origin = context.Request.Headers.Origin.ToString();
             return origin.Length == 0 || IsAllowed(context, origin, corsOrigins) ? next(context) : RefuseAsync(context);
         }));
         return app;
     }
+
+    /// <summary>The live connections' paths: the hub (negotiate and connect) and the audio socket.</summary>
+    public static bool IsSocketPath(PathString path) => path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api/ws");
 
     private static async Task RefuseAsync(HttpContext context)
     {
