@@ -121,7 +121,7 @@ public static class FanOutScenario
     };
 
     public static void Print(ITarget target, Transport transport, string what, IReadOnlyDictionary<string, double> f) =>
-        Console.WriteLine($"    {target.Name} {Label(transport)} {what}: p50 {f["p50_ms"]:0.00} ms, p99 {f["p99_ms"]:0.00} ms, max {f["max_ms"]:0.0} ms, " +
+        Console.WriteLine($"    {target.Name} {Label(transport)} {what}: p50 {f["p50_ms"]:0.00} ms, p99 {f["p99_ms"]:0.00} ms, max {f["max_ms"]:0.0} ms, first event {f["first_event_first_ms"]:0.0}–{f["first_event_last_ms"]:0.0} ms, " +
             $"{f["events_per_s"]:N0} events/s, {f["deliveries_per_s"]:N0} deliveries/s, CPU µs per delivery A {f["cpu_a_us_per_delivery"]:0} bench {f["cpu_bench_us_per_delivery"]:0}, per event B {f["cpu_b_us_per_event"]:0}, lost {f["lost"]}, dup {f["duplicated"]}, out of order {f["out_of_order"]}, gaps {f["seq_gaps"]}" +
             (f["timed_out"] > 0 ? " — TIMED OUT" : "") + (f["disconnected"] > 0 ? $" — {f["disconnected"]} disconnected" : ""));
 }

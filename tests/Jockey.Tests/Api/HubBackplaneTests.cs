@@ -63,6 +63,45 @@ public sealed class HubBackplaneTests : IAsyncLifetime
         Assert.Equal(("update", "\"direct\""), await outsider.ReadInvocationAsync(ct));
     }
 
+    /// <summary>
+    /// A member that reads nothing holds its group's channel on A (its pipe is past its pause threshold), so what B sends
+    /// meanwhile queues on A until it reads (the others wait with it: a group's messages go out in order). Then each member gets every message meant for it, in order, the big ones
+    /// too, and a message sent to all but one still skips only that one.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_queued_behind_a_member_that_reads_nothing_reaches_every_member_in_order_with_each_exclusion_kept()
+    {
+        var ct = Timeout(60);
+        using var a = await ReplicaAsync();
+        using var b = await ReplicaAsync();
+        await using var slow = await BackplaneClient.ConnectAsync(a.Manager, a.Ids);
+        await using var fast = await BackplaneClient.ConnectAsync(a.Manager, a.Ids);
+        await using var skipped = await BackplaneClient.ConnectAsync(a.Manager, a.Ids);
+        foreach (var member in new[] { slow, fast, skipped }) await a.Manager.AddToGroupAsync(member.Id, "thread:5", ct);
+        var big = new string('x', 80 * 1024);
+
+        await b.Manager.SendGroupAsync("thread:5", "update", [big], ct);
+        foreach (var member in new[] { fast, skipped }) Assert.Equal(("update", $"\"{big}\""), await member.ReadInvocationAsync(ct));
+        for (var i = 1; i <= 10; i++)
+        {
+            object argument = i == 3 ? big : i;
+            await (i == 5 ? b.Manager.SendGroupExceptAsync("thread:5", "update", [argument], [skipped.Id], ct) : b.Manager.SendGroupAsync("thread:5", "update", [argument], ct));
+        }
+
+        Assert.Equal(("update", $"\"{big}\""), await slow.ReadInvocationAsync(ct));
+        // All read at once: a member left unread past the big message would hold the channel for the others in turn.
+        await Task.WhenAll(new[] { slow, fast, skipped }.Select(async member =>
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                if (i == 5 && member == skipped) continue;
+                Assert.Equal(("update", i == 3 ? $"\"{big}\"" : $"{i}"), await member.ReadInvocationAsync(ct));
+            }
+        }));
+        await b.Manager.SendGroupAsync("thread:5", "update", ["end"], ct);
+        foreach (var member in new[] { slow, fast, skipped }) Assert.Equal(("update", "\"end\""), await member.ReadInvocationAsync(ct));
+    }
+
     [Fact]
     public async Task Redis_holds_a_replicas_fixed_channels_and_one_per_group_not_one_per_connection()
     {
