@@ -21,6 +21,12 @@ public class JockeyException(string message, Exception? inner = null) : Exceptio
 /// </summary>
 public sealed class JockeyBusyException(string message) : JockeyException(message);
 
+/// <summary>
+/// The server could not be reached while a run was on it, so the run was abandoned. A call to stop that run goes to the
+/// same unreachable server, so it gets the short deadline (<c>Jockey:ConnectTimeout</c>), not a full request's.
+/// </summary>
+public sealed class JockeyUnreachableException(string message, Exception? inner = null) : JockeyException(message, inner);
+
 /// <summary>Jockey's graph state as the run input (see jockey-protocol.md §2).</summary>
 public sealed record JockeyInput(
     [property: JsonPropertyName("chat_history")] IReadOnlyList<JockeyMessage> ChatHistory,

@@ -143,7 +143,7 @@ public sealed partial class JockeyRunStream : IAsyncDisposable
             catch (JockeyException ex)
             {
                 // No status twice in a row (a blip gets one more chance): the server is down, and the run with it.
-                if (++unreachable >= 2) throw new JockeyException($"Jockey server at {_client.ServerName} could not say how the run stands twice in a row, so the run was abandoned: {ex.Message}", ex);
+                if (++unreachable >= 2) throw new JockeyUnreachableException($"Jockey server at {_client.ServerName} could not say how the run stands twice in a row, so the run was abandoned: {ex.Message}", ex);
                 status = "unknown";
                 broke = ex;
             }

@@ -136,8 +136,9 @@ public sealed partial class OperationRunner(
                 _ => $"The run took longer than {_options.RunTimeout} (Jockey:RunTimeout) and was stopped.",
             };
             // Abandoned here while still going on the server (a dead stream, a timeout, a failed upload): stop it once,
-            // or it holds the Jockey thread and the next request on it is refused.
-            if (run?.Run is { } abandoned && !run.Finished) await CancelJockeyRunAsync(abandoned);
+            // or it holds the Jockey thread and the next request on it is refused. A server that could not be reached
+            // gets the short deadline: the person waits for this before reading why the run failed.
+            if (run?.Run is { } abandoned && !run.Finished) await CancelJockeyRunAsync(abandoned, ex is JockeyUnreachableException ? _options.ConnectTimeout : null);
             await FailAsync(await narrated, reason, ex);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
@@ -251,11 +252,12 @@ public sealed partial class OperationRunner(
         if (progress.TryNextWrite(out var checkpoint)) await log.AppendAsync(operation.ThreadId, operation.OperationId, ev, ct, replica.Id, checkpoint);
     }
 
-    private async Task CancelJockeyRunAsync(JockeyRunRef run)
+    /// <summary>Stops a run on the server and waits until it has, for up to <paramref name="deadline"/> (<c>Jockey:RequestTimeout</c> unless given).</summary>
+    private async Task CancelJockeyRunAsync(JockeyRunRef run, TimeSpan? deadline = null)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+            using var timeout = new CancellationTokenSource(deadline ?? _options.RequestTimeout);
             await jockey.CancelRunAsync(run, wait: true, timeout.Token);
         }
         catch (Exception ex) when (ex is JockeyException or OperationCanceledException)

@@ -169,6 +169,29 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
         Assert.Contains("Thread missing not found", failure.Message);
     }
 
+    /// <summary>
+    /// The server goes away while the run is on it: its stream breaks and new connections are refused. Neither the
+    /// run's status nor a rejoin answers, so the run is abandoned as unreachable — what the API cancels with the short
+    /// deadline only.
+    /// </summary>
+    [Fact]
+    public async Task A_server_gone_mid_run_abandons_the_run_as_unreachable_naming_the_server()
+    {
+        var path = new TcpForwarder(0, fake.Server.BaseAddress);
+        var client = Client(path.Address);
+        var thread = await client.CreateThreadAsync(Timeout);
+        await using var run = await client.StartRunAsync(thread, Input("hang: x"), Timeout);
+        await using var parts = run.ReadAllAsync(Timeout).GetAsyncEnumerator(Timeout);
+        Assert.True(await parts.MoveNextAsync());
+        Assert.Equal("metadata", parts.Current.Event);
+
+        await path.DisposeAsync();
+
+        var failure = await Assert.ThrowsAsync<JockeyUnreachableException>(async () => { while (await parts.MoveNextAsync()) { } });
+        Assert.Contains($"Jockey server at {path.Address.ToString().TrimEnd('/')} could not say how the run stands twice in a row", failure.Message);
+        Assert.False(run.Finished);
+    }
+
     [Fact]
     public async Task An_unreachable_server_is_named_in_the_message()
     {
