@@ -17,13 +17,18 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
 
     public string ServerName => endpoint.DisplayUrl;
 
-    /// <summary><c>GET /ok</c>: null when the server answers, else why not.</summary>
-    public async Task<string?> CheckOkAsync(CancellationToken ct)
+    /// <summary>
+    /// <c>GET /ok</c>: null when the server answers within <paramref name="deadline"/>, else why not. A server whose port
+    /// takes connections but answers nothing (a proxy in front of a dead agent) reads as not answering, not as an error.
+    /// </summary>
+    public async Task<string?> CheckOkAsync(TimeSpan deadline, CancellationToken ct)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(deadline);
         try
         {
             using var request = Request(HttpMethod.Get, "ok");
-            using var response = await http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, timeout.Token);
             return response.IsSuccessStatusCode ? null : $"Jockey server at {ServerName} answered {(int)response.StatusCode} to GET /ok.";
         }
         catch (HttpRequestException ex)
@@ -32,7 +37,7 @@ public sealed partial class JockeyClient(HttpClient http, IOptions<JockeyOptions
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return $"Jockey server at {ServerName} did not answer GET /ok in time.";
+            return $"Jockey server at {ServerName} did not answer GET /ok within {deadline.TotalSeconds:0.#} s.";
         }
     }
 

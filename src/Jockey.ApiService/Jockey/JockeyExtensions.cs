@@ -45,9 +45,7 @@ internal sealed class JockeyHealthCheck(JockeyClient jockey) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        return await jockey.CheckOkAsync(timeout.Token) is { } problem
+        return await jockey.CheckOkAsync(TimeSpan.FromSeconds(3), cancellationToken) is { } problem
             ? new HealthCheckResult(context.Registration.FailureStatus, problem)
             : HealthCheckResult.Healthy(jockey.ServerName);
     }

@@ -192,6 +192,30 @@ public sealed class JockeyClientTests(FakeJockeyFixture fake) : IClassFixture<Fa
         Assert.False(run.Finished);
     }
 
+    /// <summary>
+    /// A port that takes connections and answers nothing, as Aspire's dev proxy does in front of a dead agent: the
+    /// health probe says the server did not answer, in words, instead of throwing its own cancellation.
+    /// </summary>
+    [Fact]
+    public async Task A_server_that_takes_the_connection_but_never_answers_reads_as_not_answering_the_probe()
+    {
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/");
+
+            var problem = await Client(address).CheckOkAsync(TimeSpan.FromSeconds(1), Timeout);
+
+            Assert.Equal($"Jockey server at {address.ToString().TrimEnd('/')} did not answer GET /ok within 1 s.", problem);
+            Assert.Null(await Client(fake.Server.BaseAddress).CheckOkAsync(TimeSpan.FromSeconds(10), Timeout));
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
     [Fact]
     public async Task An_unreachable_server_is_named_in_the_message()
     {
