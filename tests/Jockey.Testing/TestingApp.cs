@@ -18,6 +18,8 @@ public sealed class TestingApp : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Uri? _jockeyUrl;
     private Task _start = Task.CompletedTask;
+    // The agent's data path is this app's own, so its sample index may seed the next app's (SampleIndexSeed).
+    private bool _seeded;
 
     private TestingApp(DistributedApplication application, DirectoryInfo scratch, Uri? jockeyUrl, string? agentDataPath)
     {
@@ -41,10 +43,12 @@ public sealed class TestingApp : IAsyncDisposable
         var options = new TestingOptions();
         configure?.Invoke(options);
         var scratch = Directory.CreateTempSubdirectory("jockey-test-");
+        var seeded = options.JockeyUrl is null && options.AgentDataPath is null && options.GeneratesSampleIndex;
         if (options.JockeyUrl is null && options.AgentDataPath is null)
         {
             options.AgentDataPath = Path.Combine(scratch.FullName, "agent");
         }
+        if (seeded) SampleIndexSeed.Seed(options.AgentDataPath!);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Jockey_AppHost>(options.Arguments(), cancellationToken);
         // Resource output and failing health checks (normal while things start) stay out of the test log;
@@ -65,7 +69,7 @@ public sealed class TestingApp : IAsyncDisposable
             });
         }
 
-        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath);
+        var app = new TestingApp(await builder.BuildAsync(cancellationToken), scratch, options.JockeyUrl, options.AgentDataPath) { _seeded = seeded };
         app.Watch();
         // Aspire's StartAsync returns once every resource has started, waits included; a test that waits for one
         // resource, or sees one never start, watches the resources instead (WaitForResourceHealthyAsync).
@@ -327,6 +331,7 @@ public sealed class TestingApp : IAsyncDisposable
         }
         await Application.StopAsync();
         await Application.DisposeAsync();
+        if (_seeded) SampleIndexSeed.Stopped(AgentDataPath!);
         try
         {
             _scratch.Delete(recursive: true);

@@ -39,6 +39,11 @@ public sealed class TestingOptions
 
     internal IReadOnlyDictionary<string, Dictionary<string, string>> EnvironmentByResource => _environment;
 
+    /// <summary>Whether the local agent makes its sample index (it does unless a test turns that off).</summary>
+    internal bool GeneratesSampleIndex =>
+        !(_environment.TryGetValue("jockey", out var agent) && agent.TryGetValue("LocalAgent__GenerateSampleIndex", out var value)
+          && string.Equals(value, "false", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The AppHost's command line: its own settings, and nothing kept on disk.</summary>
     internal string[] Arguments() =>
     [
