@@ -43,7 +43,7 @@ public sealed class TestingApp : IAsyncDisposable
         var options = new TestingOptions();
         configure?.Invoke(options);
         var scratch = Directory.CreateTempSubdirectory("jockey-test-");
-        var seeded = options.JockeyUrl is null && options.AgentDataPath is null && options.GeneratesSampleIndex;
+        var seeded = options.SeedSampleIndex && options.JockeyUrl is null && options.AgentDataPath is null && options.GeneratesSampleIndex;
         if (options.JockeyUrl is null && options.AgentDataPath is null)
         {
             options.AgentDataPath = Path.Combine(scratch.FullName, "agent");

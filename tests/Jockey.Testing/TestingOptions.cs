@@ -39,6 +39,12 @@ public sealed class TestingOptions
 
     internal IReadOnlyDictionary<string, Dictionary<string, string>> EnvironmentByResource => _environment;
 
+    /// <summary>
+    /// Whether a data path made for this app starts with the sample index an earlier test agent made
+    /// (<see cref="SampleIndexSeed"/>). The benchmarks that time an agent's first start turn it off.
+    /// </summary>
+    public bool SeedSampleIndex { get; set; } = true;
+
     /// <summary>Whether the local agent makes its sample index (it does unless a test turns that off).</summary>
     internal bool GeneratesSampleIndex =>
         !(_environment.TryGetValue("jockey", out var agent) && agent.TryGetValue("LocalAgent__GenerateSampleIndex", out var value)

@@ -26,7 +26,7 @@ public static class AgentScenario
     public static async Task RunAsync(BenchSettings settings, BenchResults results, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var app = await TestingApp.StartAsync(o => o.Only("jockey"), ct);
+        await using var app = await TestingApp.StartAsync(o => { o.Only("jockey"); o.SeedSampleIndex = false; }, ct);
         await app.WaitForResourceHealthyAsync("jockey", ct);
         using var http = app.CreateHttpClient("jockey");
         http.Timeout = TimeSpan.FromMinutes(3);

@@ -50,7 +50,7 @@ public static class PreviewScenario
 
     public static async Task RunAsync(BenchSettings settings, BenchResults results, CancellationToken ct)
     {
-        await using var app = await TestingApp.StartAsync(o => o.ApiReplicas = 1, ct);
+        await using var app = await TestingApp.StartAsync(o => { o.ApiReplicas = 1; o.SeedSampleIndex = false; }, ct);
         foreach (var resource in new[] { "jockey", "apiservice", "web" }) await app.WaitForResourceHealthyAsync(resource, ct);
         using (var agent = app.CreateHttpClient("jockey"))
         {
