@@ -38,7 +38,13 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        App = await TestingApp.StartAsync(o => o.ApiReplicas = 2, timeout.Token);
+        App = await TestingApp.StartAsync(o =>
+        {
+            o.ApiReplicas = 2;
+            // Everything is on loopback here. With the agent killed (ConversationBrowserTests), Aspire's proxy keeps its
+            // port open, so each call to it waits out this deadline: four of them before the error card shows.
+            o.Environment("apiservice", "Jockey__ConnectTimeout", "00:00:03");
+        }, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
         using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         ProductionWeb = await ProductionWebServer.StartAsync(App.GetEndpoint("apiservice"), build.Token, await App.GetConnectionStringAsync("blobs", build.Token));
