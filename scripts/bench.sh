@@ -9,7 +9,8 @@
 #                                            and --only sse,signalr,socketio; --api-env NAME=VALUE (repeatable) sets
 #                                            an environment variable of the API replicas, e.g. DOTNET_gcServer=0
 #   ./scripts/bench.sh fanout --profile      also perf-records the servers (and dotnet-counters the .NET ones) during one
-#                                            extra fixed-rate run per case; summaries in bench/results/profile-*.md
+#                                            extra fixed-rate run and ten saturation runs per case; summaries in
+#                                            bench/results/profile-*.md
 #                                            (installs linux-perf, restores the dotnet tools)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

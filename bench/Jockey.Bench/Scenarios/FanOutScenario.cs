@@ -22,14 +22,21 @@ public static class FanOutScenario
             await SeedAsync(target, threadId, 1, ct);
             await using var group = await SubscriberGroup.ConnectAsync(target, transport, 0, [.. Enumerable.Repeat(threadId, count)], settings.ConnectParallelism, ct);
             await WarmUpAsync(target, group, threadId, settings.SaturationEvents(count), settings.MaxWarmUpRounds, ct);
+            var saturation = settings.SaturationEvents(count);
             if (settings.Profile)
             {
-                // A run of its own, not timed: perf's sampling would weigh on the figures of a measured one.
-                await using var profiler = StartProfiler(target, transport, count, root);
-                await MeasureAsync(target, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), ct);
+                // Runs of their own, not timed: perf's sampling would weigh on the figures of a measured one.
+                await using (StartProfiler(target, transport, "one fixed-rate run", $"C{count}-fixed", root))
+                {
+                    await MeasureAsync(target, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), ct);
+                }
+                // A saturation run lasts under a second: ten in a row give perf enough of replica B's work per event.
+                await using (StartProfiler(target, transport, "ten saturation runs", $"C{count}-saturation", root))
+                {
+                    for (var run = 0; run < 10; run++) await MeasureAsync(target, group, threadId, new RunPlan(Tag(), saturation, 0), ct);
+                }
             }
 
-            var saturation = settings.SaturationEvents(count);
             for (var rep = 0; rep < settings.Repetitions; rep++)
             {
                 var fixedRun = await MeasureAsync(target, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), ct);
@@ -50,9 +57,9 @@ public static class FanOutScenario
         }
     }
 
-    private static Profiler StartProfiler(ITarget target, Transport transport, int count, string root) =>
-        Profiler.Start([(target.ProcessId(0), "replica A"), (target.ProcessId(1), "replica B")], "one fixed-rate run",
-            ProfilePath(root, target, transport, $"C{count}-fixed"), root);
+    private static Profiler StartProfiler(ITarget target, Transport transport, string during, string what, string root) =>
+        Profiler.Start([(target.ProcessId(0), "replica A"), (target.ProcessId(1), "replica B")], during,
+            ProfilePath(root, target, transport, what), root);
 
     /// <summary>Where a profile's summary goes: <c>bench/results/profile-{system}-{transport}-{what}.md</c>.</summary>
     public static string ProfilePath(string root, ITarget target, Transport transport, string what) =>
