@@ -81,7 +81,9 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         try
         {
             var seq = Written(operationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct));
-            if (seq > 0) await notifier.UpdateAsync(threadId, WithSeq(json, seq));
+            // Issued under the gate, so one replica's pushes leave in seq order; its reply is not waited for, so the
+            // next event's append does not wait a round trip on it (a failed push is logged: clients replay the log).
+            if (seq > 0) _ = notifier.UpdateAsync(threadId, WithSeq(json, seq));
             return Math.Max(seq, 0);
         }
         finally
