@@ -47,6 +47,9 @@ public sealed class JockeyTarget : ITarget
             // Telemetry stays instrumented but is not exported: no collector runs here, and the AppHost's dev setting
             // (export every second to the dashboard, with retries) would be measured as the replica's own idle work.
             options.Environment("apiservice", "OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            // As deployed (the container's default) and as the peer runs (NODE_ENV=production): the launch profile's
+            // Development adds the developer exception page, whose frame every open stream would hold.
+            options.Environment("apiservice", "ASPNETCORE_ENVIRONMENT", "Production");
             foreach (var (name, value) in settings.ApiEnvironment) options.Environment("apiservice", name, value);
             if (profile)
             {

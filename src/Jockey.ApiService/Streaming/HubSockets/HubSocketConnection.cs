@@ -11,12 +11,20 @@ namespace Jockey.ApiService.Streaming.HubSockets;
 /// <summary>
 /// One hub client's WebSocket, as the connection SignalR's hub runs on. What the client sends goes through a pipe to
 /// the hub's reader; what the hub writes is queued and sent in bursts (<see cref="SocketMessageWriter"/>). The
-/// connection's features are the connection itself: its id, user, request, transfer format and heartbeat.
+/// connection's features are the connection itself: its id, user, request, transfer format and heartbeat. It is also
+/// their collection, without a dictionary: every connection holds it for its whole life (docs/benchmarks.md, issue 14).
 /// </summary>
-internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
+internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe, IFeatureCollection,
     IConnectionIdFeature, IConnectionItemsFeature, IConnectionTransportFeature, IConnectionUserFeature,
     IConnectionLifetimeFeature, IConnectionHeartbeatFeature, ITransferFormatFeature, IHttpContextFeature
 {
+    /// <summary>The features the connection is itself.</summary>
+    private static readonly Type[] OwnFeatures =
+    [
+        typeof(IConnectionIdFeature), typeof(IConnectionItemsFeature), typeof(IConnectionTransportFeature), typeof(IConnectionUserFeature),
+        typeof(IConnectionLifetimeFeature), typeof(IConnectionHeartbeatFeature), typeof(ITransferFormatFeature), typeof(IHttpContextFeature),
+    ];
+
     /// <summary>How long a closing connection waits for the client's close frame before it drops the socket (SignalR's own default).</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
@@ -25,6 +33,9 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
     private readonly SocketMessageWriter _output;
     private readonly CancellationTokenSource _ended = new();
     private IDictionary<object, object?>? _items;
+    /// <summary>Features others set (the backplane's group membership): few, set at connect and read after, so copied on write.</summary>
+    private KeyValuePair<Type, object>[] _setFeatures = [];
+    private int _featuresRevision;
     private readonly Lock _closeLock = new();
     private (Action<object> Tick, object State)[] _heartbeats = [];
     private Task _receiving = Task.CompletedTask;
@@ -38,20 +49,58 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
         User = request.User;
         _output = new SocketMessageWriter(socket, this);
         ConnectionClosed = _ended.Token;
-        Features = new FeatureCollection(10);
-        Features.Set<IConnectionIdFeature>(this);
-        Features.Set<IConnectionItemsFeature>(this);
-        Features.Set<IConnectionTransportFeature>(this);
-        Features.Set<IConnectionUserFeature>(this);
-        Features.Set<IConnectionLifetimeFeature>(this);
-        Features.Set<IConnectionHeartbeatFeature>(this);
-        Features.Set<ITransferFormatFeature>(this);
-        Features.Set<IHttpContextFeature>(this);
     }
 
     public override string ConnectionId { get; set; }
 
-    public override IFeatureCollection Features { get; }
+    public override IFeatureCollection Features => this;
+
+    bool IFeatureCollection.IsReadOnly => false;
+
+    int IFeatureCollection.Revision => _featuresRevision;
+
+    object? IFeatureCollection.this[Type key]
+    {
+        get => Feature(key);
+        set => SetFeature(key, value);
+    }
+
+    TFeature? IFeatureCollection.Get<TFeature>() where TFeature : default => (TFeature?)Feature(typeof(TFeature));
+
+    void IFeatureCollection.Set<TFeature>(TFeature? instance) where TFeature : default => SetFeature(typeof(TFeature), instance);
+
+    private object? Feature(Type key)
+    {
+        foreach (var (type, feature) in _setFeatures)
+        {
+            if (type == key) return feature;
+        }
+        return Array.IndexOf(OwnFeatures, key) >= 0 ? this : null;
+    }
+
+    private void SetFeature(Type key, object? feature)
+    {
+        lock (_closeLock)
+        {
+            List<KeyValuePair<Type, object>> features = [.. _setFeatures.Where(set => set.Key != key)];
+            // Set to null: the connection's own feature is what it is again, as FeatureCollection's default would be.
+            if (feature is not null) features.Add(new(key, feature));
+            _setFeatures = [.. features];
+            _featuresRevision++;
+        }
+    }
+
+    public IEnumerator<KeyValuePair<Type, object>> GetEnumerator()
+    {
+        var set = _setFeatures;
+        foreach (var feature in set) yield return feature;
+        foreach (var own in OwnFeatures)
+        {
+            if (!set.Any(feature => feature.Key == own)) yield return new(own, this);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override IDictionary<object, object?> Items
     {
@@ -93,15 +142,25 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
         foreach (var (tick, state) in _heartbeats) tick(state);
     }
 
-    public override void Abort(ConnectionAbortedException abortReason) => _ended.Cancel();
+    public override void Abort(ConnectionAbortedException abortReason) => End();
 
-    public override void Abort() => _ended.Cancel();
+    public override void Abort() => End();
 
     /// <summary>Ends the connection because the server is stopping; the close frame says so.</summary>
     public void Stop()
     {
         Stopping = true;
+        End();
+    }
+
+    /// <summary>
+    /// Tells the hub the connection is over, and starts the close. Called here rather than registered on the token:
+    /// a registration would be held for the connection's whole life.
+    /// </summary>
+    private void End()
+    {
         _ended.Cancel();
+        _ = BeginClose();
     }
 
     /// <summary>
@@ -112,16 +171,13 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe,
     public async Task RunAsync(ConnectionHandler hub)
     {
         _receiving = ReceiveAsync();
-        using (_ended.Token.Register(static state => _ = ((HubSocketConnection)state!).BeginClose(), this))
+        try
         {
-            try
-            {
-                await hub.OnConnectedAsync(this);
-            }
-            finally
-            {
-                _output.Complete();
-            }
+            await hub.OnConnectedAsync(this);
+        }
+        finally
+        {
+            _output.Complete();
         }
         await BeginClose();
         await _receiving;
