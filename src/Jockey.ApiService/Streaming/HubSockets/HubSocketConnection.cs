@@ -28,10 +28,10 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe, IFea
     /// <summary>How long a closing connection waits for the client's close frame before it drops the socket (SignalR's own default).</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly WebSocket _socket;
     /// <summary>One set of options for every connection's pipe: options are immutable, and one per connection was 72 B for its whole life.</summary>
     private static readonly PipeOptions ReceivedOptions = new(useSynchronizationContext: false);
 
+    private readonly WebSocket _socket;
     private readonly Pipe _received = new(ReceivedOptions);
     private readonly SocketMessageWriter _output;
     private readonly CancellationTokenSource _ended = new();
@@ -39,7 +39,8 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe, IFea
     /// <summary>Features others set (the backplane's group membership): few, set at connect and read after, so copied on write.</summary>
     private KeyValuePair<Type, object>[] _setFeatures = [];
     private int _featuresRevision;
-    private readonly Lock _closeLock = new();
+    /// <summary>Guards the close's start and the features others set: both rare, so one lock serves them.</summary>
+    private readonly Lock _lock = new();
     private (Action<object> Tick, object State)[] _heartbeats = [];
     private Task _receiving = Task.CompletedTask;
     private Task? _close;
@@ -83,7 +84,7 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe, IFea
 
     private void SetFeature(Type key, object? feature)
     {
-        lock (_closeLock)
+        lock (_lock)
         {
             List<KeyValuePair<Type, object>> features = [.. _setFeatures.Where(set => set.Key != key)];
             // Set to null: the connection's own feature is what it is again, as FeatureCollection's default would be.
@@ -222,7 +223,7 @@ internal sealed class HubSocketConnection : ConnectionContext, IDuplexPipe, IFea
     /// <summary>Sends the close frame once; a client that has not answered it within <see cref="CloseTimeout"/> is dropped.</summary>
     private Task BeginClose()
     {
-        lock (_closeLock)
+        lock (_lock)
         {
             return _close ??= _socket.State is WebSocketState.Open or WebSocketState.CloseReceived ? SendCloseAsync() : Task.CompletedTask;
         }
