@@ -19,8 +19,6 @@ public static class CapacityScenario
     // /proc counts CPU in 10 ms ticks: over 30 s one tick is 0.03 % of a core, fine enough for a 0.2 % target.
     private static readonly TimeSpan UnconnectedIdleWindow = TimeSpan.FromSeconds(30);
 
-    private const double StartUpSeconds = 90;
-
     // As long as every system's keep-alive period (SSE and SignalR ping every 30 s, Engine.IO every 25 s), so each
     // connection's keep-alive traffic is in the idle figure at least once, whichever system it is.
     private static readonly TimeSpan ConnectedIdleWindow = TimeSpan.FromSeconds(30);
@@ -31,10 +29,10 @@ public static class CapacityScenario
         var pid = target.ProcessId(replica);
         var threadId = await target.CreateThreadAsync(ct);
         await FanOutScenario.SeedAsync(target, threadId, other, ct);
-        // The seed run's own work (and its ending) must be over before "idle" is timed, and so must start-up's JIT:
-        // the runtime promotes a method after 30 calls, so what a 1-2 s timer runs is compiled again a minute in.
+        // The seed run's own work (and its ending) must be over before "idle" is timed, and so must start-up's JIT.
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
-        if (ProcStats.AgeSeconds(pid) is var age and < StartUpSeconds) await Task.Delay(TimeSpan.FromSeconds(StartUpSeconds - age), ct);
+        var unsettled = target.SettledAfter - TimeSpan.FromSeconds(ProcStats.AgeSeconds(pid));
+        if (unsettled > TimeSpan.Zero) await Task.Delay(unsettled, ct);
         await ProcStats.WaitForQuietCompilerAsync(pid, TimeSpan.FromSeconds(90), ct);
         var rssBefore = ProcStats.RssMiB(pid);
         var (idleBefore, compilerBefore) = await ProcStats.CpuWithCompilerAsync(pid, UnconnectedIdleWindow, ct);

@@ -19,6 +19,12 @@ public interface ITarget : IAsyncDisposable
 
     /// <summary>The OS process of a replica, for /proc figures.</summary>
     int ProcessId(int replica);
+
+    /// <summary>
+    /// How old a server process must be before its idle CPU is timed: until then its runtime is still compiling what its
+    /// timers run. .NET promotes a method in stages of 30 calls, so a 1-2 s timer's code is compiled again a minute in.
+    /// </summary>
+    TimeSpan SettledAfter => TimeSpan.FromSeconds(90);
 }
 
 public static class Pacing

@@ -105,6 +105,14 @@ public sealed class JockeyTarget : ITarget
     public int ProcessId(int replica) =>
         _app.ServicePid("apiservice", "Jockey.ApiService", replica) ?? throw new InvalidOperationException($"apiservice replica {replica} is not running.");
 
+    /// <summary>
+    /// Besides its 1-2 s timers (the takeover scan, the Redis clients' heartbeats), a replica answers the orchestrator's
+    /// health probe every 30 s, which checks Redis and Blob Storage, so it still compiles at 2-4 minutes: at 90 s, the
+    /// no-connection window had 0.6-0.8 % of a core in the tiered compiler in every run; at 300 s, none (perf map of
+    /// both replicas, docs/benchmarks.md, 2026-12-07).
+    /// </summary>
+    public TimeSpan SettledAfter => TimeSpan.FromMinutes(5);
+
     public Task<string> RedisConnectionStringAsync(CancellationToken ct) => _app.GetConnectionStringAsync("redis", ct);
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken ct)
