@@ -57,8 +57,8 @@ public static class CapacityScenario
         var (complete, posted) = await BroadcastAsync(target, group, threadId, other, ct);
         var arrivals = group.Records.Where(r => r.Received[0] != 0).Select(r => RunAnalysis.Milliseconds(r.Received[0] - posted)).Order().ToList();
         var alone = Enumerable.Range(1, AloneBroadcasts).Select(index => group.Records.Where(r => r.Received[index] != 0)
-            .Select(r => RunAnalysis.Milliseconds(r.Received[index] - r.Sent[index])).Order().ToList()).Where(arrivals => arrivals.Count > 0).ToList();
-        var aloneLast = alone.Select(arrivals => arrivals[^1]).Order().ToList();
+            .Select(r => RunAnalysis.Milliseconds(r.Received[index] - r.Sent[index])).Order().ToList()).Where(broadcast => broadcast.Count > 0).ToList();
+        var aloneLast = alone.Select(broadcast => broadcast[^1]).Order().ToList();
 
         var figures = new Dictionary<string, double>
         {
@@ -74,7 +74,7 @@ public static class CapacityScenario
             ["idle_cpu_unconnected_compiler_pct"] = compilerBefore,
             ["broadcast_p50_ms"] = RunAnalysis.Percentile(arrivals, 0.5),
             ["broadcast_last_ms"] = arrivals.Count == 0 ? double.NaN : arrivals[^1],
-            ["alone_p50_ms"] = RunAnalysis.Percentile([.. alone.Select(arrivals => RunAnalysis.Percentile(arrivals, 0.5)).Order()], 0.5),
+            ["alone_p50_ms"] = RunAnalysis.Percentile([.. alone.Select(broadcast => RunAnalysis.Percentile(broadcast, 0.5)).Order()], 0.5),
             ["alone_last_ms"] = RunAnalysis.Percentile(aloneLast, 0.5),
             ["alone_last_max_ms"] = aloneLast.Count == 0 ? double.NaN : aloneLast[^1],
             ["lost"] = group.Records.Sum(r => r.Lost),
