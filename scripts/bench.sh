@@ -12,6 +12,9 @@
 #                                            extra fixed-rate run and ten saturation runs per case; summaries in
 #                                            bench/results/profile-*.md
 #                                            (installs linux-perf, restores the dotnet tools)
+#   ./scripts/bench.sh fanout --wire         also tcpdumps loopback during one extra fixed-rate run per case: when each
+#                                            event left each process, and what the bench's clients add after it;
+#                                            summaries in bench/results/wire-*.md (installs tcpdump; needs root)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -24,6 +27,11 @@ if [[ " $* " == *" --profile "* ]]; then
   fi
   step "Restoring dotnet-counters and dotnet-trace (local tools, .config/dotnet-tools.json)"
   (cd "$ROOT" && dotnet tool restore >/dev/null)
+fi
+
+if [[ " $* " == *" --wire "* ]] && ! command -v tcpdump >/dev/null 2>&1; then
+  step "Installing tcpdump (for --wire)"
+  as_root apt-get install -y -qq --no-install-recommends tcpdump >/dev/null
 fi
 
 peer="$ROOT/bench/peer-socketio"

@@ -14,6 +14,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
         var scenarios = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var smoke = false;
         var profile = false;
+        var wire = false;
         int? reps = null, capacity = null, threads = null;
         int[]? subscribers = null, librarySizes = null;
         var transports = new HashSet<Transport>();
@@ -28,6 +29,9 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
                     break;
                 case "--profile":
                     profile = true;
+                    break;
+                case "--wire":
+                    wire = true;
                     break;
                 case "--reps" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
                     reps = n;
@@ -81,6 +85,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<T
             Subscribers = subscribers ?? settings.Subscribers,
             LibrarySizes = librarySizes ?? settings.LibrarySizes,
             Profile = profile,
+            Wire = wire,
             ApiEnvironment = apiEnvironment,
         };
         root ??= FindRoot() ?? Directory.GetCurrentDirectory();

@@ -42,6 +42,9 @@ public sealed record BenchSettings
     /// <summary>perf-record the servers during the first timed fixed-rate run of each fan-out case (<c>--profile</c>).</summary>
     public bool Profile { get; init; }
 
+    /// <summary>Capture loopback with tcpdump during one extra fixed-rate run of each fan-out case (<c>--wire</c>).</summary>
+    public bool Wire { get; init; }
+
     /// <summary>Extra environment for the API replicas (<c>--api-env NAME=VALUE</c>): a runtime or app setting to compare.</summary>
     public IReadOnlyDictionary<string, string> ApiEnvironment { get; init; } = new Dictionary<string, string>();
 

@@ -37,6 +37,8 @@ public static class FanOutScenario
                 }
             }
 
+            if (settings.Wire) await CaptureAsync(target, transport, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), $"C={count}", root, ct);
+
             for (var rep = 0; rep < settings.Repetitions; rep++)
             {
                 var fixedRun = await MeasureAsync(target, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), ct);
@@ -57,13 +59,35 @@ public static class FanOutScenario
         }
     }
 
+    /// <summary>
+    /// One untimed run under tcpdump (<c>--wire</c>): where each event's time went between the processes, and what the
+    /// bench's clients added after the last segment (<c>bench/results/wire-*.md</c>).
+    /// </summary>
+    private static async Task CaptureAsync(ITarget target, Transport transport, SubscriberGroup group, string threadId, RunPlan plan, string what, string root, CancellationToken ct)
+    {
+        var summary = ResultPath(root, "wire", target, transport, $"{what.Replace("=", "", StringComparison.Ordinal)}-fixed");
+        var capture = await WireCapture.StartAsync(Path.ChangeExtension(summary, ".pcap"), ct);
+        var run = await MeasureAsync(target, group, threadId, plan, ct);
+        var roles = new Dictionary<int, string>
+        {
+            [target.ProcessId(0)] = WireReport.Deliverer,
+            [target.ProcessId(1)] = "replica B",
+            [Environment.ProcessId] = WireReport.Subscribers,
+        };
+        var wire = await capture.StopAsync(plan.Tag, roles);
+        await File.WriteAllTextAsync(summary, WireReport.Markdown($"{target.Name} {Label(transport)}, {what}", wire, run), ct);
+        Console.WriteLine($"    {WireReport.Line(wire, run)}: {summary}");
+    }
+
     private static Profiler StartProfiler(ITarget target, Transport transport, string during, string what, string root) =>
         Profiler.Start([(target.ProcessId(0), "replica A"), (target.ProcessId(1), "replica B")], during,
             ProfilePath(root, target, transport, what), root);
 
     /// <summary>Where a profile's summary goes: <c>bench/results/profile-{system}-{transport}-{what}.md</c>.</summary>
-    public static string ProfilePath(string root, ITarget target, Transport transport, string what) =>
-        Path.Combine(root, "bench", "results", $"profile-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-{what}.md");
+    public static string ProfilePath(string root, ITarget target, Transport transport, string what) => ResultPath(root, "profile", target, transport, what);
+
+    private static string ResultPath(string root, string kind, ITarget target, Transport transport, string what) =>
+        Path.Combine(root, "bench", "results", $"{kind}-{target.Name}-{Label(transport).Replace(".", "", StringComparison.Ordinal)}-{what}.md");
 
     /// <summary>
     /// Untimed runs that prove every subscription live and bring the servers to their steady state. They are new

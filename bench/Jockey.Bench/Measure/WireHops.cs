@@ -1,0 +1,46 @@
+namespace Jockey.Bench.Measure;
+
+/// <summary>A segment that carried an event: between which processes and ports, which event, and µs after its send.</summary>
+public readonly record struct WireSegment(string From, string To, int FromPort, int ToPort, int Index, double Micros);
+
+/// <summary>One connection that carried a run's events: how many, and when (µs after each send) its first segment per event left.</summary>
+public sealed record WireHop(string From, int FromPort, string To, int ToPort, int Events, double MedianMicros, double P90Micros);
+
+/// <summary>
+/// What a capture (<see cref="WireCapture"/>) saw of one run: every connection that carried its events in the order the
+/// events took them, and the deliverer's segments to the subscribers — so the time from an event's send to a
+/// subscriber's segment is split into the processes it crossed, and what the subscribers' clients add after it shows.
+/// </summary>
+public sealed record WireHops(IReadOnlyList<WireSegment> Segments, IReadOnlyList<string> CaptureMessages)
+{
+    /// <summary>The connections other than the deliverer's to the subscribers, by the median time of their segments.</summary>
+    public IReadOnlyList<WireHop> Hops(string deliverer, string subscribers) =>
+        [.. Segments.Where(s => !IsDelivery(s, deliverer, subscribers))
+            .GroupBy(s => (s.From, s.FromPort, s.To, s.ToPort))
+            .Select(g =>
+            {
+                var times = FirstPerEvent(g);
+                return new WireHop(g.Key.From, g.Key.FromPort, g.Key.To, g.Key.ToPort, times.Count, Percentile(times, 0.5), Percentile(times, 0.9));
+            })
+            .OrderBy(h => h.MedianMicros)];
+
+    /// <summary>Per event, its first, median and last segment to a subscriber; each a median over the events, in µs.</summary>
+    public (double First, double Median, double Last) Spread(string deliverer, string subscribers)
+    {
+        var perEvent = Segments.Where(s => IsDelivery(s, deliverer, subscribers)).GroupBy(s => s.Index).Select(g => g.Select(s => s.Micros).Order().ToList()).ToList();
+        double MedianOver(Func<List<double>, double> pick) => Percentile([.. perEvent.Select(pick).Order()], 0.5);
+        return (MedianOver(t => t[0]), MedianOver(t => Percentile(t, 0.5)), MedianOver(t => t[^1]));
+    }
+
+    /// <summary>Every delivery's segment (the first per subscriber connection and event), in µs after the send, sorted.</summary>
+    public List<double> Deliveries(string deliverer, string subscribers) =>
+        [.. Segments.Where(s => IsDelivery(s, deliverer, subscribers)).GroupBy(s => (s.ToPort, s.Index)).Select(g => g.Min(s => s.Micros)).Order()];
+
+    public static double Percentile(IReadOnlyList<double> sorted, double q) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+
+    private static bool IsDelivery(WireSegment s, string deliverer, string subscribers) => s.From == deliverer && s.To == subscribers;
+
+    private static List<double> FirstPerEvent(IEnumerable<WireSegment> segments) =>
+        [.. segments.GroupBy(s => s.Index).Select(g => g.Min(s => s.Micros)).Order()];
+}
