@@ -22,7 +22,8 @@ public sealed record StoredEvent(long Seq, string Json);
 public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time, RedisOutage outage)
 {
     // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id,
-    // event id, owner, checkpoint.
+    // event id, owner, checkpoint, the thread's hub channel. Returns the seq and how many replicas listen on the hub
+    // channel: with none, no hub client of the thread is anywhere, and the push after it would reach nobody.
     private const string AppendTail = """
         local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
         local json = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
@@ -30,7 +31,7 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         redis.call('SADD', KEYS[5], ARGV[6])
         for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
         redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\n' .. seq .. '\n' .. json)
-        return seq
+        return {seq, redis.call('PUBSUB', 'NUMSUB', ARGV[9])[2]}
         """;
 
     // -1: this very event was appended already (a retry whose first reply was lost). -2: the writer named an owner
@@ -50,10 +51,10 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     // KEYS: …, lease, running. ARGV: …, new status, operation json, operation id. Exactly one finisher wins; the
     // thread is free again and no replica watches the operation any more.
     private const string FinishScript = Guards + "\n" + """
-        redis.call('HSET', KEYS[3], 'status', ARGV[9], 'json', ARGV[10])
-        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[11] then redis.call('HDEL', KEYS[1], 'active_op') end
+        redis.call('HSET', KEYS[3], 'status', ARGV[10], 'json', ARGV[11])
+        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[12] then redis.call('HDEL', KEYS[1], 'active_op') end
         redis.call('DEL', KEYS[6])
-        redis.call('SREM', KEYS[7], ARGV[11])
+        redis.call('SREM', KEYS[7], ARGV[12])
         """ + "\n" + AppendTail;
 
     private const string SeqPlaceholder = "{\"seq\":0,";
@@ -80,10 +81,10 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         await gate.WaitAsync(ct);
         try
         {
-            var seq = Written(operationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct));
+            var (seq, listened) = Written(operationId, await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct));
             // Issued under the gate, so one replica's pushes leave in seq order; its reply is not waited for, so the
             // next event's append does not wait a round trip on it (a failed push is logged: clients replay the log).
-            if (seq > 0) _ = notifier.UpdateAsync(threadId, WithSeq(json, seq));
+            if (listened) _ = notifier.UpdateAsync(threadId, WithSeq(json, seq));
             return Math.Max(seq, 0);
         }
         finally
@@ -107,9 +108,9 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         await gate.WaitAsync();
         try
         {
-            var seq = Written(operation.OperationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None));
+            var (seq, listened) = Written(operation.OperationId, await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None));
             if (seq == 0) return null;
-            if (seq > 0) await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
+            if (listened) await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
         }
         finally
         {
@@ -119,8 +120,14 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         return finished;
     }
 
-    private static long Written(string operationId, long result) =>
-        result == -2 ? throw new OwnershipLostException(operationId) : result;
+    /// <summary>
+    /// A script's answer: the new event's seq and whether a hub client of the thread listens anywhere, or a guard's
+    /// number with no listener — -1 and 0 as the scripts say; -2 throws <see cref="OwnershipLostException"/>.
+    /// </summary>
+    private static (long Seq, bool Listened) Written(string operationId, RedisResult result) =>
+        result.Resp2Type == ResultType.Array ? ((long)result[0], (long)result[1] > 0)
+        : (long)result == -2 ? throw new OwnershipLostException(operationId)
+        : ((long)result, false);
 
     private SemaphoreSlim GateOf(string threadId) => _threadGates[(uint)StringComparer.Ordinal.GetHashCode(threadId) % (uint)_threadGates.Length];
 
@@ -149,7 +156,8 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
 
     /// <summary>The script's arguments: then the append's own id (the same on every retry of it), the writing owner and its checkpoint.</summary>
     private RedisValue[] Args(string threadId, string json, string? owner, string? checkpoint) =>
-        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N"), owner ?? "", checkpoint ?? ""];
+        [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N"), owner ?? "", checkpoint ?? "",
+            ThreadNotifier.Channel(threadId).ToString()];
 
     private static string Serialize(string operationId, NewEvent ev)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Jockey.ApiService.Processing;
+using Jockey.ApiService.Streaming.Backplane;
 using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
 
@@ -10,7 +12,16 @@ namespace Jockey.ApiService.Streaming;
 /// </summary>
 public sealed partial class ThreadNotifier(IHubContext<JockeyHub> hub, ILogger<ThreadNotifier> logger)
 {
+    private static readonly BackplaneChannels Channels = BackplaneChannels.Of<JockeyHub>();
+
     public static string Group(string threadId) => $"thread:{threadId}";
+
+    /// <summary>
+    /// The Redis channel the thread's group is delivered on. A replica subscribes it while a connection of its own is in
+    /// the group (<see cref="JockeyHubLifetimeManager{THub}"/>), so with no subscriber no hub client of the thread is
+    /// anywhere: a push would reach nobody, and a client that subscribes later replays the log.
+    /// </summary>
+    public static RedisChannel Channel(string threadId) => Channels.Group(Group(threadId));
 
     public Task UpdateAsync(string threadId, string eventJson) =>
         SendAsync(threadId, "update", JsonElement.Parse(eventJson));

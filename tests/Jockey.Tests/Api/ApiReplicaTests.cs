@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jockey.Tests.Narration;
+using Jockey.ApiService.Streaming;
 using StackExchange.Redis;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -77,6 +78,35 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         AssertHubReceivedWhatSseDid(events, hubEvents);
         // The operation is readable on either replica.
         Assert.Equal("completed", (await GetOperationAsync(a, operationId, ct)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_run_pushes_its_events_to_the_hub_only_while_a_hub_client_of_its_thread_is_subscribed_on_some_replica()
+    {
+        var ct = Timeout();
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        // A pattern subscription reads the thread's hub channel without counting as its subscriber (PUBSUB NUMSUB).
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("redis", ct));
+        var pushes = new ChannelMessages(await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern(ThreadNotifier.Channel(threadId).ToString())));
+        // The operation's end goes out after its last event: once it is on the channel, so is everything before it.
+        static Func<IReadOnlyList<string>, bool> Ended(int runs) => messages => messages.Count(m => m.Contains("\"target\":\"operation\"") && m.Contains("\"completed\"")) == runs;
+
+        // Only an SSE client: the run's events go out on the events channel, and none on the hub's.
+        var first = await StartOperationAsync(b, threadId, "Make a sunrise video", ct);
+        var sse = await ReadMessagesAsync(StreamAsync(a, threadId, null, ct), EndOf(first));
+        var unheard = await pushes.WaitForAsync(Ended(1), ct);
+        Assert.DoesNotContain(unheard, m => m.Contains("\"target\":\"update\""));
+
+        // A hub client on replica A: the next run on B pushes each of its events once.
+        var (hub, updates) = await SubscribeHubAsync(a, threadId, ct, afterSeq: Seq(sse[^1]));
+        await using var _ = hub;
+        var second = await StartOperationAsync(b, threadId, "Make a sunset video", ct);
+        var received = await updates.WaitForAsync(EndOf(second), ct);
+        var heard = await pushes.WaitForAsync(Ended(2), ct);
+        Assert.Equal(received.Count, heard.Count(m => m.Contains("\"target\":\"update\"")));
+        Assert.Equal(Seq(sse[^1]) + 1, Seq(received[0]));
     }
 
     [Fact]
@@ -321,4 +351,29 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
     /// <summary>A run's events as a person reads them: kind and words, without seqs, ids, URLs or the narration (its place varies).</summary>
     private static List<string> WhatHappened(List<JsonElement> events) =>
         [.. events.Where(e => Name(e) is not ("narration" or "user")).Select(e => $"{Name(e)}: {e.GetProperty("text").GetString()}")];
+}
+
+/// <summary>What a Redis subscription received, as text, in the order Redis sent it.</summary>
+internal sealed class ChannelMessages
+{
+    private readonly List<string> _received = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    public ChannelMessages(ChannelMessageQueue queue) => queue.OnMessage(message =>
+    {
+        lock (_gate) _received.Add(System.Text.Encoding.UTF8.GetString((byte[])message.Message!));
+        _arrived.Release();
+    });
+
+    public async Task<List<string>> WaitForAsync(Func<IReadOnlyList<string>, bool> done, CancellationToken ct)
+    {
+        while (true)
+        {
+            List<string> snapshot;
+            lock (_gate) snapshot = [.. _received];
+            if (done(snapshot)) return snapshot;
+            await _arrived.WaitAsync(ct);
+        }
+    }
 }

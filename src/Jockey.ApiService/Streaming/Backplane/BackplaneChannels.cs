@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming.Backplane;
@@ -11,6 +12,9 @@ namespace Jockey.ApiService.Streaming.Backplane;
 public sealed class BackplaneChannels(string hubName)
 {
     private readonly string _prefix = $"{hubName}:jockey-v1";
+
+    /// <summary>The channels of a hub, named after its type.</summary>
+    public static BackplaneChannels Of<THub>() where THub : Hub => new(typeof(THub).FullName!);
 
     public RedisChannel All => Literal($"{_prefix}:all");
 

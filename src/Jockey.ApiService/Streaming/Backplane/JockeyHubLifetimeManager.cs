@@ -47,7 +47,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     {
         _ids = ids;
         _logger = logger;
-        _channels = new BackplaneChannels(typeof(THub).FullName!);
+        _channels = BackplaneChannels.Of<THub>();
         var supported = hubOptions.Value.SupportedProtocols ?? globalOptions.Value.SupportedProtocols;
         _protocols = [.. protocols.AllProtocols.Where(protocol => supported is null || supported.Contains(protocol.Name, StringComparer.OrdinalIgnoreCase))];
         _results = new ClientResults(_protocols);
