@@ -76,14 +76,14 @@ public sealed class WireCapture
     public async Task<WireHops> StopAsync(string tag, IReadOnlyDictionary<int, string> roles)
     {
         // Sockets are looked up while the run's connections are still open.
-        var owners = LoopbackSockets.OwnerByPort();
+        var owners = LoopbackSockets.OwnerByEnds();
         using (var interrupt = Process.Start("kill", ["-INT", _tcpdump.Id.ToString(CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
         await _tcpdump.WaitForExitAsync();
         _tcpdump.Dispose();
         var segments = PcapEvents.Read(_pcap, tag);
         File.Delete(_pcap);
-        string Name(int port) => owners.TryGetValue(port, out var pid) ? roles.GetValueOrDefault(pid) ?? LoopbackSockets.Command(pid) : $"port {port}";
-        var seen = segments.Select(s => new WireSegment(Name(s.SourcePort), Name(s.DestinationPort), s.SourcePort, s.DestinationPort, s.Index,
+        string Name(int local, int remote) => owners.TryGetValue((local, remote), out var pid) ? roles.GetValueOrDefault(pid) ?? LoopbackSockets.Command(pid) : "closed";
+        var seen = segments.Select(s => new WireSegment(Name(s.SourcePort, s.DestinationPort), Name(s.DestinationPort, s.SourcePort), s.SourcePort, s.DestinationPort, s.Index,
             s.CapturedMicros - (s.SentTicks * 1e6 / Stopwatch.Frequency + _clockOffsetMicros)));
         return new WireHops([.. seen], [.. _messages]);
     }
