@@ -15,15 +15,16 @@ public sealed record StoredEvent(long Seq, string Json);
 /// <summary>
 /// A thread's event log: a Redis Stream per thread. Appending happens in one Lua script that takes the next seq
 /// (HINCRBY), adds the entry with stream id <c>{seq}-0</c>, refreshes the TTLs and publishes the event to every
-/// replica, so stream order, seq order and pub/sub order are one and the same. Each append carries an id of its own,
+/// replica's live feed and, while a hub client of the thread listens anywhere, to the thread's hub group, so stream
+/// order, seq order and the order of either transport are one and the same. Each append carries an id of its own,
 /// so one retried through a Redis outage (<see cref="RedisOutage"/>) is written once even if its first reply was lost.
 /// A run's writes name the replica that owns the operation, so a replica that lost it to a takeover writes nothing more.
 /// </summary>
 public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, ThreadNotifier notifier, TimeProvider time, RedisOutage outage)
 {
     // KEYS: thread, events, op, ops, appended ids. ARGV: json with "seq":0 first, maxlen, ttl seconds, channel, thread id,
-    // event id, owner, checkpoint, the thread's hub channel. Returns the seq and how many replicas listen on the hub
-    // channel: with none, no hub client of the thread is anywhere, and the push after it would reach nobody.
+    // event id, owner, checkpoint; then the thread's hub channel and an update invocation's pieces (ThreadNotifier.Update,
+    // PublishUpdate). Both publishes happen here, so either transport's order is seq order.
     private const string AppendTail = """
         local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
         local json = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
@@ -31,7 +32,20 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         redis.call('SADD', KEYS[5], ARGV[6])
         for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
         redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\n' .. seq .. '\n' .. json)
-        return {seq, redis.call('PUBSUB', 'NUMSUB', ARGV[9])[2]}
+        """ + "\n" + PublishUpdate + "\n" + "return seq";
+
+    // The hub's update of the event in `json`, published on ARGV[9] in the backplane's bytes: the head, the length of
+    // the invocation as a 7-bit encoded int, the invocation (ARGV[11], the event, ARGV[12]).
+    internal const string PublishUpdate = """
+        if redis.call('PUBSUB', 'NUMSUB', ARGV[9])[2] > 0 then
+            local update = ARGV[11] .. json .. ARGV[12]
+            local n, length = #update, ''
+            while n >= 128 do
+                length = length .. string.char(n % 128 + 128)
+                n = math.floor(n / 128)
+            end
+            redis.call('PUBLISH', ARGV[9], ARGV[10] .. length .. string.char(n) .. update)
+        end
         """;
 
     // -1: this very event was appended already (a retry whose first reply was lost). -2: the writer named an owner
@@ -51,20 +65,14 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     // KEYS: …, lease, running. ARGV: …, new status, operation json, operation id. Exactly one finisher wins; the
     // thread is free again and no replica watches the operation any more.
     private const string FinishScript = Guards + "\n" + """
-        redis.call('HSET', KEYS[3], 'status', ARGV[10], 'json', ARGV[11])
-        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[12] then redis.call('HDEL', KEYS[1], 'active_op') end
+        redis.call('HSET', KEYS[3], 'status', ARGV[13], 'json', ARGV[14])
+        if redis.call('HGET', KEYS[1], 'active_op') == ARGV[15] then redis.call('HDEL', KEYS[1], 'active_op') end
         redis.call('DEL', KEYS[6])
-        redis.call('SREM', KEYS[7], ARGV[12])
+        redis.call('SREM', KEYS[7], ARGV[15])
         """ + "\n" + AppendTail;
 
     private const string SeqPlaceholder = "{\"seq\":0,";
     private readonly EventLogOptions _options = options.Value;
-
-    // The script publishes to SSE in seq order itself, but the SignalR push follows its reply: two writers of one
-    // thread (a run and its narration) would race to the hub. A lock per thread keeps one replica's pushes in the
-    // order the script gave out seqs. Striped, with enough stripes that busy threads rarely share one: a thread
-    // waiting on another's round trips showed in the many-threads benchmark at 64 stripes.
-    private readonly SemaphoreSlim[] _threadGates = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>
     /// Appends while the operation is processing; returns the event's seq, or 0 when nothing new was written (the
@@ -77,20 +85,8 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     {
         var json = Serialize(operationId, ev);
         RedisValue[] args = Args(threadId, json, owner, checkpoint);
-        var gate = GateOf(threadId);
-        await gate.WaitAsync(ct);
-        try
-        {
-            var (seq, listened) = Written(operationId, await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct));
-            // Issued under the gate, so one replica's pushes leave in seq order; its reply is not waited for, so the
-            // next event's append does not wait a round trip on it (a failed push is logged: clients replay the log).
-            if (listened) _ = notifier.UpdateAsync(threadId, WithSeq(json, seq));
-            return Math.Max(seq, 0);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var seq = Written(operationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(AppendScript, Keys(threadId, operationId), args), ct));
+        return Math.Max(seq, 0);
     }
 
     /// <summary>
@@ -104,32 +100,16 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         var json = Serialize(operation.OperationId, terminal);
         RedisKey[] keys = [.. Keys(operation.ThreadId, operation.OperationId), RedisKeys.Lease(operation.OperationId), RedisKeys.Running];
         RedisValue[] args = [.. Args(operation.ThreadId, json, owner, checkpoint: null), status, JsonSerializer.Serialize(finished, ApiJson.Options), operation.OperationId];
-        var gate = GateOf(operation.ThreadId);
-        await gate.WaitAsync();
-        try
-        {
-            var (seq, listened) = Written(operation.OperationId, await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None));
-            if (seq == 0) return null;
-            if (listened) await notifier.UpdateAsync(operation.ThreadId, WithSeq(json, seq));
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var seq = Written(operation.OperationId, (long)await outage.RetryAsync(() => Db.ScriptEvaluateAsync(FinishScript, keys, args), CancellationToken.None));
+        if (seq == 0) return null;
+        // After the script's reply, so on the group's channel the operation's end follows its terminal event.
         await notifier.OperationAsync(finished);
         return finished;
     }
 
-    /// <summary>
-    /// A script's answer: the new event's seq and whether a hub client of the thread listens anywhere, or a guard's
-    /// number with no listener — -1 and 0 as the scripts say; -2 throws <see cref="OwnershipLostException"/>.
-    /// </summary>
-    private static (long Seq, bool Listened) Written(string operationId, RedisResult result) =>
-        result.Resp2Type == ResultType.Array ? ((long)result[0], (long)result[1] > 0)
-        : (long)result == -2 ? throw new OwnershipLostException(operationId)
-        : ((long)result, false);
+    private static long Written(string operationId, long result) =>
+        result == -2 ? throw new OwnershipLostException(operationId) : result;
 
-    private SemaphoreSlim GateOf(string threadId) => _threadGates[(uint)StringComparer.Ordinal.GetHashCode(threadId) % (uint)_threadGates.Length];
 
     /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, oldest first.</summary>
     public async IAsyncEnumerable<StoredEvent> ReadAfterAsync(string threadId, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -157,7 +137,7 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     /// <summary>The script's arguments: then the append's own id (the same on every retry of it), the writing owner and its checkpoint.</summary>
     private RedisValue[] Args(string threadId, string json, string? owner, string? checkpoint) =>
         [json, _options.MaxEvents, (long)_options.Retention.TotalSeconds, RedisKeys.EventsChannel.ToString(), threadId, Guid.NewGuid().ToString("N"), owner ?? "", checkpoint ?? "",
-            ThreadNotifier.Channel(threadId).ToString()];
+            ThreadNotifier.Channel(threadId).ToString(), notifier.Update.Head, notifier.Update.Before, notifier.Update.After];
 
     private static string Serialize(string operationId, NewEvent ev)
     {
@@ -167,7 +147,6 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         return json;
     }
 
-    private static string WithSeq(string json, long seq) => "{\"seq\":" + seq + json[(SeqPlaceholder.Length - 1)..];
 }
 
 /// <summary>The operation was taken over by another replica (this one's lease lapsed): its run here must stop quietly.</summary>

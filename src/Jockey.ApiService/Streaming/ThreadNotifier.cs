@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Jockey.ApiService.Processing;
 using Jockey.ApiService.Streaming.Backplane;
 using Microsoft.AspNetCore.SignalR;
@@ -7,24 +6,29 @@ using StackExchange.Redis;
 namespace Jockey.ApiService.Streaming;
 
 /// <summary>
-/// Pushes to SignalR clients of a thread on every replica (the hub's Redis backplane carries group sends).
+/// A thread's hub group on every replica: its channel, the pieces the event log's append script publishes a thread's
+/// updates with (<see cref="Events.ThreadEventLog"/>), and the operation messages this replica sends itself.
 /// A lost backplane message is not lost for good: clients resubscribe with their last seq and get a replay.
 /// </summary>
-public sealed partial class ThreadNotifier(IHubContext<JockeyHub> hub, ILogger<ThreadNotifier> logger)
+public sealed partial class ThreadNotifier(IHubContext<JockeyHub> hub, HubLifetimeManager<JockeyHub> backplane, ILogger<ThreadNotifier> logger)
 {
     private static readonly BackplaneChannels Channels = BackplaneChannels.Of<JockeyHub>();
+
+    private readonly Lazy<InvocationPieces> _update = new(() => backplane is JockeyHubLifetimeManager<JockeyHub> jockey
+        ? jockey.SplitInvocation("update")
+        : throw new InvalidOperationException($"The event log publishes hub updates through {nameof(JockeyHubLifetimeManager<JockeyHub>)}, not {backplane.GetType().Name}."));
 
     public static string Group(string threadId) => $"thread:{threadId}";
 
     /// <summary>
     /// The Redis channel the thread's group is delivered on. A replica subscribes it while a connection of its own is in
     /// the group (<see cref="JockeyHubLifetimeManager{THub}"/>), so with no subscriber no hub client of the thread is
-    /// anywhere: a push would reach nobody, and a client that subscribes later replays the log.
+    /// anywhere: an update would reach nobody, and a client that subscribes later replays the log.
     /// </summary>
     public static RedisChannel Channel(string threadId) => Channels.Group(Group(threadId));
 
-    public Task UpdateAsync(string threadId, string eventJson) =>
-        SendAsync(threadId, "update", JsonElement.Parse(eventJson));
+    /// <summary>An <c>update</c> invocation's bytes around its argument, the event's JSON.</summary>
+    public InvocationPieces Update => _update.Value;
 
     public Task OperationAsync(Operation operation) => SendAsync(operation.ThreadId, "operation", operation);
 

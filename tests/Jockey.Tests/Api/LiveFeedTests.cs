@@ -4,7 +4,6 @@ using System.Text;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
-using Jockey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -14,7 +13,7 @@ namespace Jockey.Tests.Api;
 /// <summary>A replica's live feed on a real Redis: what a watcher that does not read is left holding, and what watchers share.</summary>
 public sealed class LiveFeedTests : IAsyncLifetime
 {
-    private TestingApp? _app;
+    private RedisAlone? _store;
     private ConnectionMultiplexer? _redis;
     private LiveFeed? _feed;
     private MemoryReducer? _reducer;
@@ -23,9 +22,8 @@ public sealed class LiveFeedTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        _app = await TestingApp.StartAsync(o => o.Only("redis"), ct);
-        await _app.WaitForResourceHealthyAsync("redis", ct);
-        _redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct));
+        _store = await RedisAlone.StartAsync(ct);
+        _redis = _store.Redis;
         // No memory reduction: a collection's pause has nothing to do with what these tests check.
         _reducer = new MemoryReducer(Options.Create(new MemoryReducerOptions { AfterConnections = 0 }), TimeProvider.System, NullLogger<MemoryReducer>.Instance);
         _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), _reducer, NullLogger<LiveFeed>.Instance);
@@ -36,8 +34,7 @@ public sealed class LiveFeedTests : IAsyncLifetime
     {
         if (_feed is not null) await _feed.StopAsync(CancellationToken.None);
         _reducer?.Dispose();
-        if (_redis is not null) await _redis.DisposeAsync();
-        if (_app is not null) await _app.DisposeAsync();
+        if (_store is not null) await _store.DisposeAsync();
     }
 
     [Fact]

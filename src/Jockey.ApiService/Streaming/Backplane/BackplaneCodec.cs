@@ -57,6 +57,25 @@ public static class BackplaneCodec
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// The bytes of a <see cref="BackplaneInvocation"/> with one serialization, up to that serialization's length: what
+    /// follows is the length as a 7-bit encoded int (<see cref="BinaryWriter.Write7BitEncodedInt"/>) and the bytes. For
+    /// a writer outside this process — the event log's append script publishes a thread's updates itself.
+    /// </summary>
+    public static byte[] InvocationHead(IReadOnlyList<string> targets, IReadOnlyList<string> excluded, string protocolName)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            writer.Write((byte)Kind.Invocation);
+            WriteStrings(writer, targets);
+            WriteStrings(writer, excluded);
+            writer.Write7BitEncodedInt(1);
+            writer.Write(protocolName);
+        }
+        return buffer.ToArray();
+    }
+
     /// <exception cref="InvalidDataException">The bytes are not a message this codec wrote.</exception>
     public static BackplaneMessage Read(byte[] bytes)
     {

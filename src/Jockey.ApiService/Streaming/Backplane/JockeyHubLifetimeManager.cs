@@ -195,6 +195,27 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
         _results.TryGetReturnType(invocationId, out type);
 
+    /// <summary>
+    /// A group invocation of <paramref name="methodName"/> with one argument, as this backplane publishes it, in the
+    /// pieces around that argument's JSON: <c>Head</c>, the 7-bit encoded length of the serialization, then
+    /// <c>Before</c>, the argument and <c>After</c>. A Redis script that makes the argument publishes the invocation
+    /// itself: the append script, once an event has its seq, with no round trip back to a replica first. JSON only:
+    /// the argument's text goes in as it is, which no other protocol's encoding allows.
+    /// </summary>
+    public InvocationPieces SplitInvocation(string methodName)
+    {
+        if (_protocols is not [{ Name: "json" } json])
+        {
+            throw new NotSupportedException($"A hub invocation is written outside the hub in the JSON protocol only; this hub speaks {string.Join(", ", _protocols.Select(p => p.Name))}.");
+        }
+        // A number that nothing else in an invocation's JSON spells: where it is, the argument goes.
+        const long Marker = 7_294_810_365;
+        var marker = System.Text.Encoding.ASCII.GetBytes(Marker.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var payload = json.GetMessageBytes(new InvocationMessage(methodName, [Marker])).Span;
+        var at = payload.IndexOf(marker);
+        return new InvocationPieces(BackplaneCodec.InvocationHead([], [], json.Name), payload[..at].ToArray(), payload[(at + marker.Length)..].ToArray());
+    }
+
     public void Dispose()
     {
         _disposed.Cancel();
