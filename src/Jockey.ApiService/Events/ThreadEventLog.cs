@@ -110,7 +110,6 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
     private static long Written(string operationId, long result) =>
         result == -2 ? throw new OwnershipLostException(operationId) : result;
 
-
     /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, oldest first.</summary>
     public async IAsyncEnumerable<StoredEvent> ReadAfterAsync(string threadId, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -146,7 +145,6 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         if (!json.StartsWith(SeqPlaceholder, StringComparison.Ordinal)) throw new InvalidOperationException("ThreadEvent must serialize seq first.");
         return json;
     }
-
 }
 
 /// <summary>The operation was taken over by another replica (this one's lease lapsed): its run here must stop quietly.</summary>
