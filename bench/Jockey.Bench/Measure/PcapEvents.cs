@@ -35,7 +35,7 @@ public static class PcapEvents
         };
         Span<byte> record = stackalloc byte[16];
         var packet = new byte[65536];
-        while (file.Read(record) == 16)
+        while (file.ReadAtLeast(record, record.Length, throwOnEndOfStream: false) == record.Length)
         {
             var seconds = BinaryPrimitives.ReadUInt32LittleEndian(record);
             var fraction = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);

@@ -15,7 +15,7 @@ namespace Jockey.Bench.Measure;
 /// A WebSocket client's frames are masked (the peer's producer), so their text does not show. The capture costs every
 /// segment a copy, so the run it watches is slower than a timed one: its figures are for comparing hops, not runs.
 /// </remarks>
-public sealed class WireCapture
+public sealed class WireCapture : IAsyncDisposable
 {
     private readonly Process _tcpdump;
     private readonly string _pcap;
@@ -77,15 +77,27 @@ public sealed class WireCapture
     {
         // Sockets are looked up while the run's connections are still open.
         var owners = LoopbackSockets.OwnerByEnds();
+        // tcpdump writes its last packets on SIGINT; a kill could cut the file short.
         using (var interrupt = Process.Start("kill", ["-INT", _tcpdump.Id.ToString(CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
         await _tcpdump.WaitForExitAsync();
-        _tcpdump.Dispose();
         var segments = PcapEvents.Read(_pcap, tag);
         File.Delete(_pcap);
         string Name(int local, int remote) => owners.TryGetValue((local, remote), out var pid) ? roles.GetValueOrDefault(pid) ?? LoopbackSockets.Command(pid) : "closed";
         var seen = segments.Select(s => new WireSegment(Name(s.SourcePort, s.DestinationPort), Name(s.DestinationPort, s.SourcePort), s.SourcePort, s.DestinationPort, s.Index,
             s.CapturedMicros - (s.SentTicks * 1e6 / Stopwatch.Frequency + _clockOffsetMicros)));
         return new WireHops([.. seen], [.. _messages]);
+    }
+
+    /// <summary>A capture whose run failed: tcpdump stops and its file goes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_tcpdump.HasExited)
+        {
+            _tcpdump.Kill();
+            await _tcpdump.WaitForExitAsync();
+        }
+        _tcpdump.Dispose();
+        File.Delete(_pcap);
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public static class FanOutScenario
                 }
             }
 
-            if (settings.Wire) await CaptureAsync(target, transport, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), $"C={count}", root, ct);
+            if (settings.Wire) await CaptureAsync(target, transport, group, threadId, new RunPlan(Tag(), settings.FixedEvents, settings.FixedRate), count, root, ct);
 
             for (var rep = 0; rep < settings.Repetitions; rep++)
             {
@@ -63,10 +63,10 @@ public static class FanOutScenario
     /// One untimed run under tcpdump (<c>--wire</c>): where each event's time went between the processes, and what the
     /// bench's clients added after the last segment (<c>bench/results/wire-*.md</c>).
     /// </summary>
-    private static async Task CaptureAsync(ITarget target, Transport transport, SubscriberGroup group, string threadId, RunPlan plan, string what, string root, CancellationToken ct)
+    private static async Task CaptureAsync(ITarget target, Transport transport, SubscriberGroup group, string threadId, RunPlan plan, int count, string root, CancellationToken ct)
     {
-        var summary = ResultPath(root, "wire", target, transport, $"{what.Replace("=", "", StringComparison.Ordinal)}-fixed");
-        var capture = await WireCapture.StartAsync(Path.ChangeExtension(summary, ".pcap"), ct);
+        var summary = ResultPath(root, "wire", target, transport, $"C{count}-fixed");
+        await using var capture = await WireCapture.StartAsync(Path.ChangeExtension(summary, ".pcap"), ct);
         var run = await MeasureAsync(target, group, threadId, plan, ct);
         var roles = new Dictionary<int, string>
         {
@@ -75,7 +75,7 @@ public static class FanOutScenario
             [Environment.ProcessId] = WireReport.Subscribers,
         };
         var wire = await capture.StopAsync(plan.Tag, roles);
-        await File.WriteAllTextAsync(summary, WireReport.Markdown($"{target.Name} {Label(transport)}, {what}", wire, run), ct);
+        await File.WriteAllTextAsync(summary, WireReport.Markdown($"{target.Name} {Label(transport)}, C={count:N0}", wire, run), ct);
         Console.WriteLine($"    {WireReport.Line(wire, run)}: {summary}");
     }
 
