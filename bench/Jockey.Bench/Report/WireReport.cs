@@ -13,6 +13,8 @@ public static class WireReport
     public const string Deliverer = "replica A";
     public const string Subscribers = "bench";
 
+    private const int SlowestShown = 5;
+
     /// <param name="title">What ran ("jockey SSE, C=100").</param>
     /// <param name="run">The captured run's own figures, as its subscribers measured them.</param>
     public static string Markdown(string title, WireHops wire, IReadOnlyDictionary<string, double> run)
@@ -23,15 +25,28 @@ public static class WireReport
             .AppendLine("second, in µs after the bench sent that event (the fake agent's or the producer's clock), the median over the events and")
             .AppendLine("the 90th percentile. Masked frames (a WebSocket client's, such as the peer's producer) do not show. Capturing slows every")
             .AppendLine("segment, so compare the hops, not this run with a timed one.").AppendLine()
-            .AppendLine("| from | to | events | median µs | p90 µs |").AppendLine("|---|---|---|---|---|");
-        foreach (var hop in wire.Hops(Deliverer, Subscribers))
+            .AppendLine("| # | from | to | events | median µs | p90 µs |").AppendLine("|---|---|---|---|---|---|");
+        var hops = wire.Hops(Deliverer, Subscribers);
+        foreach (var (hop, number) in hops.Select((hop, i) => (hop, i + 1)))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {hop.From} (port {hop.FromPort}) | {hop.To} (port {hop.ToPort}) | {hop.Events} | {hop.MedianMicros:0} | {hop.P90Micros:0} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {number} | {hop.From} (port {hop.FromPort}) | {hop.To} (port {hop.ToPort}) | {hop.Events} | {hop.MedianMicros:0} | {hop.P90Micros:0} |");
         }
         var (first, median, last) = wire.Spread(Deliverer, Subscribers);
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {Deliverer} | subscribers: the first of each event | | {first:0} | |")
-            .AppendLine(CultureInfo.InvariantCulture, $"| {Deliverer} | subscribers: the median of each event | | {median:0} | |")
-            .AppendLine(CultureInfo.InvariantCulture, $"| {Deliverer} | subscribers: the last of each event | | {last:0} | |").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| | {Deliverer} | subscribers: the first of each event | | {first:0} | |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| | {Deliverer} | subscribers: the median of each event | | {median:0} | |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| | {Deliverer} | subscribers: the last of each event | | {last:0} | |").AppendLine();
+
+        // A run's p99 at C=100 is its slowest event or two: the hop where each lost its time names the process that
+        // stalled. The first and last are the ones a person watches for: the run has begun, the run is done.
+        text.AppendLine(CultureInfo.InvariantCulture, $"The run's first and last events and the {SlowestShown} whose deliveries left {Deliverer} latest (by their median), in µs after each one's send at each hop above:").AppendLine()
+            .AppendLine("| event | " + string.Join(" | ", hops.Select((_, i) => i + 1)) + " | first | median | last |")
+            .AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", hops.Count + 3)));
+        foreach (var path in wire.Telling(hops, Deliverer, Subscribers, SlowestShown))
+        {
+            var crossed = path.HopMicros.Select(t => double.IsNaN(t) ? "—" : t.ToString("0", CultureInfo.InvariantCulture));
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {path.Index} | {string.Join(" | ", crossed)} | {path.First:0} | {path.Median:0} | {path.Last:0} |");
+        }
+        text.AppendLine();
 
         var deliveries = wire.Deliveries(Deliverer, Subscribers);
         double Wire(double q) => WireHops.Percentile(deliveries, q) / 1000;
