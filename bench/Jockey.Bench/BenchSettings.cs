@@ -11,10 +11,17 @@ public sealed record BenchSettings
     /// <summary>Scenario 1, fixed rate: events per second and how many (a live run sends a few a second; 20/s is a busy one).</summary>
     public double FixedRate { get; init; } = 20;
 
-    public int FixedEvents { get; init; } = 100;
+    /// <summary>
+    /// Enough that a run's p99 is not one event's: at 100 events and C=100 the slowest event alone decided it, and a
+    /// millisecond's stall anywhere on the machine moved it by half between runs (docs/benchmarks.md, 2026-12-07).
+    /// </summary>
+    public int FixedEvents { get; init; } = 400;
 
-    /// <summary>Scenario 1, saturation: events × subscribers per run, so each run moves about this many deliveries.</summary>
-    public int SaturationDeliveries { get; init; } = 100_000;
+    /// <summary>
+    /// Scenario 1, saturation: events × subscribers per run, so each run moves about this many deliveries — a few
+    /// seconds' worth, so a run is not decided by whether its first burst happened to batch.
+    /// </summary>
+    public int SaturationDeliveries { get; init; } = 300_000;
 
     public int SaturationMinEvents { get; init; } = 200;
 
