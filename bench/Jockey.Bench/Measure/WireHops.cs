@@ -39,7 +39,7 @@ public sealed record WireHops(IReadOnlyList<WireSegment> Segments, IReadOnlyList
     /// The run's first and last events and the <paramref name="slowest"/> whose deliveries left the deliverer latest (by
     /// their median), each along <paramref name="hops"/>: where a run's tail was lost, and in which process.
     /// </summary>
-    public IReadOnlyList<EventPath> Telling(IReadOnlyList<WireHop> hops, string deliverer, string subscribers, int slowest)
+    public IReadOnlyList<EventPath> EventPaths(IReadOnlyList<WireHop> hops, string deliverer, string subscribers, int slowest)
     {
         var crossed = Segments.Where(s => !IsDelivery(s, deliverer, subscribers))
             .GroupBy(s => (s.From, s.FromPort, s.To, s.ToPort, s.Index))

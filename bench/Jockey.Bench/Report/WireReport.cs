@@ -36,12 +36,12 @@ public static class WireReport
             .AppendLine(CultureInfo.InvariantCulture, $"| | {Deliverer} | subscribers: the median of each event | | {median:0} | |")
             .AppendLine(CultureInfo.InvariantCulture, $"| | {Deliverer} | subscribers: the last of each event | | {last:0} | |").AppendLine();
 
-        // A run's p99 at C=100 is its slowest event or two: the hop where each lost its time names the process that
+        // A run's tail is its slowest few events: the hop where each lost its time names the process that
         // stalled. The first and last are the ones a person watches for: the run has begun, the run is done.
         text.AppendLine(CultureInfo.InvariantCulture, $"The run's first and last events and the {SlowestShown} whose deliveries left {Deliverer} latest (by their median), in µs after each one's send at each hop above:").AppendLine()
             .AppendLine("| event | " + string.Join(" | ", hops.Select((_, i) => i + 1)) + " | first | median | last |")
             .AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", hops.Count + 3)));
-        foreach (var path in wire.Telling(hops, Deliverer, Subscribers, SlowestShown))
+        foreach (var path in wire.EventPaths(hops, Deliverer, Subscribers, SlowestShown))
         {
             var crossed = path.HopMicros.Select(t => double.IsNaN(t) ? "—" : t.ToString("0", CultureInfo.InvariantCulture));
             text.AppendLine(CultureInfo.InvariantCulture, $"| {path.Index} | {string.Join(" | ", crossed)} | {path.First:0} | {path.Median:0} | {path.Last:0} |");
