@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (issue 8): cross-replica fan-out, capacity, many threads, cold start — Jockey side by side with a
 # Socket.IO + Redis adapter peer, on loopback only. Writes bench/results/<time>.json and the tables in
-# docs/benchmarks.md. All scenarios take about 10–15 minutes on 2 cores; run it on an otherwise idle machine.
+# docs/benchmarks.md. Fan-out and capacity alone take about 70 minutes on 2 cores; run it on an otherwise idle machine.
 #   ./scripts/bench.sh                       every scenario, 3 repetitions
 #   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent preview library coldstart)
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N

@@ -1,6 +1,9 @@
 namespace Jockey.Bench;
 
-/// <summary>How big and how long each scenario is. Defaults keep `scripts/bench.sh` (all scenarios) within 15 minutes on 2 cores.</summary>
+/// <summary>
+/// How big and how long each scenario is. With these defaults fan-out and capacity alone take about 70 minutes on 2
+/// cores (three repetitions).
+/// </summary>
 public sealed record BenchSettings
 {
     public int Repetitions { get; init; } = 3;
