@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -52,8 +53,8 @@ public sealed class FakeJockeyServer : IAsyncDisposable
 
     public int AssistantSearches => Requests.Count(r => r.Call == "POST /assistants/search");
 
-    /// <summary>The W3C <c>traceparent</c> each user text's run request carried.</summary>
-    public ConcurrentDictionary<string, string> TraceParents { get; } = new();
+    /// <summary>The W3C <c>traceparent</c> of every run request each user text came in, in order.</summary>
+    public ConcurrentDictionary<string, ImmutableList<string>> TraceParents { get; } = new();
 
     /// <summary>The LangGraph run id each user text started.</summary>
     public ConcurrentDictionary<string, string> RunIds { get; } = new();
@@ -157,7 +158,8 @@ public sealed class FakeJockeyServer : IAsyncDisposable
         var run = new FakeRun(Guid.NewGuid().ToString(), threadId, scenario);
         _runs[run.RunId] = run;
         RunIds[text] = run.RunId;
-        TraceParents[text] = context.Request.Headers["traceparent"].ToString();
+        var traceParent = context.Request.Headers["traceparent"].ToString();
+        TraceParents.AddOrUpdate(text, [traceParent], (_, earlier) => earlier.Add(traceParent));
         if (scenario is Scenario.Gated or Scenario.Held) _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         // The run goes on in the background whatever happens to this request, as on the real server.
         _ = Task.Run(() => PlayAsync(run, scenario));
