@@ -30,7 +30,7 @@ public sealed record WireHops(IReadOnlyList<WireSegment> Segments, IReadOnlyList
     /// <summary>Per event, its first, median and last segment to a subscriber; each a median over the events, in µs.</summary>
     public (double First, double Median, double Last) Spread(string deliverer, string subscribers)
     {
-        var perEvent = Segments.Where(s => IsDelivery(s, deliverer, subscribers)).GroupBy(s => s.Index).Select(g => g.Select(s => s.Micros).Order().ToList()).ToList();
+        var perEvent = DeliveriesByEvent(deliverer, subscribers).Select(e => e.Times).ToList();
         double MedianOver(Func<List<double>, double> pick) => Percentile([.. perEvent.Select(pick).Order()], 0.5);
         return (MedianOver(t => t[0]), MedianOver(t => Percentile(t, 0.5)), MedianOver(t => t[^1]));
     }
@@ -44,11 +44,7 @@ public sealed record WireHops(IReadOnlyList<WireSegment> Segments, IReadOnlyList
         var crossed = Segments.Where(s => !IsDelivery(s, deliverer, subscribers))
             .GroupBy(s => (s.From, s.FromPort, s.To, s.ToPort, s.Index))
             .ToDictionary(g => g.Key, g => g.Min(s => s.Micros));
-        var events = Segments.Where(s => IsDelivery(s, deliverer, subscribers))
-            .GroupBy(s => s.Index)
-            .Select(g => (Index: g.Key, Times: g.Select(s => s.Micros).Order().ToList()))
-            .OrderBy(e => e.Index)
-            .ToList();
+        var events = DeliveriesByEvent(deliverer, subscribers).OrderBy(e => e.Index).ToList();
         if (events.Count == 0) return [];
         var shown = events.OrderByDescending(e => Percentile(e.Times, 0.5)).Take(slowest).Select(e => e.Index).ToHashSet();
         return [.. events.Where(e => e.Index == events[0].Index || e.Index == events[^1].Index || shown.Contains(e.Index))
@@ -62,6 +58,10 @@ public sealed record WireHops(IReadOnlyList<WireSegment> Segments, IReadOnlyList
 
     public static double Percentile(IReadOnlyList<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+
+    /// <summary>Each event's segments from the deliverer to the subscribers, in µs after its send, sorted.</summary>
+    private IEnumerable<(int Index, List<double> Times)> DeliveriesByEvent(string deliverer, string subscribers) =>
+        Segments.Where(s => IsDelivery(s, deliverer, subscribers)).GroupBy(s => s.Index).Select(g => (g.Key, g.Select(s => s.Micros).Order().ToList()));
 
     private static bool IsDelivery(WireSegment s, string deliverer, string subscribers) => s.From == deliverer && s.To == subscribers;
 
