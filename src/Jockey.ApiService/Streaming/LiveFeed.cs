@@ -1,4 +1,5 @@
 using Jockey.ApiService.Events;
+using Jockey.ApiService.Infrastructure;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -11,31 +12,68 @@ namespace Jockey.ApiService.Streaming;
 /// order. Each event is decoded and encoded as an SSE frame once, however many streams send it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past
 /// that, so a client that stops reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and
 /// reads what it missed from the thread's log, as after a reconnect. One clock for all streams sends the pings (no
 /// timer per stream), and a broken Redis connection ends every watch with that error: pub/sub messages sent while it
 /// was down are lost, and a stream would only notice at the next event — which, for a run's last one, never comes.
+/// </para>
+/// <para>
+/// Nor may a stream start while the subscription is down. The client resubscribes on its own, but later than its
+/// other connection comes back, and without waiting for Redis to confirm: a stream that replayed the log in that window
+/// and then waited for live events would miss whatever was published before the subscription was back (a run's end,
+/// with nothing after it to reveal the gap). So after a broken connection the feed is not <see cref="IsLive"/> — new
+/// watches come ended with that error, and the stream endpoints answer 503 — until a probe it publishes on the events
+/// channel comes back through its own subscription (<see cref="ConfirmAsync"/>): from then on nothing published is lost.
+/// </para>
+/// <para>
 /// When the host begins to stop, every watch ends, so each stream ends and its client reconnects (to another replica,
 /// with its last id) at once, before the server waits for open requests to finish — one hook for all streams, not a
 /// token per stream.
+/// </para>
 /// </remarks>
 public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, MemoryReducer reducer, ILogger<LiveFeed> logger) : IHostedLifecycleService
 {
     public const int WatchCapacity = 256;
 
+    private static readonly TimeSpan FirstProbePause = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestProbePause = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, Watchers> _watchers = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
+    // Names this feed's probes apart from other replicas' on the shared channel.
+    private readonly string _probeId = Guid.NewGuid().ToString("N");
     private ChannelMessageQueue? _queue;
     private Task _pings = Task.CompletedTask;
+    private Task _confirming = Task.CompletedTask;
     private bool _closed;
+    private bool _live;
+    private bool _confirmingRuns;
+    // Counts broken connections: a probe proves the subscription only if no break came after it was sent.
+    private long _outage;
+    private TaskCompletionSource? _probeHeard;
+
+    /// <summary>
+    /// Whether every event published from now on reaches this replica: false from a broken Redis connection until the
+    /// subscription is confirmed again. Streams are refused meanwhile (<see cref="StreamApi"/>).
+    /// </summary>
+    public bool IsLive
+    {
+        get
+        {
+            lock (_gate) return _live;
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionFailed += EndAllWatches;
+        redis.ConnectionFailed += LoseSubscription;
         _queue = await redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         _queue.OnMessage(Dispatch);
+        lock (_gate) _live = true;
         _pings = PingAsync(options.Value.PingInterval, _stopping.Token);
     }
 
@@ -54,15 +92,17 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionFailed -= EndAllWatches;
+        redis.ConnectionFailed -= LoseSubscription;
         await _stopping.CancelAsync();
         await _pings;
+        await _confirming;
         if (_queue is not null) await _queue.UnsubscribeAsync();
     }
 
     /// <summary>
     /// Starts buffering the thread's live events (and pings) until the watch is disposed; it ends when
-    /// <paramref name="aborted"/> fires. Once the host is stopping, the watch comes already ended.
+    /// <paramref name="aborted"/> fires. Once the host is stopping, the watch comes already ended; while the feed is not
+    /// <see cref="IsLive"/>, already ended with the error that says so.
     /// </summary>
     public Watch Watch(string threadId, CancellationToken aborted)
     {
@@ -70,14 +110,14 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         reducer.ConnectionOpened();
         lock (_gate)
         {
-            if (!_closed)
+            if (!_closed && _live)
             {
                 if (!_watchers.TryGetValue(threadId, out var watchers)) _watchers[threadId] = watchers = new Watchers(logger);
                 watchers.Add(watch);
                 return watch;
             }
         }
-        watch.End(null);
+        watch.End(_closed ? null : NotLive(null));
         return watch;
     }
 
@@ -98,6 +138,11 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         if (parts.Length != 3 || !long.TryParse(parts[1], out var seq))
         {
             LogBadMessage(text.Length);
+            return;
+        }
+        if (parts[0].Length == 0)
+        {
+            HearProbe(seq, parts[2]);
             return;
         }
         Relay[] relays;
@@ -122,12 +167,117 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         }
     }
 
-    private void EndAllWatches(object? sender, ConnectionFailedEventArgs e)
+    /// <summary>Any broken connection: every watch ends with the error, and the feed is not live until confirmed again.</summary>
+    private void LoseSubscription(object? sender, ConnectionFailedEventArgs e)
     {
-        var broken = new RedisConnectionException(e.FailureType, CommandFlags.None, "The connection to Redis broke; live events may have been lost.",
-            e.Exception, CommandStatus.Unknown);
-        foreach (var watch in AllWatches()) watch.End(broken);
+        var broken = NotLive(e.Exception);
+        List<Watch> open;
+        lock (_gate)
+        {
+            if (_live) LogSubscriptionLost(e.ConnectionType, e.FailureType);
+            _live = false;
+            _outage++;
+            open = AllWatchesLocked();
+            if (!_confirmingRuns && !_closed)
+            {
+                _confirmingRuns = true;
+                _confirming = ConfirmAsync(_stopping.Token);
+            }
+        }
+        foreach (var watch in open) watch.End(broken);
     }
+
+    /// <summary>
+    /// Publishes a probe on the events channel, after a pause that grows, until one comes back through this feed's own
+    /// subscription with no break since it was sent; then the feed is live again. The client resubscribes once, without
+    /// waiting for the answer, and does not try again if Redis refuses: so a probe not heard while Redis takes the
+    /// publish makes the client send SUBSCRIBE again (<see cref="NudgeSubscriptionAsync"/>).
+    /// </summary>
+    private async Task ConfirmAsync(CancellationToken ct)
+    {
+        var subscriber = redis.GetSubscriber();
+        var pause = FirstProbePause;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(pause, ct);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestProbePause.Ticks));
+                var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                long outage;
+                lock (_gate)
+                {
+                    outage = _outage;
+                    _probeHeard = heard;
+                }
+                try
+                {
+                    await subscriber.PublishAsync(RedisKeys.EventsChannel, $"\n{outage}\n{_probeId}").WaitAsync(ct);
+                }
+                catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
+                {
+                    continue;
+                }
+                if (await Task.WhenAny(heard.Task, Task.Delay(ProbeWait, ct)) != heard.Task)
+                {
+                    await NudgeSubscriptionAsync(subscriber);
+                    continue;
+                }
+                lock (_gate)
+                {
+                    // Another break since this probe was sent: only a later one proves the subscription.
+                    if (outage != _outage) continue;
+                    _live = true;
+                    _confirmingRuns = false;
+                    _probeHeard = null;
+                }
+                LogSubscriptionConfirmed();
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void HearProbe(long outage, string probeId)
+    {
+        if (probeId != _probeId) return;
+        TaskCompletionSource? heard;
+        lock (_gate) heard = outage == _outage ? _probeHeard : null;
+        heard?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Has the client send SUBSCRIBE for the events channel again if it is not subscribed there: it does so for any
+    /// subscription made while it is not, and a handler that is added and taken away again leaves the feed's own queue
+    /// as it was.
+    /// </summary>
+    private async Task NudgeSubscriptionAsync(ISubscriber subscriber)
+    {
+        try
+        {
+            await subscriber.SubscribeAsync(RedisKeys.EventsChannel, Nudge);
+            LogNudged();
+        }
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
+        {
+            // Refused again, or Redis is away: the next probe will tell.
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(RedisKeys.EventsChannel, Nudge, CommandFlags.FireAndForget);
+        }
+    }
+
+    private static void Nudge(RedisChannel channel, RedisValue message)
+    {
+    }
+
+    private static RedisConnectionException NotLive(Exception? cause) =>
+        new(ConnectionFailureType.SocketFailure, CommandFlags.None,
+            "Live events are not reaching this replica: its connection to Redis broke, and its subscription is not confirmed back yet.",
+            cause, CommandStatus.Unknown);
 
     private List<Watch> AllWatches()
     {
@@ -185,6 +335,15 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
 
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message ({Length} chars) on the events channel")]
     private partial void LogBadMessage(int length);
+
+    [LoggerMessage(LogLevel.Warning, "Live events stopped reaching this replica ({FailureType} on its Redis {ConnectionType} connection): every stream ended, and new ones get a 503 until the subscription is confirmed back")]
+    private partial void LogSubscriptionLost(ConnectionType connectionType, ConnectionFailureType failureType);
+
+    [LoggerMessage(LogLevel.Information, "Live events reach this replica again: its probe came back through the subscription")]
+    private partial void LogSubscriptionConfirmed();
+
+    [LoggerMessage(LogLevel.Debug, "A probe did not come back while Redis took the publish: made sure the client is subscribed to the events channel")]
+    private partial void LogNudged();
 }
 
 /// <summary>A live event with its SSE frame, encoded once and sent by every stream of its thread; or the ping.</summary>

@@ -32,7 +32,7 @@ public static class StreamApi
         }
         if (!TryReadResumePoint(context, last_event_id, out var afterSeq, out var badResume)) return badResume;
         if (await threads.GetAsync(thread_id) is null || !await threads.IsOwnedByAsync(thread_id, context.SignedInUser())) return ThreadsApi.UnknownThreadProblem(thread_id);
-        return Serve(thread_id, afterSeq, redact: null, log, feed, loggers);
+        return Serve(context, thread_id, afterSeq, redact: null, log, feed, loggers);
     }
 
     /// <summary>Where a stream resumes: after the <c>Last-Event-ID</c> header's seq, else <c>?last_event_id=</c>'s, else 0.</summary>
@@ -46,8 +46,21 @@ public static class StreamApi
         return false;
     }
 
-    /// <summary>A thread's events as SSE; <paramref name="redact"/>, when given, rewrites each one first (a shared view).</summary>
-    internal static SseStream Serve(string threadId, long afterSeq, Func<StoredEvent, Task<StoredEvent>>? redact,
-        ThreadEventLog log, LiveFeed feed, ILoggerFactory loggers) =>
-        new(threadId, afterSeq, redact, log, feed, loggers.CreateLogger(typeof(StreamApi)));
+    /// <summary>
+    /// A thread's events as SSE; <paramref name="redact"/>, when given, rewrites each one first (a shared view). A 503
+    /// while live events may not reach this replica (<see cref="LiveFeed.IsLive"/>): a stream opened then could miss
+    /// the run's end for good, where a client told to retry soon loses nothing.
+    /// </summary>
+    internal static Results<SseStream, ProblemHttpResult> Serve(HttpContext context, string threadId, long afterSeq, Func<StoredEvent, Task<StoredEvent>>? redact,
+        ThreadEventLog log, LiveFeed feed, ILoggerFactory loggers)
+    {
+        if (!feed.IsLive)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(
+                "Live events are not reaching this server right now: its connection to the event store (Redis) broke and is coming back. Reconnect in a moment with Last-Event-ID; nothing is lost.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Live events are paused.");
+        }
+        return new SseStream(threadId, afterSeq, redact, log, feed, loggers.CreateLogger(typeof(StreamApi)));
+    }
 }

@@ -3,6 +3,7 @@ using Jockey.ApiService.Streaming.Backplane;
 using Jockey.ApiService.Streaming.HubSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
@@ -24,6 +25,7 @@ public static class StreamingExtensions
         builder.Services.AddSingleton<MemoryReducer>();
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
+        builder.Services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-events", HealthStatus.Degraded);
         builder.Services.AddSingleton<ThreadNotifier>();
         builder.Services.AddSignalR(options =>
             {

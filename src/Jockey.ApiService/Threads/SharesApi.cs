@@ -69,7 +69,7 @@ public static class SharesApi
             ev["operation_id"] = mediaId;
             return stored with { Json = ev.ToJsonString() };
         }
-        return StreamApi.Serve(threadId, afterSeq, RedactAsync, log, feed, loggers);
+        return StreamApi.Serve(context, threadId, afterSeq, RedactAsync, log, feed, loggers);
     }
 
     private static ProblemHttpResult UnknownShare() =>

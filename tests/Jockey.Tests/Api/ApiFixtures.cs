@@ -143,6 +143,12 @@ public static class ApiSteps
         await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct)) yield return item;
     }
 
+    /// <summary>The rest of an open stream, without disposing it when a reader stops early.</summary>
+    public static async IAsyncEnumerable<SseItem<string>> Remaining(IAsyncEnumerator<SseItem<string>> stream)
+    {
+        while (await stream.MoveNextAsync()) yield return stream.Current;
+    }
+
     /// <summary>Message events until (and including) one that satisfies <paramref name="stop"/>; checks each id: equals its seq.</summary>
     public static async Task<List<JsonElement>> ReadMessagesAsync(IAsyncEnumerable<SseItem<string>> stream, Func<JsonElement, bool> stop)
     {

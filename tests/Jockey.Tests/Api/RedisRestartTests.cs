@@ -19,11 +19,28 @@ public sealed class PersistentRedisFixture : ApiAppFixture
         options.AppHostSettings["AppHost:DataDirectory"] = _data.FullName;
     }
 
-    /// <summary>Starts Redis and the API again if an earlier test left them stopped, and waits until both serve.</summary>
+    /// <summary>
+    /// Starts Redis and the API again if an earlier test left them stopped, and waits until both serve — live events
+    /// included, which come back a moment after Redis does.
+    /// </summary>
     public async Task RestoreAsync(CancellationToken ct)
     {
         await App.EnsureRunningAsync("redis", cancellationToken: ct);
         await App.EnsureRunningAsync("apiservice", cancellationToken: ct);
+        await WaitForHealthAsync("Healthy", ct);
+    }
+
+    /// <summary>Asks the API's /health until it reports <paramref name="status"/> (it follows Redis within a check or two); returns it.</summary>
+    public async Task<string> WaitForHealthAsync(string status, CancellationToken ct)
+    {
+        using var api = Api();
+        while (true)
+        {
+            using var response = await api.GetAsync("/health", ct);
+            var reported = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString()!;
+            if (reported == status) return reported;
+            await Task.Delay(200, ct);
+        }
     }
 
     public override async ValueTask DisposeAsync()
@@ -62,7 +79,7 @@ public sealed class RedisRestartTests(PersistentRedisFixture fixture)
         fixture.Jockey.ReleaseGate();
         // The run has reached an event it cannot write yet: it holds it.
         await fixture.App.WaitForLogAsync("apiservice", "holding writes until it is back", ct);
-        var healthDuring = await HealthStatusAsync(api, until: "Unhealthy", ct);
+        var healthDuring = await fixture.WaitForHealthAsync("Unhealthy", ct);
         using var refused = await api.PostAsync("/api/process/init", null, ct);
         await fixture.App.StartResourceAsync("redis", cancellationToken: ct);
         await fixture.App.WaitForResourceHealthyAsync("redis", ct);
@@ -77,18 +94,6 @@ public sealed class RedisRestartTests(PersistentRedisFixture fixture)
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(Seq));
         Assert.Single(events, e => Name(e) == "video-ready");
         Assert.Equal("completed", Name(events[^1]));
-        Assert.Equal("Healthy", await HealthStatusAsync(api, until: "Healthy", ct));
-    }
-
-    /// <summary>Asks /health until it reports <paramref name="until"/> (it follows Redis within a check or two).</summary>
-    private static async Task<string> HealthStatusAsync(HttpClient api, string until, CancellationToken ct)
-    {
-        while (true)
-        {
-            using var response = await api.GetAsync("/health", ct);
-            var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString()!;
-            if (status == until) return status;
-            await Task.Delay(200, ct);
-        }
+        Assert.Equal("Healthy", await fixture.WaitForHealthAsync("Healthy", ct));
     }
 }
