@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Processing;
+using Jockey.ApiService.Streaming.Backplane;
 using Jockey.ApiService.Threads;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,7 +12,8 @@ namespace Jockey.ApiService.Streaming;
 /// <c>update</c> (the same event JSON as SSE) and <c>operation</c>. Subscribe joins the live group before replaying,
 /// so nothing falls between the two; the overlap may repeat an event, and clients drop repeats by seq.
 /// </summary>
-public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing, ProcessRateLimiter limiter, MemoryReducer reducer) : Hub
+public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing, ProcessRateLimiter limiter, MemoryReducer reducer,
+    HubLifetimeManager<JockeyHub> backplane) : Hub
 {
     public override Task OnConnectedAsync()
     {
@@ -19,8 +21,13 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Refused while the backplane cannot confirm that what is published for this replica reaches it (after a broken
+    /// Redis connection): a replay then could be followed by nothing, the run's end included. The client tries again.
+    /// </summary>
     public async Task Subscribe(string threadId, long afterSeq)
     {
+        if (backplane is JockeyHubLifetimeManager<JockeyHub> { IsLive: false }) throw new HubException(LiveEventsPaused);
         if (await threads.GetAsync(threadId) is null || !await threads.IsOwnedByAsync(threadId, Context.User)) throw new HubException(UnknownThread.Message(threadId));
         await Groups.AddToGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
         await foreach (var stored in log.ReadAfterAsync(threadId, Math.Max(0, afterSeq), Context.ConnectionAborted))
@@ -28,6 +35,9 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
             await Clients.Caller.SendAsync("update", JsonElement.Parse(stored.Json), Context.ConnectionAborted);
         }
     }
+
+    public const string LiveEventsPaused =
+        "Live events are not reaching this server right now: its connection to the event store (Redis) broke and is coming back. Subscribe again in a moment; nothing is lost.";
 
     public Task Unsubscribe(string threadId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
 

@@ -190,8 +190,8 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     /// <summary>
     /// Publishes a probe on the events channel, after a pause that grows, until one comes back through this feed's own
     /// subscription with no break since it was sent; then the feed is live again. The client resubscribes once, without
-    /// waiting for the answer, and does not try again if Redis refuses: so a probe not heard while Redis takes the
-    /// publish makes the client send SUBSCRIBE again (<see cref="NudgeSubscriptionAsync"/>).
+    /// waiting for the answer, and does not try again if Redis refuses (<see cref="RedisSubscriptions"/>): so a probe
+    /// not heard while Redis takes the publish makes it subscribe again.
     /// </summary>
     private async Task ConfirmAsync(CancellationToken ct)
     {
@@ -248,30 +248,18 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         heard?.TrySetResult();
     }
 
-    /// <summary>
-    /// Has the client send SUBSCRIBE for the events channel again if it is not subscribed there: it does so for any
-    /// subscription made while it is not, and a handler that is added and taken away again leaves the feed's own queue
-    /// as it was.
-    /// </summary>
+    /// <summary>A probe not heard while Redis takes the publish: the client may have given up its subscription.</summary>
     private async Task NudgeSubscriptionAsync(ISubscriber subscriber)
     {
         try
         {
-            await subscriber.SubscribeAsync(RedisKeys.EventsChannel, Nudge);
+            await RedisSubscriptions.EnsureSubscribedAsync(subscriber, RedisKeys.EventsChannel);
             LogNudged();
         }
         catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             // Refused again, or Redis is away: the next probe will tell.
         }
-        finally
-        {
-            await subscriber.UnsubscribeAsync(RedisKeys.EventsChannel, Nudge, CommandFlags.FireAndForget);
-        }
-    }
-
-    private static void Nudge(RedisChannel channel, RedisValue message)
-    {
     }
 
     private static RedisConnectionException NotLive(Exception? cause) =>

@@ -25,7 +25,7 @@ public static class StreamingExtensions
         builder.Services.AddSingleton<MemoryReducer>();
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveFeed>());
-        builder.Services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-events", HealthStatus.Degraded);
+        builder.Services.AddHealthChecks().AddCheck<LiveEventsHealthCheck>("live-events", HealthStatus.Degraded);
         builder.Services.AddSingleton<ThreadNotifier>();
         builder.Services.AddSignalR(options =>
             {

@@ -73,6 +73,13 @@ public sealed class BackplaneClient : IAsyncDisposable
         await manager.SetConnectionResultAsync(Id, Assert.IsType<CompletionMessage>(message));
     }
 
+    /// <summary>Waits until the server aborts the connection (its client would reconnect).</summary>
+    public async Task AbortedAsync(CancellationToken ct)
+    {
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (_connection.ConnectionAborted.Register(() => aborted.TrySetResult())) await aborted.Task.WaitAsync(ct);
+    }
+
     /// <summary>As SignalR closes a connection: aborted first (what waits on it ends), then the manager lets it go.</summary>
     public async ValueTask DisposeAsync()
     {

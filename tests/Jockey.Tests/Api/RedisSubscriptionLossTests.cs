@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -16,21 +17,19 @@ namespace Jockey.Tests.Api;
 [Collection(RedisFaultsCollection.Name)]
 public sealed class RedisSubscriptionLossTests(PersistentRedisFixture fixture)
 {
-    /// <summary>The client name of the API's shared Redis connection (the hub's backplane has one of its own).</summary>
+    /// <summary>The client name of the API's shared Redis connection, which the SSE streams' live feed listens on.</summary>
     private const string ApiClientName = "Jockey.ApiService";
+
+    /// <summary>The client name of the hub's backplane, which has a Redis connection of its own.</summary>
+    private const string BackplaneClientName = "Jockey.ApiService-signalr";
 
     [Fact]
     public async Task While_the_api_cannot_hear_live_events_new_streams_get_a_503_and_a_reconnecting_subscriber_still_sees_the_run_end()
     {
         var ct = Timeout(180);
-        await fixture.RestoreAsync(ct);
-        using var api = fixture.Api();
-        var options = ConfigurationOptions.Parse(await fixture.App.GetConnectionStringAsync("redis", ct));
-        options.AllowAdmin = true;
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(options);
-        var redis = admin.GetServer(admin.GetEndPoints()[0]);
-        var threadId = await InitAsync(api, ct);
-        var operationId = await StartOperationAsync(api, threadId, "held: through a lost subscription", ct);
+        var (api, threadId, operationId) = await StartHeldRunAsync("held: through a lost subscription", ct);
+        using var http = api;
+        await using var redis = await RedisAdmin.ConnectAsync(fixture.App, ct);
         var watching = ReconnectingSubscriber.WatchAsync(api, threadId, EndOf(operationId), ct);
         await using var stream = StreamAsync(api, threadId, null, ct).GetAsyncEnumerator(ct);
         await ReadMessagesAsync(Remaining(stream), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
@@ -40,8 +39,8 @@ public sealed class RedisSubscriptionLossTests(PersistentRedisFixture fixture)
         bool refusedSaysWhen;
         try
         {
-            await redis.ExecuteAsync("ACL", "SETUSER", "default", "-subscribe");
-            Assert.True(await DropApiSubscriptionAsync(redis) > 0, "No subscription connection of the API was found to drop.");
+            await redis.RefuseSubscribeAsync(true);
+            Assert.True(await redis.DropSubscriptionsAsync(ApiClientName) > 0, "No subscription connection of the API was found to drop.");
             // The open stream ends with an error event once the API has seen its subscription break.
             var ending = await ReadToEndAsync(stream);
             using (var refused = await OpenStreamAsync(api, threadId, ct))
@@ -55,16 +54,15 @@ public sealed class RedisSubscriptionLossTests(PersistentRedisFixture fixture)
             // The run ends meanwhile: its events are written, and published to a replica that cannot hear them.
             Assert.Equal("completed", (await WaitForEndAsync(api, operationId, ct)).GetProperty("status").GetString());
             using (var stillRefused = await OpenStreamAsync(api, threadId, ct)) stillRefusedStatus = stillRefused.StatusCode;
-            var checks = (await api.GetFromJsonAsync<JsonElement>("/health", ct)).GetProperty("checks");
-            liveEventsHealth = checks.TryGetProperty("live-events", out var liveEvents) ? liveEvents.GetProperty("status").GetString()! : "(no live-events check)";
+            liveEventsHealth = await LiveEventsHealthAsync(api, ct);
             Assert.Equal("error", ending);
         }
         finally
         {
-            await redis.ExecuteAsync("ACL", "SETUSER", "default", "+subscribe");
+            await redis.RefuseSubscribeAsync(false);
             // The client's own resubscription of its other channels (a cancel from another replica) was refused too,
             // and it does not try again: a new connection makes it subscribe all of them, for the tests after this one.
-            await DropApiSubscriptionAsync(redis);
+            await redis.DropSubscriptionsAsync(ApiClientName);
         }
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedStatus);
         Assert.Contains("Live events are not reaching this server right now", refusedProblem);
@@ -79,17 +77,75 @@ public sealed class RedisSubscriptionLossTests(PersistentRedisFixture fixture)
         await fixture.WaitForHealthAsync("Healthy", ct);
     }
 
-    /// <summary>Closes the API's subscription connections from the Redis side; returns how many.</summary>
-    private static async Task<int> DropApiSubscriptionAsync(IServer redis)
+    /// <summary>
+    /// The same for the hub: the backplane's subscription connection dropped and SUBSCRIBE refused while the run ends.
+    /// Its hub connections stay open through a broken Redis connection, so nothing would tell a client it missed the
+    /// run's end: the API closes them (the client reconnects and subscribes with its last seq), and refuses
+    /// <c>Subscribe</c> until every channel it listens on is confirmed back.
+    /// </summary>
+    [Fact]
+    public async Task While_the_hub_cannot_hear_its_groups_it_closes_its_connections_refuses_subscribe_and_a_reconnecting_client_still_sees_the_run_end()
     {
-        var dropped = 0;
-        foreach (var client in await redis.ClientListAsync())
+        var ct = Timeout(180);
+        var (api, threadId, operationId) = await StartHeldRunAsync("held: through a lost backplane subscription", ct);
+        using var http = api;
+        await using var redis = await RedisAdmin.ConnectAsync(fixture.App, ct);
+        var (held, closed) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var watching = ReconnectingHubSubscriber.WatchAsync(api.BaseAddress!, threadId, EndOf(operationId),
+            update => { if (update.GetProperty("text").GetString() == "Cutting your video… 50%") held.TrySetResult(); },
+            () => closed.TrySetResult(), ct);
+        await held.Task.WaitAsync(ct);
+
+        Exception? refused;
+        string liveEventsHealth;
+        try
         {
-            if (client.Name != ApiClientName || client.SubscriptionCount == 0) continue;
-            await redis.ClientKillAsync(client.Id);
-            dropped++;
+            await redis.RefuseSubscribeAsync(true);
+            Assert.True(await redis.DropSubscriptionsAsync(BackplaneClientName) > 0, "No subscription connection of the hub's backplane was found to drop.");
+            // The API closes the watcher's connection once it has seen the backplane's connection break.
+            await closed.Task.WaitAsync(ct);
+            await using (var late = Hub(api.BaseAddress!))
+            {
+                await late.StartAsync(ct);
+                refused = await Record.ExceptionAsync(() => late.InvokeAsync("Subscribe", threadId, 0L, ct));
+            }
+            fixture.Jockey.ReleaseGate();
+            // The run ends meanwhile; its updates are published to a group channel this replica cannot hear.
+            Assert.Equal("completed", (await WaitForEndAsync(api, operationId, ct)).GetProperty("status").GetString());
+            liveEventsHealth = await LiveEventsHealthAsync(api, ct);
         }
-        return dropped;
+        finally
+        {
+            await redis.RefuseSubscribeAsync(false);
+        }
+        Assert.IsType<Microsoft.AspNetCore.SignalR.HubException>(refused);
+        Assert.Contains("Live events are not reaching this server right now", refused.Message);
+        Assert.Equal("Degraded", liveEventsHealth);
+
+        var events = await watching;
+        AssertHubReceivedWhatSseDid(await ReadMessagesAsync(StreamAsync(api, threadId, null, ct), EndOf(operationId)), events);
+        Assert.Single(events, e => Name(e) == "video-ready");
+        Assert.Equal("completed", Name(events[^1]));
+        await fixture.WaitForHealthAsync("Healthy", ct);
+    }
+
+    /// <summary>
+    /// A new thread whose run is under way and held at the fake Jockey's gate (released by the test), once Redis and
+    /// the API are back from whatever an earlier test of the collection did to them.
+    /// </summary>
+    private async Task<(HttpClient Api, string ThreadId, string OperationId)> StartHeldRunAsync(string text, CancellationToken ct)
+    {
+        await fixture.RestoreAsync(ct);
+        var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+        return (api, threadId, await StartOperationAsync(api, threadId, text, ct));
+    }
+
+    /// <summary>What /health says of live events.</summary>
+    private static async Task<string> LiveEventsHealthAsync(HttpClient api, CancellationToken ct)
+    {
+        var checks = (await api.GetFromJsonAsync<JsonElement>("/health", ct)).GetProperty("checks");
+        return checks.TryGetProperty("live-events", out var liveEvents) ? liveEvents.GetProperty("status").GetString()! : "(no live-events check)";
     }
 
     /// <summary>A GET of the thread's stream, only as far as its status and headers.</summary>

@@ -17,7 +17,8 @@ namespace Jockey.ApiService.Streaming.Backplane;
 /// other replicas acknowledged, client results across replicas (<see cref="ClientResults"/>). What differs: a message for
 /// a connection that no longer exists costs no Redis traffic when its replica is gone or is this one, and a group change
 /// for such a connection returns at once instead of after SignalR's 30-s acknowledgement timeout. A replica whose own
-/// Redis connection is down looks gone too, for as long as it is down (its clients get nothing meanwhile either).
+/// Redis connection is down looks gone too, for as long as it is down; its clients get nothing meanwhile, so it closes
+/// their connections as it breaks and refuses subscriptions until it hears again (<see cref="IsLive"/>).
 /// A client result from another replica waits, as with SignalR's managers, until the client answers, its connection
 /// closes, or the caller's token ends the wait: give one.
 /// </para>
@@ -238,20 +239,22 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         // With AbortOnConnectFail off this returns while Redis is still down, and the client keeps reconnecting: a
         // publish fails after the client's timeout, never waits for ever. Subscriptions are restored on every reconnect.
         var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        redis.ConnectionFailed += LoseSubscriptions;
         _ = SubscribeFixedChannelsAsync(redis.GetSubscriber());
         return redis;
     }
 
     private async Task SubscribeFixedChannelsAsync(ISubscriber bus)
     {
-        (RedisChannel Channel, Func<BackplaneMessage, Task> Handle)[] channels =
+        // In the order of FixedChannels.
+        Func<BackplaneMessage, Task>[] handlers =
         [
-            (_channels.All, message => message is BackplaneInvocation invocation ? DeliverAsync(Members(_connections), invocation) : Task.CompletedTask),
-            (_channels.Users, message => message is BackplaneInvocation invocation ? DeliverToUsersAsync(invocation) : Task.CompletedTask),
-            (_channels.Replica(_ids.Replica), OnReplicaMessageAsync),
-            (_channels.Control(_ids.Replica), OnControlMessageAsync),
+            message => message is BackplaneInvocation invocation ? DeliverAsync(Members(_connections), invocation) : Task.CompletedTask,
+            message => message is BackplaneInvocation invocation ? DeliverToUsersAsync(invocation) : Task.CompletedTask,
+            OnReplicaMessageAsync,
+            OnControlMessageAsync,
         ];
-        foreach (var (channel, handle) in channels)
+        foreach (var (channel, handle) in FixedChannels.Zip(handlers))
         {
             while (!_disposed.IsCancellationRequested)
             {

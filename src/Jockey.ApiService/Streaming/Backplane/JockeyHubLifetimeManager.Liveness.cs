@@ -1,0 +1,136 @@
+using Jockey.ApiService.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace Jockey.ApiService.Streaming.Backplane;
+
+/// <summary>
+/// Whether what is published for this replica's hub clients reaches it. A broken connection to Redis loses what was
+/// published meanwhile, and a hub connection, which stays open through it, would never learn of the gap: the run's end
+/// could be in it. So every hub connection here is closed at once (its client reconnects and subscribes again with its
+/// last seq, and the replay fills the gap), and until every channel this replica listens on is confirmed back,
+/// <see cref="IsLive"/> is false and <c>Subscribe</c> asks the client to try again in a moment — a subscription made
+/// then would replay the log and miss what comes next.
+/// </summary>
+public sealed partial class JockeyHubLifetimeManager<THub>
+{
+    private static readonly TimeSpan FirstConfirmPause = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestConfirmPause = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _liveGate = new();
+    private bool _live = true;
+    private bool _confirming;
+    // Counts broken connections: a confirmation holds only if no break came while it ran.
+    private long _outage;
+
+    /// <summary>Whether every message for this replica's hub clients reaches it from now on.</summary>
+    public bool IsLive
+    {
+        get
+        {
+            lock (_liveGate) return _live;
+        }
+    }
+
+    private IEnumerable<RedisChannel> FixedChannels =>
+        [_channels.All, _channels.Users, _channels.Replica(_ids.Replica), _channels.Control(_ids.Replica)];
+
+    private void LoseSubscriptions(object? sender, ConnectionFailedEventArgs e)
+    {
+        bool start;
+        lock (_liveGate)
+        {
+            if (_live) LogSubscriptionsLost(e.ConnectionType, e.FailureType);
+            _live = false;
+            _outage++;
+            start = !_confirming && !_disposed.IsCancellationRequested;
+            _confirming |= start;
+        }
+        foreach (var connection in Members(_connections)) connection.Abort();
+        if (start) _ = ConfirmAsync(_disposed.Token);
+    }
+
+    /// <summary>
+    /// Tries, after a pause that grows, until one pass finds every channel subscribed (each fixed one, and each group's
+    /// that has members here; the client sends SUBSCRIBE again where it is not) and a probe on this replica's own
+    /// control channel comes back, with no break since the pass began.
+    /// </summary>
+    private async Task ConfirmAsync(CancellationToken ct)
+    {
+        var pause = FirstConfirmPause;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(pause, ct);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestConfirmPause.Ticks));
+                long outage;
+                lock (_liveGate) outage = _outage;
+                try
+                {
+                    if (!await ConfirmOnceAsync((await _redis).GetSubscriber())) continue;
+                }
+                catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
+                {
+                    continue;
+                }
+                lock (_liveGate)
+                {
+                    if (outage != _outage) continue;
+                    _live = true;
+                    _confirming = false;
+                }
+                LogSubscriptionsConfirmed();
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<bool> ConfirmOnceAsync(ISubscriber bus)
+    {
+        foreach (var channel in FixedChannels) await RedisSubscriptions.EnsureSubscribedAsync(bus, channel);
+        // Under the group lock: a join or the last member's leave must not subscribe or drop a channel meanwhile.
+        await _groupSubscriptions.WaitAsync();
+        try
+        {
+            foreach (var group in _groups.Keys) await RedisSubscriptions.EnsureSubscribedAsync(bus, _channels.Group(group));
+        }
+        finally
+        {
+            _groupSubscriptions.Release();
+        }
+        return await ProbeAsync();
+    }
+
+    /// <summary>An acknowledgement sent to this replica's own control channel: true once it comes back through the subscription.</summary>
+    private async Task<bool> ProbeAsync()
+    {
+        var id = Interlocked.Increment(ref _lastAckId);
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _acks[id] = heard;
+        try
+        {
+            await PublishAsync(_channels.Control(_ids.Replica), new BackplaneAck(id));
+            await heard.Task.WaitAsync(ProbeWait);
+            return true;
+        }
+        catch (TimeoutException ex) when (ex is not RedisTimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            _acks.TryRemove(id, out _);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Hub messages stopped reaching this replica ({FailureType} on the backplane's Redis {ConnectionType} connection): every hub connection here was closed, and Subscribe is refused until the backplane's channels are confirmed back")]
+    private partial void LogSubscriptionsLost(ConnectionType connectionType, ConnectionFailureType failureType);
+
+    [LoggerMessage(LogLevel.Information, "Hub messages reach this replica again: every channel it listens on is subscribed, and its probe came back")]
+    private partial void LogSubscriptionsConfirmed();
+}
