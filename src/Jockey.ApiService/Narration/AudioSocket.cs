@@ -25,7 +25,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
     /// <summary>Narrations with new entries, in the order they were announced: an operation's result follows its request.</summary>
     private readonly List<string> _pending = [];
     private readonly HashSet<string> _cancelled = [];
-    private (WebSocketCloseStatus Status, string Reason)? _close;
+    private (WebSocketCloseStatus Status, string Reason, string? Last)? _close;
 
     /// <param name="aborted">The client is gone.</param>
     /// <param name="stopping">The server is shutting down: the socket is closed with 1001 so the client reconnects to
@@ -35,7 +35,7 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         using var link = aborted.Register(_stop.Cancel);
         using var shutdown = stopping.Register(() => RequestClose(WebSocketCloseStatus.EndpointUnavailable, "the server is restarting; reconnect"));
         Enqueue(AudioFrames.Connected(threadId));
-        await using var registration = await listeners.ListenAsync(threadId, Wake);
+        await using var registration = await listeners.ListenAsync(threadId, Wake, LoseRedis);
         // After subscribing, so an operation starting meanwhile is seen one way or the other; reading is idempotent.
         WakeFirst(await relay.ReplayableAsync(threadId));
 
@@ -122,10 +122,20 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
         catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             logger.LogWarning(ex, "Narration socket on thread {ThreadId} lost Redis", threadId);
-            Enqueue(AudioFrames.Error("unavailable", "Narration audio is unavailable: Redis is not reachable. Reconnect in a moment."));
-            RequestClose(WebSocketCloseStatus.InternalServerError, "Redis is not reachable");
+            CloseUnavailable();
         }
     }
+
+    /// <summary>The connection to Redis broke: what was announced meanwhile may be lost, so the client reconnects and replays.</summary>
+    private void LoseRedis()
+    {
+        logger.LogWarning("Narration socket on thread {ThreadId} closed: its connection to Redis broke", threadId);
+        CloseUnavailable();
+    }
+
+    private void CloseUnavailable() =>
+        RequestClose(WebSocketCloseStatus.InternalServerError, "Redis is not reachable",
+            AudioFrames.Error("unavailable", "Narration audio is unavailable: Redis is not reachable. Reconnect in a moment."));
 
     private static OutgoingFrame ToOutgoing(string op, AudioEntry entry) => entry.Kind == AudioEntry.Chunk
         ? new OutgoingFrame(null, (byte[])entry.Data!, op, entry.ChunkIndex)
@@ -155,12 +165,16 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
     /// <summary>Control replies never wait: a client that is not reading has no use for a pong.</summary>
     private void Enqueue(string text) => _queue.TryWrite(new OutgoingFrame(text, default, null, -1));
 
-    private void RequestClose(WebSocketCloseStatus status, string reason)
+    /// <summary>
+    /// Closes after the frame being sent, dropping what is queued; <paramref name="last"/>, when given, goes out just
+    /// before the close frame (a frame queued instead would be dropped with the rest).
+    /// </summary>
+    private void RequestClose(WebSocketCloseStatus status, string reason, string? last = null)
     {
         lock (_queue)
         {
             if (_close is not null) return;
-            _close = (status, reason);
+            _close = (status, reason, last);
         }
         _queue.Complete();
         // A client stuck mid-frame gets this long to take the close frame; then the connection is dropped.
@@ -198,7 +212,8 @@ public sealed class AudioSocket(WebSocket socket, string threadId, AudioRelay re
             }
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                var (status, reason) = _close ?? (WebSocketCloseStatus.NormalClosure, "closing");
+                var (status, reason, last) = _close ?? (WebSocketCloseStatus.NormalClosure, "closing", null);
+                if (last is not null) await socket.SendAsync(Encoding.UTF8.GetBytes(last), WebSocketMessageType.Text, true, _stop.Token);
                 await socket.CloseOutputAsync(status, reason, _stop.Token);
             }
         }

@@ -124,6 +124,17 @@ public static class ApiSteps
         }
     }
 
+    /// <summary>Asks a replica's /health until its overall status is <paramref name="status"/> (it follows Redis within a check or two).</summary>
+    public static async Task WaitForHealthAsync(HttpClient api, string status, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var response = await api.GetAsync("/health", ct);
+            if (JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString() == status) return;
+            await Task.Delay(200, ct);
+        }
+    }
+
     /// <summary>A process stopped with SIGTERM exited with code 0 and threw nothing on its way out.</summary>
     public static void AssertExitedCleanly(TestingApp app, string name, int? exitCode)
     {

@@ -30,17 +30,12 @@ public sealed class PersistentRedisFixture : ApiAppFixture
         await WaitForHealthAsync("Healthy", ct);
     }
 
-    /// <summary>Asks the API's /health until it reports <paramref name="status"/> (it follows Redis within a check or two); returns it.</summary>
+    /// <summary>Asks the API's /health until it reports <paramref name="status"/>; returns it.</summary>
     public async Task<string> WaitForHealthAsync(string status, CancellationToken ct)
     {
         using var api = Api();
-        while (true)
-        {
-            using var response = await api.GetAsync("/health", ct);
-            var reported = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString()!;
-            if (reported == status) return reported;
-            await Task.Delay(200, ct);
-        }
+        await ApiSteps.WaitForHealthAsync(api, status, ct);
+        return status;
     }
 
     public override async ValueTask DisposeAsync()
