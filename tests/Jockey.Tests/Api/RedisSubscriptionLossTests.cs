@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using StackExchange.Redis;
 using static Jockey.Tests.Api.ApiSteps;
 
 namespace Jockey.Tests.Api;
