@@ -4,9 +4,15 @@ import type { JockeyEvent, Operation } from '../api/types'
 /** What a connection indicator shows for one channel. */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
 
-/** Back-off for reconnects: quick at first, then every 10 s for as long as the page is open. */
-export function retryDelay(attempt: number): number {
-  return [0, 1000, 2000, 5000][attempt] ?? 10000
+/**
+ * Back-off for reconnects: quick at first, then about every 10 s for as long as the page is open. Each delay is
+ * spread at random (the first within half a second, the rest by ±25 %): when a replica stops or its Redis connection
+ * breaks, it closes every page's connection at once, and without the spread they would all come back in the same instant.
+ */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  if (attempt === 0) return Math.floor(random() * 500)
+  const base = [0, 1000, 2000, 5000][attempt] ?? 10000
+  return Math.round(base * (0.75 + random() * 0.5))
 }
 
 /** Called with the thread the message came from, so a late message of a previous thread is ignored. */
