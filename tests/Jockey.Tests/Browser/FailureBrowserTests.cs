@@ -111,4 +111,39 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
         await Assertions.Expect(page.GetByTestId("search-result").First).ToHaveAttributeAsync("data-video-id", "city-night");
         await AssertSeqsUniqueAndOrderedAsync(page);
     }
+
+    /// <summary>
+    /// Redis drops the hub backplane's subscription connections (on both replicas) and refuses SUBSCRIBE for a while: a
+    /// run started from elsewhere on the page's conversation ends while no replica can tell the page. The API closes the
+    /// page's live connection and refuses to subscribe it again until it hears; the page keeps retrying, and once the
+    /// API hears again it catches up and shows the run it missed.
+    /// </summary>
+    [Fact]
+    public async Task A_page_whose_live_updates_a_redis_break_cut_off_shows_the_run_it_missed_once_the_API_hears_again()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        var live = page.GetByTestId("connection-live");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        var threadId = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["thread"]!;
+        await using var redis = await Api.RedisAdmin.ConnectAsync(fixture.App, Ct);
+        using var api = fixture.App.CreateHttpClient("apiservice");
+        try
+        {
+            await redis.RefuseSubscribeAsync(true);
+            Assert.True(await redis.DropSubscriptionsAsync("Jockey.ApiService-signalr") > 0, "No subscription connection of the hub's backplane was found to drop.");
+            await Assertions.Expect(live).Not.ToHaveAttributeAsync("data-state", "connected");
+            var operationId = await Api.ApiSteps.StartOperationAsync(api, threadId, "Make a montage of the sunrise shots", Ct);
+            Assert.Equal("completed", (await Api.ApiSteps.WaitForEndAsync(api, operationId, Ct)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await redis.RefuseSubscribeAsync(false);
+        }
+
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        await AssertTurnStatusAsync(page, "completed");
+        await Assertions.Expect(page.GetByTestId("result-video")).ToBeVisibleAsync();
+        await BrowserAppFixture.ScreenshotAsync(page, "60-caught-up-after-a-redis-break");
+    }
 }
