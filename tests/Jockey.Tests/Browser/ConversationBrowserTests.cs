@@ -89,6 +89,11 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
     public async Task Cancel_stops_the_run_and_gives_the_prompt_back(int width, int height)
     {
         var page = await fixture.NewPageAsync(width, height);
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "warning" or "error") warnings.Enqueue(message.Text);
+        };
         await page.GotoAsync("/");
         var pausing = PausedRender.WhenItStartsAsync(fixture.App, TimeSpan.FromMilliseconds(RunTimeout), TestContext.Current.CancellationToken);
         await SubmitAsync(page, "Make a montage of every clip: cats, city, forest, cooking, ocean, rocket, snow, soccer, sunrise and sunset");
@@ -100,7 +105,18 @@ public sealed class ConversationBrowserTests(BrowserAppFixture fixture)
         await AssertTurnStatusAsync(page, "cancelled");
         await Assertions.Expect(page.GetByTestId("prompt-input")).ToBeEnabledAsync();
         // Issue 20: the prompt comes back to edit, and no bar stays stuck at its last percent.
-        await Assertions.Expect(page.GetByTestId("prompt-input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Make a montage of every clip"));
+        try
+        {
+            await Assertions.Expect(page.GetByTestId("prompt-input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Make a montage of every clip"));
+        }
+        catch (PlaywrightException ex)
+        {
+            // Once in a full suite the prompt stayed empty here: say what the page and the API's live channels went through.
+            var live = fixture.App.LogTail("apiservice", 5000).Split(Environment.NewLine)
+                .Where(line => line.Contains("reaching this replica", StringComparison.Ordinal) || line.Contains("reach this replica again", StringComparison.Ordinal));
+            Assert.Fail($"The prompt did not come back: {ex.Message}{Environment.NewLine}The page's warnings: {(warnings.IsEmpty ? "none" : string.Join(" | ", warnings))}"
+                + $"{Environment.NewLine}The API's live channels: {string.Join(Environment.NewLine, live.DefaultIfEmpty("nothing lost"))}");
+        }
         await Assertions.Expect(page.GetByTestId("render-progress")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("li[data-operation-id]").Last).ToContainTextAsync("Stopped");
         await Assertions.Expect(page.GetByTestId("result-video")).ToHaveCountAsync(0);
