@@ -17,7 +17,7 @@ import { useIndexVideos, useServer } from './hooks/useServer'
 import { useWatchers } from './hooks/useWatchers'
 import { examplePrompts, fallbackPlaceholder, placeholderFor } from './state/examples'
 import { resolveMedia } from './state/media'
-import type { TimelineItem } from './state/turns'
+import { promptToRestore, type TimelineItem } from './state/turns'
 import { namedVideos } from './state/videoNames'
 
 export function App() {
@@ -60,7 +60,7 @@ export function App() {
     if (!active) return
     narration.cancel(active.operationId)
     // The prompt comes back to edit and send again.
-    setText(active.userText)
+    setText(promptToRestore(active, state.pending))
     void conversation.cancel()
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { JockeyEvent } from '../api/types'
 import { conversationReducer, initialConversation, type ConversationAction, type ConversationState } from './conversation'
 import { operation, sampleRun } from './fixtures'
-import { activeOperation, selectTurns } from './turns'
+import { activeOperation, promptToRestore, selectTurns } from './turns'
 import { namedVideos } from './videoNames'
 
 const thread = 'thread-1'
@@ -167,5 +167,25 @@ describe('conversation reducer', () => {
     const second = sampleRun('op-2', first.length + 1)
     const state = run(...events(second, first))
     expect(state.selection).toEqual({ kind: 'video', seq: second.find((e) => e.name === 'video-ready')!.seq })
+  })
+})
+
+describe('the prompt a cancel gives back', () => {
+  const prompt = 'Make a montage of every clip'
+  const all = sampleRun('op-1', 1, prompt)
+  const sending: ConversationAction = { type: 'submit-started', text: prompt, indexId: 'sample' }
+
+  it('is the run’s own text once its user event is in', () => {
+    const state = run(sending, ...events(all.slice(0, 3)))
+    expect(promptToRestore(activeOperation(selectTurns(state))!, state.pending)).toBe(prompt)
+  })
+
+  it('is the text still being sent while live events overtook the replay of the user event', () => {
+    // Subscribe joined the group while the run went on: its later events came live before the replay of seq 1,
+    // and the POST's answer (which waits for narration) is not back yet.
+    const state = run(sending, ...events(all.slice(2, 4)))
+    const active = activeOperation(selectTurns(state))!
+    expect(active.userText).toBe('')
+    expect(promptToRestore(active, state.pending)).toBe(prompt)
   })
 })

@@ -3,7 +3,7 @@
 import { clipsOf, dataNumber, dataString, videoReadyOf } from '../api/parse'
 import { withoutLeadingEmoji } from '../format'
 import type { Clip, JockeyEvent, OperationStatus, VideoReady } from '../api/types'
-import type { ConversationState } from './conversation'
+import type { ConversationState, PendingPrompt } from './conversation'
 
 export type TimelineItem =
   | { kind: 'plan'; seq: number; role: string; text: string }
@@ -154,4 +154,13 @@ function apply(turn: Turn, event: JockeyEvent): OperationStatus | undefined {
 /** The operation still running in this thread, if any (disables the prompt, enables Cancel). */
 export function activeOperation(turns: Turn[]): Turn | undefined {
   return turns.findLast((t) => t.status === 'processing')
+}
+
+/**
+ * The prompt a cancelled run gives back to edit: its own text, or, while neither its `user` event nor the POST's
+ * answer has come (a live event can overtake Subscribe's replay, and the answer waits for narration), the text this
+ * page is still sending.
+ */
+export function promptToRestore(turn: Turn, pending: PendingPrompt | null): string {
+  return turn.userText || pending?.text || ''
 }
