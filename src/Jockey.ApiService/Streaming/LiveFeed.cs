@@ -25,7 +25,8 @@ namespace Jockey.ApiService.Streaming;
 /// and then waited for live events would miss whatever was published before the subscription was back (a run's end,
 /// with nothing after it to reveal the gap). So after a broken connection the feed is not <see cref="IsLive"/> — new
 /// watches come ended with that error, and the stream endpoints answer 503 — until a probe it publishes on the events
-/// channel comes back through its own subscription (<see cref="ConfirmAsync"/>): from then on nothing published is lost.
+/// channel comes back through its own subscription (<see cref="SubscriptionLiveness"/>, <see cref="ConfirmOnceAsync"/>):
+/// from then on nothing published is lost.
 /// </para>
 /// <para>
 /// When the host begins to stop, every watch ends, so each stream ends and its client reconnects (to another replica,
@@ -37,8 +38,6 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
 {
     public const int WatchCapacity = 256;
 
-    private static readonly TimeSpan FirstProbePause = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan LongestProbePause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, Watchers> _watchers = [];
@@ -48,32 +47,24 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     private readonly string _probeId = Guid.NewGuid().ToString("N");
     private ChannelMessageQueue? _queue;
     private Task _pings = Task.CompletedTask;
-    private Task _confirming = Task.CompletedTask;
+    // Made once subscribed: not live before.
+    private SubscriptionLiveness? _liveness;
     private bool _closed;
-    private bool _live;
-    private bool _confirmingRuns;
-    // Counts broken connections: a probe proves the subscription only if no break came after it was sent.
-    private long _outage;
-    private TaskCompletionSource? _probeHeard;
+    private long _lastProbe;
+    private (long Id, TaskCompletionSource Heard)? _probe;
 
     /// <summary>
     /// Whether every event published from now on reaches this replica: false from a broken Redis connection until the
     /// subscription is confirmed again. Streams are refused meanwhile (<see cref="StreamApi"/>).
     /// </summary>
-    public bool IsLive
-    {
-        get
-        {
-            lock (_gate) return _live;
-        }
-    }
+    public bool IsLive => _liveness is { IsLive: true };
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionFailed += LoseSubscription;
         _queue = await redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         _queue.OnMessage(Dispatch);
-        lock (_gate) _live = true;
+        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, LogSubscriptionConfirmed, _stopping.Token);
+        redis.ConnectionFailed += LoseSubscription;
         _pings = PingAsync(options.Value.PingInterval, _stopping.Token);
     }
 
@@ -95,7 +86,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         redis.ConnectionFailed -= LoseSubscription;
         await _stopping.CancelAsync();
         await _pings;
-        await _confirming;
+        if (_liveness is not null) await _liveness.Confirmation;
         if (_queue is not null) await _queue.UnsubscribeAsync();
     }
 
@@ -110,7 +101,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         reducer.ConnectionOpened();
         lock (_gate)
         {
-            if (!_closed && _live)
+            if (!_closed && IsLive)
             {
                 if (!_watchers.TryGetValue(threadId, out var watchers)) _watchers[threadId] = watchers = new Watchers(logger);
                 watchers.Add(watch);
@@ -170,81 +161,36 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     /// <summary>Any broken connection: every watch ends with the error, and the feed is not live until confirmed again.</summary>
     private void LoseSubscription(object? sender, ConnectionFailedEventArgs e)
     {
+        // Deaf first, then every watch ended: a watch added meanwhile (Watch checks under the gate) is either ended here
+        // or finds the feed deaf.
+        if (_liveness!.Lose()) LogSubscriptionLost(e.ConnectionType, e.FailureType);
         var broken = NotLive(e.Exception);
-        List<Watch> open;
-        lock (_gate)
-        {
-            if (_live) LogSubscriptionLost(e.ConnectionType, e.FailureType);
-            _live = false;
-            _outage++;
-            open = AllWatchesLocked();
-            if (!_confirmingRuns && !_closed)
-            {
-                _confirmingRuns = true;
-                _confirming = ConfirmAsync(_stopping.Token);
-            }
-        }
-        foreach (var watch in open) watch.End(broken);
+        foreach (var watch in AllWatches()) watch.End(broken);
     }
 
     /// <summary>
-    /// Publishes a probe on the events channel, after a pause that grows, until one comes back through this feed's own
-    /// subscription with no break since it was sent; then the feed is live again. The client resubscribes once, without
-    /// waiting for the answer, and does not try again if Redis refuses (<see cref="RedisSubscriptions"/>): so a probe
-    /// not heard while Redis takes the publish makes it subscribe again.
+    /// One pass of <see cref="SubscriptionLiveness"/>: publishes a probe on the events channel; true once it comes back
+    /// through this feed's own subscription. The client resubscribes once, without waiting for the answer, and does not
+    /// try again if Redis refuses (<see cref="RedisSubscriptions"/>): so a probe not heard while Redis takes the publish
+    /// makes it subscribe again.
     /// </summary>
-    private async Task ConfirmAsync(CancellationToken ct)
+    private async Task<bool> ConfirmOnceAsync(CancellationToken ct)
     {
         var subscriber = redis.GetSubscriber();
-        var pause = FirstProbePause;
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(pause, ct);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestProbePause.Ticks));
-                var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                long outage;
-                lock (_gate)
-                {
-                    outage = _outage;
-                    _probeHeard = heard;
-                }
-                try
-                {
-                    await subscriber.PublishAsync(RedisKeys.EventsChannel, $"\n{outage}\n{_probeId}").WaitAsync(ct);
-                }
-                catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
-                {
-                    continue;
-                }
-                if (await Task.WhenAny(heard.Task, Task.Delay(ProbeWait, ct)) != heard.Task)
-                {
-                    await NudgeSubscriptionAsync(subscriber);
-                    continue;
-                }
-                lock (_gate)
-                {
-                    // Another break since this probe was sent: only a later one proves the subscription.
-                    if (outage != _outage) continue;
-                    _live = true;
-                    _confirmingRuns = false;
-                    _probeHeard = null;
-                }
-                LogSubscriptionConfirmed();
-                return;
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long id;
+        lock (_gate) _probe = (id = ++_lastProbe, heard);
+        await subscriber.PublishAsync(RedisKeys.EventsChannel, $"\n{id}\n{_probeId}").WaitAsync(ct);
+        if (await Task.WhenAny(heard.Task, Task.Delay(ProbeWait, ct)) == heard.Task) return true;
+        await NudgeSubscriptionAsync(subscriber);
+        return false;
     }
 
-    private void HearProbe(long outage, string probeId)
+    private void HearProbe(long id, string probeId)
     {
         if (probeId != _probeId) return;
         TaskCompletionSource? heard;
-        lock (_gate) heard = outage == _outage ? _probeHeard : null;
+        lock (_gate) heard = _probe is { } probe && probe.Id == id ? probe.Heard : null;
         heard?.TrySetResult();
     }
 

@@ -124,13 +124,17 @@ public static class ApiSteps
         }
     }
 
-    /// <summary>Asks a replica's /health until its overall status is <paramref name="status"/> (it follows Redis within a check or two).</summary>
-    public static async Task WaitForHealthAsync(HttpClient api, string status, CancellationToken ct)
+    /// <summary>
+    /// Asks a replica's /health until its overall status is <paramref name="status"/> (it follows Redis within a check
+    /// or two); returns that report.
+    /// </summary>
+    public static async Task<string> WaitForHealthAsync(HttpClient api, string status, CancellationToken ct)
     {
         while (true)
         {
             using var response = await api.GetAsync("/health", ct);
-            if (JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString() == status) return;
+            var report = await response.Content.ReadAsStringAsync(ct);
+            if (JsonDocument.Parse(report).RootElement.GetProperty("status").GetString() == status) return report;
             await Task.Delay(200, ct);
         }
     }

@@ -119,16 +119,9 @@ public sealed class AppHostContractTests(AppHostContractFixture fixture) : IClas
 
     private static readonly int[] Replicas = [0, 1];
 
-    /// <summary>Asks a replica's /health until its overall status is <paramref name="status"/>; returns the report.</summary>
     private async Task<string> PollHealthAsync(int replica, string status, CancellationToken ct)
     {
         using var http = App.CreateHttpClient("apiservice", replica);
-        while (true)
-        {
-            using var response = await http.GetAsync("/health", ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == status) return body;
-            await Task.Delay(200, ct);
-        }
+        return await Api.ApiSteps.WaitForHealthAsync(http, status, ct);
     }
 }

@@ -14,84 +14,28 @@ namespace Jockey.ApiService.Streaming.Backplane;
 /// </summary>
 public sealed partial class JockeyHubLifetimeManager<THub>
 {
-    private static readonly TimeSpan FirstConfirmPause = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan LongestConfirmPause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
 
-    private readonly Lock _liveGate = new();
-    private bool _live = true;
-    private bool _confirming;
-    // Counts broken connections: a confirmation holds only if no break came while it ran.
-    private long _outage;
-
     /// <summary>Whether every message for this replica's hub clients reaches it from now on.</summary>
-    public bool IsLive
-    {
-        get
-        {
-            lock (_liveGate) return _live;
-        }
-    }
+    public bool IsLive => _liveness.IsLive;
 
     private IEnumerable<RedisChannel> FixedChannels =>
         [_channels.All, _channels.Users, _channels.Replica(_ids.Replica), _channels.Control(_ids.Replica)];
 
     private void LoseSubscriptions(object? sender, ConnectionFailedEventArgs e)
     {
-        bool start;
-        lock (_liveGate)
-        {
-            if (_live) LogSubscriptionsLost(e.ConnectionType, e.FailureType);
-            _live = false;
-            _outage++;
-            start = !_confirming && !_disposed.IsCancellationRequested;
-            _confirming |= start;
-        }
+        if (_liveness.Lose()) LogSubscriptionsLost(e.ConnectionType, e.FailureType);
         foreach (var connection in Members(_connections)) connection.Abort();
-        if (start) _ = ConfirmAsync(_disposed.Token);
     }
 
     /// <summary>
-    /// Tries, after a pause that grows, until one pass finds every channel subscribed (each fixed one, and each group's
-    /// that has members here; the client sends SUBSCRIBE again where it is not) and a probe on this replica's own
-    /// control channel comes back, with no break since the pass began.
+    /// One pass of <see cref="SubscriptionLiveness"/>: every channel subscribed (each fixed one, and each group's that has
+    /// members here; the client sends SUBSCRIBE again where it is not), then a probe on this replica's own control
+    /// channel heard.
     /// </summary>
-    private async Task ConfirmAsync(CancellationToken ct)
+    private async Task<bool> ConfirmOnceAsync(CancellationToken ct)
     {
-        var pause = FirstConfirmPause;
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(pause, ct);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestConfirmPause.Ticks));
-                long outage;
-                lock (_liveGate) outage = _outage;
-                try
-                {
-                    if (!await ConfirmOnceAsync((await _redis).GetSubscriber())) continue;
-                }
-                catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
-                {
-                    continue;
-                }
-                lock (_liveGate)
-                {
-                    if (outage != _outage) continue;
-                    _live = true;
-                    _confirming = false;
-                }
-                LogSubscriptionsConfirmed();
-                return;
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task<bool> ConfirmOnceAsync(ISubscriber bus)
-    {
+        var bus = (await _redis).GetSubscriber();
         foreach (var channel in FixedChannels) await RedisSubscriptions.EnsureSubscribedAsync(bus, channel);
         // Under the group lock: a join or the last member's leave must not subscribe or drop a channel meanwhile.
         await _groupSubscriptions.WaitAsync();
@@ -103,11 +47,11 @@ public sealed partial class JockeyHubLifetimeManager<THub>
         {
             _groupSubscriptions.Release();
         }
-        return await ProbeAsync();
+        return await ProbeAsync(ct);
     }
 
     /// <summary>An acknowledgement sent to this replica's own control channel: true once it comes back through the subscription.</summary>
-    private async Task<bool> ProbeAsync()
+    private async Task<bool> ProbeAsync(CancellationToken ct)
     {
         var id = Interlocked.Increment(ref _lastAckId);
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -115,7 +59,7 @@ public sealed partial class JockeyHubLifetimeManager<THub>
         try
         {
             await PublishAsync(_channels.Control(_ids.Replica), new BackplaneAck(id));
-            await heard.Task.WaitAsync(ProbeWait);
+            await heard.Task.WaitAsync(ProbeWait, ct);
             return true;
         }
         catch (TimeoutException ex) when (ex is not RedisTimeoutException)

@@ -1,3 +1,4 @@
+using Jockey.ApiService.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -41,6 +42,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     private readonly Task<ConnectionMultiplexer> _redis;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
+    private readonly SubscriptionLiveness _liveness;
     private int _lastAckId;
 
     public JockeyHubLifetimeManager(HubConnectionIds ids, IOptions<HubBackplaneOptions> options, IHubProtocolResolver protocols,
@@ -52,6 +54,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         var supported = hubOptions.Value.SupportedProtocols ?? globalOptions.Value.SupportedProtocols;
         _protocols = [.. protocols.AllProtocols.Where(protocol => supported is null || supported.Contains(protocol.Name, StringComparer.OrdinalIgnoreCase))];
         _results = new ClientResults(_protocols);
+        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, LogSubscriptionsConfirmed, _disposed.Token);
         _redis = ConnectAsync(options.Value.Configuration);
     }
 
