@@ -3,7 +3,7 @@
 # Socket.IO + Redis adapter peer, on loopback only. Writes bench/results/<time>.json and the tables in
 # docs/benchmarks.md. Fan-out and capacity alone take about 70 minutes on 2 cores; run it on an otherwise idle machine.
 #   ./scripts/bench.sh                       every scenario, 3 repetitions
-#   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent preview library coldstart)
+#   ./scripts/bench.sh fanout capacity       some scenarios (fanout capacity threads narration agent preview library coldstart redisbreak)
 #   ./scripts/bench.sh --reps 1              fewer repetitions; also --subscribers 100,1000 --capacity N --threads N
 #                                            --sizes 100,1000,10000 (the agent's library sweep)
 #                                            and --only sse,signalr,socketio; --api-env NAME=VALUE (repeatable) sets

@@ -5,7 +5,7 @@ namespace Jockey.Bench;
 /// <summary>The command line: which scenarios, smoke or full, repetitions, and the repository root.</summary>
 public sealed record BenchOptions(IReadOnlySet<string> Scenarios, IReadOnlySet<Transport> Transports, bool Smoke, BenchSettings Settings, string Root, string? Error)
 {
-    public static readonly string[] AllScenarios = ["fanout", "capacity", "threads", "narration", "agent", "preview", "library", "coldstart"];
+    public static readonly string[] AllScenarios = ["fanout", "capacity", "threads", "narration", "agent", "preview", "library", "coldstart", "redisbreak"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 

@@ -75,6 +75,14 @@ public sealed class BenchRunner(BenchOptions options)
             }
         }
 
+        for (var rep = 0; options.Runs("redisbreak") && rep < options.Settings.Repetitions; rep++)
+        {
+            Step($"Scenario 7: a Redis break under {options.Settings.Capacity:N0} connections per replica ({rep + 1} of {options.Settings.Repetitions})");
+            await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct, profile: options.Settings.Profile);
+            if (options.Transports.Contains(Transport.Sse)) await RedisBreakScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
+            if (options.Transports.Contains(Transport.SignalR)) await RedisBreakScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, options.Root, ct);
+        }
+
         if (options.Runs("narration"))
         {
             Step("Scenario 4: narration (audio WebSocket on replica A, POST on replica B, espeak-ng)");

@@ -28,7 +28,7 @@ public sealed record BenchSettings
 
     public int SaturationMinEvents { get; init; } = 200;
 
-    /// <summary>Scenario 2: connections of each kind on one server process.</summary>
+    /// <summary>Scenarios 2 and 7: connections of each kind on one server process.</summary>
     public int Capacity { get; init; } = 10_000;
 
     /// <summary>Scenario 3: threads (one subscriber each), events per thread and the rate each thread emits them at.</summary>

@@ -12,40 +12,62 @@ namespace Jockey.Bench.Clients;
 /// the hub's <c>Hub:KeepAliveInterval</c>). Written out because the official .NET client costs the bench several times
 /// more CPU per message, and the bench shares two cores with the servers it measures; the Socket.IO peer is driven by
 /// an equally small client (<see cref="SocketIoConnection"/>). A run's last message here is the hub's
-/// <c>operation</c> with its final status, which follows the terminal event.
+/// <c>operation</c> with its final status, which follows the terminal event. With <see cref="Subscriber.Reconnects"/>,
+/// a connection the server closes comes back as the web app's does (<see cref="BrowserReconnect"/>: SignalR's automatic
+/// reconnect, then <c>Subscribe</c> with the last seq held; a refused one starts over after the page's back-off).
 /// </summary>
 public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperation: true)
 {
     private const byte RecordSeparator = 0x1e;
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
 
-    private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _receiving;
+    private Session? _session;
+    private string _threadId = "";
     private Task? _pinging;
+    private Task? _reconnecting;
+
+    /// <summary>One WebSocket connection: its handshake and its <c>Subscribe</c>, each answered once.</summary>
+    private sealed class Session
+    {
+        public ClientWebSocket Socket { get; } = new() { Options = { KeepAliveInterval = TimeSpan.Zero } };
+        public TaskCompletionSource Handshake { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Subscribed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task? Receiving { get; set; }
+
+        /// <summary>False once the server's close message said not to reconnect (SignalR's client then does not try by itself).</summary>
+        public bool ReconnectAllowed { get; set; } = true;
+    }
 
     public override async Task ConnectAsync(string threadId, CancellationToken ct)
     {
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await _socket.ConnectAsync(new UriBuilder(replica) { Scheme = "ws", Path = "/hubs/jockey" }.Uri, ct);
-        _receiving = Task.Run(ReceiveLoopAsync, CancellationToken.None);
-        await SendAsync("""{"protocol":"json","version":1}""", ct);
-        await _handshake.Task.WaitAsync(ct);
-        await SendAsync($$"""{"type":1,"invocationId":"1","target":"Subscribe","arguments":[{{JsonSerializer.Serialize(threadId)}},0]}""", ct);
-        await _subscribed.Task.WaitAsync(ct);
+        _threadId = threadId;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
+        await OpenAsync(afterSeq: 0, linked.Token);
         _pinging = Task.Run(PingLoopAsync, CancellationToken.None);
     }
 
-    private async Task SendAsync(string record, CancellationToken ct)
+    /// <summary>Connects, shakes hands and subscribes; a refused <c>Subscribe</c> throws <see cref="RefusedException"/>.</summary>
+    private async Task OpenAsync(long afterSeq, CancellationToken ct)
+    {
+        var session = new Session();
+        _session = session;
+        await session.Socket.ConnectAsync(new UriBuilder(replica) { Scheme = "ws", Path = "/hubs/jockey" }.Uri, ct);
+        session.Receiving = Task.Run(() => ReceiveLoopAsync(session), CancellationToken.None);
+        await SendAsync(session, """{"protocol":"json","version":1}""", ct);
+        await session.Handshake.Task.WaitAsync(ct);
+        await SendAsync(session, $$"""{"type":1,"invocationId":"1","target":"Subscribe","arguments":[{{JsonSerializer.Serialize(_threadId)}},{{afterSeq}}]}""", ct);
+        await session.Subscribed.Task.WaitAsync(ct);
+    }
+
+    private async Task SendAsync(Session session, string record, CancellationToken ct)
     {
         var bytes = Encoding.UTF8.GetBytes(record + (char)RecordSeparator);
         await _sendLock.WaitAsync(ct);
         try
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, ct);
+            await session.Socket.SendAsync(bytes, WebSocketMessageType.Text, true, ct);
         }
         finally
         {
@@ -58,7 +80,17 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
         using var timer = new PeriodicTimer(KeepAlive);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token)) await SendAsync("""{"type":6}""", _stop.Token);
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                try
+                {
+                    await SendAsync(_session!, """{"type":6}""", _stop.Token);
+                }
+                // A connection the server closed is being replaced; its successor is pinged next time.
+                catch (Exception ex) when (Reconnects && ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+                {
+                }
+            }
         }
         catch (Exception ex) when (!_stop.IsCancellationRequested)
         {
@@ -70,21 +102,21 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
     }
 
     /// <summary>Frames may hold several records, and a record may span frames: records end at the separator.</summary>
-    private async Task ReceiveLoopAsync()
+    private async Task ReceiveLoopAsync(Session session)
     {
         var pending = new ArrayBufferWriter<byte>(4096);
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var result = await _socket.ReceiveAsync(pending.GetMemory(4096), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException($"The hub closed the connection: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+                var result = await session.Socket.ReceiveAsync(pending.GetMemory(4096), _stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException($"The hub closed the connection: {session.Socket.CloseStatus} {session.Socket.CloseStatusDescription}");
                 pending.Advance(result.Count);
                 var unread = pending.WrittenSpan;
                 int end;
                 while ((end = unread.IndexOf(RecordSeparator)) >= 0)
                 {
-                    Handle(unread[..end]);
+                    Handle(session, unread[..end]);
                     unread = unread[(end + 1)..];
                 }
                 var rest = unread.ToArray();
@@ -94,35 +126,84 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
         }
         catch (Exception ex) when (!_stop.IsCancellationRequested)
         {
-            Fail(ex);
-            _handshake.TrySetException(ex);
-            _subscribed.TrySetException(ex);
+            session.Handshake.TrySetException(ex);
+            // A connection still opening fails its opener, and one whose Subscribe was refused is closed by it; an
+            // established one that closed comes back when reconnecting, and is a failure when not.
+            if (session.Subscribed.TrySetException(ex) || !session.Subscribed.Task.IsCompletedSuccessfully) return;
+            if (!Reconnects)
+            {
+                Fail(ex);
+                return;
+            }
+            CountDrop();
+            _reconnecting = Task.Run(() => ReconnectAsync(session.ReconnectAllowed ? 0 : 1), CancellationToken.None);
         }
         catch (OperationCanceledException)
         {
         }
     }
 
-    private void Handle(ReadOnlySpan<byte> record)
+    /// <summary>
+    /// SignalR's automatic reconnect, then <c>Subscribe</c> with the last seq held: the first try within half a second,
+    /// later ones after the page's growing back-off, until one is subscribed again. A close message that forbids
+    /// reconnecting skips the automatic reconnect, and the page's back-off starts at its second step.
+    /// </summary>
+    private async Task ReconnectAsync(int firstAttempt)
     {
-        if (!_handshake.Task.IsCompleted)
+        try
+        {
+            for (var attempt = firstAttempt; ; attempt++)
+            {
+                await Task.Delay(BrowserReconnect.Delay(attempt), _stop.Token);
+                var previous = _session;
+                try
+                {
+                    await OpenAsync(Log.LastSeq, _stop.Token);
+                    CountResubscription();
+                    return;
+                }
+                catch (RefusedException)
+                {
+                    CountRefusal();
+                }
+                catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException)
+                {
+                    CountRefusal();
+                }
+                finally
+                {
+                    previous?.Socket.Dispose();
+                }
+                _session?.Socket.Abort();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Handle(Session session, ReadOnlySpan<byte> record)
+    {
+        if (!session.Handshake.Task.IsCompleted)
         {
             // The handshake response is {} or {"error": "..."}.
-            if (record.IndexOf("\"error\""u8) >= 0) _handshake.TrySetException(new InvalidOperationException("SignalR handshake refused: " + Encoding.UTF8.GetString(record)));
-            else _handshake.TrySetResult();
+            if (record.IndexOf("\"error\""u8) >= 0) session.Handshake.TrySetException(new InvalidOperationException("SignalR handshake refused: " + Encoding.UTF8.GetString(record)));
+            else session.Handshake.TrySetResult();
             return;
         }
         var reader = new Utf8JsonReader(record);
         reader.Read();
         int type = 0;
         string? target = null;
+        var allowReconnect = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var property = reader.ValueSpan;
             reader.Read();
             if (property.SequenceEqual("type"u8)) type = reader.GetInt32();
+            else if (property.SequenceEqual("allowReconnect"u8)) allowReconnect = reader.TokenType == JsonTokenType.True;
             else if (property.SequenceEqual("target"u8)) target = reader.GetString();
-            else if (property.SequenceEqual("error"u8) && type == 3) _subscribed.TrySetException(new InvalidOperationException("Subscribe failed: " + reader.GetString()));
+            else if (property.SequenceEqual("error"u8) && type == 3) session.Subscribed.TrySetException(new RefusedException("Subscribe failed: " + reader.GetString()));
             else if (property.SequenceEqual("arguments"u8) && type == 1 && target == "update")
             {
                 reader.Read();
@@ -136,7 +217,8 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
             }
             else reader.Skip();
         }
-        if (type == 3) _subscribed.TrySetResult();
+        if (type == 3) session.Subscribed.TrySetResult();
+        else if (type == 7 && Reconnects) session.ReconnectAllowed = allowReconnect;
         else if (type == 7) Fail(new InvalidOperationException("The hub closed the connection: " + Encoding.UTF8.GetString(record)));
     }
 
@@ -160,9 +242,10 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
     public override async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _socket.Abort();
-        foreach (var loop in new[] { _receiving, _pinging }.OfType<Task>()) await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _socket.Dispose();
+        var session = _session;
+        session?.Socket.Abort();
+        foreach (var loop in new[] { session?.Receiving, _pinging, _reconnecting }.OfType<Task>()) await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        session?.Socket.Dispose();
         _stop.Dispose();
         _sendLock.Dispose();
     }

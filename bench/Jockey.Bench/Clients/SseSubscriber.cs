@@ -3,12 +3,18 @@ using Jockey.Bench.Measure;
 
 namespace Jockey.Bench.Clients;
 
-/// <summary><c>GET /api/stream?thread_id=</c> as a browser's EventSource would hold it: one HTTP/1.1 connection per client.</summary>
+/// <summary>
+/// <c>GET /api/stream?thread_id=</c> as a browser's EventSource would hold it: one HTTP/1.1 connection per client. With
+/// <see cref="Subscriber.Reconnects"/>, a stream the server ends is reopened as the web app's EventSource is
+/// (<see cref="BrowserReconnect"/>): after the stream's <c>retry:</c> (else Chromium's default) with
+/// <c>Last-Event-ID</c>; a refused reopening is tried again with the page's back-off.
+/// </summary>
 public sealed class SseSubscriber(HttpClient http) : Subscriber
 {
     private readonly CancellationTokenSource _stop = new();
     private HttpResponseMessage? _response;
     private Task? _loop;
+    private string _threadId = "";
 
     /// <summary>One pooled handler per server with no connection cap, as thousands of browsers would be.</summary>
     public static HttpClient Client(Uri server) => new(new SocketsHttpHandler
@@ -25,26 +31,43 @@ public sealed class SseSubscriber(HttpClient http) : Subscriber
 
     public override async Task ConnectAsync(string threadId, CancellationToken ct)
     {
+        _threadId = threadId;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/stream?thread_id={Uri.EscapeDataString(threadId)}");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        _response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-        if (!_response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"GET /api/stream answered {(int)_response.StatusCode}: {await _response.Content.ReadAsStringAsync(ct)}");
-        }
-        var stream = await _response.Content.ReadAsStreamAsync(linked.Token);
+        var stream = await OpenAsync(resumeAfter: null, linked.Token);
         _loop = Task.Run(() => ReadAsync(stream), CancellationToken.None);
+    }
+
+    /// <summary>Opens the stream (resuming after a seq); a non-2xx answer throws <see cref="RefusedException"/>.</summary>
+    private async Task<Stream> OpenAsync(long? resumeAfter, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/stream?thread_id={Uri.EscapeDataString(_threadId)}");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (resumeAfter is { } seq) request.Headers.Add("Last-Event-ID", seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response) throw new RefusedException($"GET /api/stream answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+        var previous = Interlocked.Exchange(ref _response, response);
+        previous?.Dispose();
+        return await response.Content.ReadAsStreamAsync(ct);
     }
 
     private async Task ReadAsync(Stream stream)
     {
         try
         {
-            var parser = SseParser.Create(stream, static (type, data) => type == "message" ? EventFields.Parse(data) : default);
-            await foreach (var item in parser.EnumerateAsync(_stop.Token))
+            while (true)
             {
-                if (item.EventType == "message") Receive(item.Data);
+                var parser = SseParser.Create(stream, static (type, data) => type == "message" ? EventFields.Parse(data) : default);
+                await foreach (var item in parser.EnumerateAsync(_stop.Token))
+                {
+                    if (item.EventType == "message") Receive(item.Data);
+                }
+                if (!Reconnects) return;
+                CountDrop();
+                var retry = parser.ReconnectionInterval == Timeout.InfiniteTimeSpan ? BrowserReconnect.EventSourceDefault : parser.ReconnectionInterval;
+                stream = await ReopenAsync(retry);
             }
         }
         catch (Exception ex) when (!_stop.IsCancellationRequested)
@@ -53,6 +76,28 @@ public sealed class SseSubscriber(HttpClient http) : Subscriber
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// EventSource's own reopening after <paramref name="retry"/>; when the server refuses it, the EventSource closes
+    /// and the page opens a new one after its back-off, again and again.
+    /// </summary>
+    private async Task<Stream> ReopenAsync(TimeSpan retry)
+    {
+        for (var failures = 0; ; failures++)
+        {
+            await Task.Delay(failures == 0 ? retry : BrowserReconnect.Delay(failures), _stop.Token);
+            try
+            {
+                var stream = await OpenAsync(Log.LastSeq, _stop.Token);
+                CountResubscription();
+                return stream;
+            }
+            catch (Exception ex) when (ex is RefusedException or HttpRequestException or IOException)
+            {
+                CountRefusal();
+            }
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class DeliveryLog(bool endsWithOperation = false)
     private readonly ConcurrentDictionary<string, long> _terminals = new();
     private readonly ConcurrentDictionary<string, byte> _operationEnds = new();
     private RunRecord? _run;
+    private HashSet<long>? _seen;
     private long _lastSeq;
 
     /// <summary>Bench event text: <c>bench {tag} {index} {send timestamp}</c> (Stopwatch ticks of this process).</summary>
@@ -43,10 +44,23 @@ public sealed class DeliveryLog(bool endsWithOperation = false)
     /// <summary>The operation's own end (the hub's <c>operation</c> message with a final status) arrived.</summary>
     public void OnOperationEnd(string operationId) => _operationEnds.TryAdd(operationId, 0);
 
+    /// <summary>
+    /// A client that reconnects keeps events by seq, as the web app's reducer does: a replay after a reconnect may repeat
+    /// what a live delivery already brought (docs/api.md), and a repeat is then not a duplicate delivery.
+    /// </summary>
+    public bool KeepsBySeq { get; set; }
+
+    /// <summary>The highest seq received: where a reconnect resumes.</summary>
+    public long LastSeq
+    {
+        get { lock (_gate) return _lastSeq; }
+    }
+
     public void OnEvent(in EventFields ev, long receivedAt)
     {
         lock (_gate)
         {
+            if (KeepsBySeq && !(_seen ??= []).Add(ev.Seq)) return;
             if (_lastSeq != 0 && _run is { } run)
             {
                 if (ev.Seq <= _lastSeq) run.SeqRegressions++;

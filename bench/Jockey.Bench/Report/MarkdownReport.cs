@@ -32,6 +32,11 @@ public static class MarkdownReport
              ("alone p50 ms", "alone_p50_ms", "N0"), ("alone last ms", "alone_last_ms", "N0")]);
         Ratios(md, results, CapacityScenario.Name, [("connect all", "connect_all_s"), ("RSS", "rss_mib"), ("idle CPU", "idle_cpu_pct"), ("broadcast last", "broadcast_last_ms"), ("alone last", "alone_last_ms")]);
 
+        Section(md, results, RedisBreakScenario.Name, "Scenario 7 — a Redis break (every replica's subscription connections killed; the clients reconnect as the web app's do; a run's event published meanwhile; seconds from the break)",
+            [("connected", "connections", "N0"), ("not closed", "not_closed", "0"), ("closed p50 s", "closed_p50_s", "0.00"), ("last s", "closed_last_s", "0.00"), ("subscribed again p50 s", "back_p50_s", "0.00"), ("last s", "back_last_s", "0.00"),
+             ("event held p50 s", "event_p50_s", "0.00"), ("last s", "event_last_s", "0.00"), ("failed reconnects", "refusals", "N0"), ("most for one client", "refusals_max", "0"),
+             ("replica CPU s", "cpu_s", "0.00"), ("replica CPU %", "cpu_pct", "0")]);
+
         Section(md, results, ManyThreadsScenario.Name, "Scenario 3 — many threads, one subscriber each, all running at once",
             [("all POSTs s", "start_all_s", "0.00"), ("all done s", "all_done_s", "0.00"), ("p50 ms", "p50_ms", "0.0"), ("p99 ms", "p99_ms", "0.0"),
              ("max ms", "max_ms", "0"), ("deliveries/s", "deliveries_per_s", "N0")]);

@@ -24,11 +24,15 @@ public sealed class SubscriberGroup : IAsyncDisposable
 
     public int ConnectFailures { get; }
 
-    /// <summary>Connects one subscriber per entry of <paramref name="threadIds"/> to the replica, at most <paramref name="parallelism"/> at a time.</summary>
+    /// <summary>
+    /// Connects one subscriber per entry of <paramref name="threadIds"/> to the replica, at most <paramref name="parallelism"/>
+    /// at a time; with <paramref name="reconnecting"/>, each comes back as the web app's would when the server ends it.
+    /// </summary>
     public static async Task<SubscriberGroup> ConnectAsync(
-        ITarget target, Transport transport, int replica, IReadOnlyList<string> threadIds, int parallelism, CancellationToken ct)
+        ITarget target, Transport transport, int replica, IReadOnlyList<string> threadIds, int parallelism, CancellationToken ct, bool reconnecting = false)
     {
         var subscribers = threadIds.Select(_ => target.CreateSubscriber(transport, replica)).ToList();
+        foreach (var subscriber in subscribers) subscriber.Reconnects = reconnecting;
         var failures = 0;
         Exception? firstFailure = null;
         var started = Stopwatch.GetTimestamp();
@@ -59,13 +63,21 @@ public sealed class SubscriberGroup : IAsyncDisposable
     public int Failed => _subscribers.Count(s => s.Failure is not null);
 
     /// <summary>Waits until every subscriber has its operation's last message (<see cref="DeliveryLog.HasEnded"/>); false on timeout.</summary>
-    public async Task<bool> WaitEndedAsync(Func<int, string> operationOf, TimeSpan timeout, CancellationToken ct)
+    public Task<bool> WaitEndedAsync(Func<int, string> operationOf, TimeSpan timeout, CancellationToken ct) =>
+        WaitAllAsync((subscriber, index) => subscriber.Log.HasEnded(operationOf(index)), timeout, ct);
+
+    /// <summary>Waits until every subscriber holds every event of the run; false on timeout.</summary>
+    public Task<bool> WaitReceivedAsync(TimeSpan timeout, CancellationToken ct) =>
+        WaitAllAsync((subscriber, _) => subscriber.Log.Run is { Lost: 0 }, timeout, ct);
+
+    /// <summary>Waits until <paramref name="done"/> holds for every subscriber that has not failed; false on timeout.</summary>
+    private async Task<bool> WaitAllAsync(Func<Subscriber, int, bool> done, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var next = 0;
         while (true)
         {
-            while (next < _subscribers.Count && (_subscribers[next].Log.HasEnded(operationOf(next)) || _subscribers[next].Failure is not null)) next++;
+            while (next < _subscribers.Count && (done(_subscribers[next], next) || _subscribers[next].Failure is not null)) next++;
             if (next == _subscribers.Count) return true;
             if (Stopwatch.GetTimestamp() > deadline) return false;
             await Task.Delay(5, ct);

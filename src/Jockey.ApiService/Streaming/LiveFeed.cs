@@ -163,9 +163,11 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     {
         // Deaf first, then every watch ended: a watch added meanwhile (Watch checks under the gate) is either ended here
         // or finds the feed deaf.
-        if (_liveness!.Lose()) LogSubscriptionLost(e.ConnectionType, e.FailureType);
+        var wasLive = _liveness!.Lose();
         var broken = NotLive(e.Exception);
-        foreach (var watch in AllWatches()) watch.End(broken);
+        var watches = AllWatches();
+        foreach (var watch in watches) watch.End(broken);
+        if (wasLive) LogSubscriptionLost(e.ConnectionType, e.FailureType, watches.Count);
     }
 
     /// <summary>
@@ -270,8 +272,8 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message ({Length} chars) on the events channel")]
     private partial void LogBadMessage(int length);
 
-    [LoggerMessage(LogLevel.Warning, "Live events stopped reaching this replica ({FailureType} on its Redis {ConnectionType} connection): every stream ended, and new ones get a 503 until the subscription is confirmed back")]
-    private partial void LogSubscriptionLost(ConnectionType connectionType, ConnectionFailureType failureType);
+    [LoggerMessage(LogLevel.Warning, "Live events stopped reaching this replica ({FailureType} on its Redis {ConnectionType} connection): its {Streams} streams ended, and new ones get a 503 until the subscription is confirmed back")]
+    private partial void LogSubscriptionLost(ConnectionType connectionType, ConnectionFailureType failureType, int streams);
 
     [LoggerMessage(LogLevel.Information, "Live events reach this replica again: its probe came back through the subscription")]
     private partial void LogSubscriptionConfirmed();

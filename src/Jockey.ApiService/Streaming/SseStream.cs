@@ -46,6 +46,9 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
             // A shared view rewrites each event, so its frames are its own: only the reader writes them.
             if (redact is null) watch.WriteThrough(output);
             await LiveAsync(watch, output, aborted);
+            // The feed's broken subscription ends every stream of the replica, and the feed logs it once, not once for
+            // each of 10,000 streams.
+            if (watch.EndedBy is { } reason && RedisOutage.IsRedisFailure(reason)) await EndWithErrorAsync(output, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -53,15 +56,20 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
         {
             LogStreamBroken(logger, ex, threadId);
-            SseFrames.WriteError(output, RedisDown);
-            await ((Task)output.FlushAsync(aborted).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await EndWithErrorAsync(output, aborted);
         }
+    }
+
+    private static async Task EndWithErrorAsync(PipeWriter output, CancellationToken aborted)
+    {
+        SseFrames.WriteError(output, RedisDown);
+        await ((Task)output.FlushAsync(aborted).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task LiveAsync(Watch live, PipeWriter output, CancellationToken ct)
     {
-        // False once the request is aborted or the host is stopping; a broken Redis connection throws here, after what
-        // was received before it. While this waits, the feed may write events into the output itself (LastSeq).
+        // False once the watch ended (the request aborted, the host stopping, a broken Redis connection), after what was
+        // received before it. While this waits, the feed may write events into the output itself (LastSeq).
         while (await live.WaitToReadAsync())
         {
             var last = live.LastSeq;

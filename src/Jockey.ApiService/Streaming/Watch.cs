@@ -97,7 +97,7 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
         else _wake.SetResult(true);
     }
 
-    /// <summary>Ends the watch: its reader gets what it holds, then false, or <paramref name="error"/> thrown.</summary>
+    /// <summary>Ends the watch: its reader gets what it holds, then false; <see cref="EndedBy"/> says why.</summary>
     internal void End(Exception? error)
     {
         lock (_lock)
@@ -111,15 +111,26 @@ public sealed class Watch : IValueTaskSource<bool>, IDisposable
     }
 
     /// <summary>
-    /// True when an event may be read; false once the watch ended and everything it held was read, or the error it
-    /// ended with. One reader at a time; it holds the output from the moment this completes until it calls it again.
+    /// Why the feed or a relay ended the watch (a broken Redis subscription, a failed hand-over), each of which logs it
+    /// itself; null when its request ended or the host is stopping. Never thrown: one error ends every watch of a replica
+    /// at once, and one exception object thrown by each of them grows its stack trace with every throw (closing 10,000
+    /// streams allocated 16 GB, docs/benchmarks.md, scenario 7).
+    /// </summary>
+    public Exception? EndedBy
+    {
+        get { lock (_lock) return _error; }
+    }
+
+    /// <summary>
+    /// True when an event may be read; false once the watch ended and everything it held was read. One reader at a
+    /// time; it holds the output from the moment this completes until it calls it again.
     /// </summary>
     public ValueTask<bool> WaitToReadAsync()
     {
         lock (_lock)
         {
             if (_count > 0) return new(true);
-            if (_ended) return _error is null ? new(false) : ValueTask.FromException<bool>(_error);
+            if (_ended) return new(false);
             _wake.Reset();
             _waiting = true;
             return new(this, _wake.Version);

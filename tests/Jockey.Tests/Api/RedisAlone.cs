@@ -7,10 +7,12 @@ namespace Jockey.Tests.Api;
 public sealed class RedisAlone : IAsyncDisposable
 {
     private readonly TestingApp _app;
+    private readonly string _connectionString;
 
-    private RedisAlone(TestingApp app, ConnectionMultiplexer redis)
+    private RedisAlone(TestingApp app, string connectionString, ConnectionMultiplexer redis)
     {
         _app = app;
+        _connectionString = connectionString;
         Redis = redis;
     }
 
@@ -20,7 +22,17 @@ public sealed class RedisAlone : IAsyncDisposable
     {
         var app = await TestingApp.StartAsync(o => o.Only("redis"), ct);
         await app.WaitForResourceHealthyAsync("redis", ct);
-        return new RedisAlone(app, await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis", ct)));
+        var connectionString = await app.GetConnectionStringAsync("redis", ct);
+        return new RedisAlone(app, connectionString!, await ConnectionMultiplexer.ConnectAsync(connectionString!));
+    }
+
+    /// <summary>Closes every subscription connection from the Redis side, as Redis drops a pub/sub client past its output buffer limit; returns how many.</summary>
+    public async Task<long> DropSubscriptionsAsync()
+    {
+        var options = ConfigurationOptions.Parse(_connectionString);
+        options.AllowAdmin = true;
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(options);
+        return await admin.GetServer(admin.GetEndPoints()[0]).ClientKillAsync(clientType: ClientType.PubSub);
     }
 
     public async ValueTask DisposeAsync()
