@@ -41,6 +41,7 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
         {
             // Headers once the watch exists: a client that has them is subscribed.
             await response.StartAsync(aborted);
+            SseFrames.WriteRetry(output);
             watch.LastSeq = await ReplayAsync(output, afterSeq, long.MaxValue, aborted);
             await output.FlushAsync(aborted);
             // A shared view rewrites each event, so its frames are its own: only the reader writes them.

@@ -10,6 +10,9 @@ namespace Jockey.ApiService.Streaming;
 
 public static class StreamingExtensions
 {
+    /// <summary>Asked of the kernel, which caps it at <c>net.core.somaxconn</c>.</summary>
+    private const int ListenBacklog = 65_535;
+
     /// <summary>Live delivery: SSE through this replica's <see cref="LiveFeed"/>, SignalR through a Redis backplane of our own (<see cref="JockeyHubLifetimeManager{THub}"/>), on connections of our own (<see cref="HubSocketEndpoints"/>).</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
@@ -17,9 +20,17 @@ public static class StreamingExtensions
         // a broadcast to 10,000 streams then holds fewer buffers waiting for their turn there, and a
         // delivery makes one thread hop fewer (docs/benchmarks.md, issue 14). Socket completions still come on the
         // thread pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set), so no request runs on the epoll thread.
-        // `Sockets:*` overrides it, as any other SocketTransportOptions.
+        // The listen backlog is the kernel's largest by default (net.core.somaxconn, 4096 since Linux 5.4), not Kestrel's
+        // 512: when a replica closes every hub connection at once (a broken Redis subscription), their clients all
+        // connect again within half a second, and with 512 the kernel dropped the rest of the burst's SYNs, which their
+        // clients sent again after 1 s, 3 s and 7 s (docs/benchmarks.md, scenario 7).
+        // `Sockets:*` overrides both, as any other SocketTransportOptions.
         builder.Services.AddOptions<SocketTransportOptions>()
-            .Configure(options => options.UnsafePreferInlineScheduling = true)
+            .Configure(options =>
+            {
+                options.UnsafePreferInlineScheduling = true;
+                options.Backlog = ListenBacklog;
+            })
             .BindConfiguration("Sockets");
         builder.Services.AddOptions<MemoryReducerOptions>().BindConfiguration("MemoryReducer").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<MemoryReducer>();

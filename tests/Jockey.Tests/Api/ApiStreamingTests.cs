@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -26,6 +27,27 @@ public sealed class ApiStreamingTests(ApiAppFixture fixture)
         }
 
         Assert.Equal(["ping", "ping"], received);
+    }
+
+    /// <summary>
+    /// When a replica ends every stream at once (it stops, or its Redis subscription breaks), browsers reopen them after
+    /// the stream's <c>retry:</c>; without one, Chromium waits 3 s, and every page in the same instant.
+    /// </summary>
+    [Fact]
+    public async Task A_stream_opens_with_a_reconnect_time_for_the_browser_between_half_a_second_and_one_and_a_half()
+    {
+        var ct = Timeout();
+        using var api = fixture.Api();
+        var threadId = await InitAsync(api, ct);
+
+        using var response = await api.GetAsync($"/api/stream?thread_id={threadId}", HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var parser = SseParser.Create(stream);
+        // The first item of an idle thread's stream is its first ping; the retry field came before it.
+        await using (var items = parser.EnumerateAsync(ct).GetAsyncEnumerator(ct)) Assert.True(await items.MoveNextAsync());
+
+        Assert.InRange(parser.ReconnectionInterval, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1499));
     }
 
     [Fact]
