@@ -47,8 +47,9 @@ public sealed partial class SseStream(string threadId, long afterSeq, Func<Store
             // A shared view rewrites each event, so its frames are its own: only the reader writes them.
             if (redact is null) watch.WriteThrough(output);
             await LiveAsync(watch, output, aborted);
-            // The feed's broken subscription ends every stream of the replica, and the feed logs it once, not once for
-            // each of 10,000 streams.
+            // The feed's broken subscription ends every stream of the replica with the error event, and the feed logs it
+            // once, not once for each of 10,000 streams. A relay that failed to hand this stream its events logged that
+            // itself; the stream just ends, and its client resumes from the log.
             if (watch.EndedBy is { } reason && RedisOutage.IsRedisFailure(reason)) await EndWithErrorAsync(output, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
