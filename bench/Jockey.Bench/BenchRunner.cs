@@ -79,8 +79,14 @@ public sealed class BenchRunner(BenchOptions options)
         {
             Step($"Scenario 7: a Redis break under {options.Settings.Capacity:N0} connections per replica ({rep + 1} of {options.Settings.Repetitions})");
             await using var jockey = await JockeyTarget.StartAsync(fake, replicas: 2, options.Settings, ct, profile: options.Settings.Profile);
-            if (options.Transports.Contains(Transport.Sse)) await RedisBreakScenario.RunAsync(jockey, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
-            if (options.Transports.Contains(Transport.SignalR)) await RedisBreakScenario.RunAsync(jockey, Transport.SignalR, replica: 1, options.Settings, results, options.Root, ct);
+            var redis = await jockey.RedisConnectionStringAsync(ct);
+            if (options.Transports.Contains(Transport.Sse)) await RedisBreakScenario.RunAsync(jockey, redis, Transport.Sse, replica: 0, options.Settings, results, options.Root, ct);
+            if (options.Transports.Contains(Transport.SignalR)) await RedisBreakScenario.RunAsync(jockey, redis, Transport.SignalR, replica: 1, options.Settings, results, options.Root, ct);
+            if (options.Transports.Contains(Transport.SocketIo))
+            {
+                await using var peer = await PeerTarget.StartAsync(PeerDirectory, redis, 2, ct, options.Settings.Profile);
+                await RedisBreakScenario.RunAsync(peer, redis, Transport.SocketIo, replica: 0, options.Settings, results, options.Root, ct);
+            }
         }
 
         if (options.Runs("narration"))
