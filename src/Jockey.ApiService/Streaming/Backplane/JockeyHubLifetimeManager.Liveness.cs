@@ -24,8 +24,14 @@ public sealed partial class JockeyHubLifetimeManager<THub>
 
     private void LoseSubscriptions(object? sender, ConnectionFailedEventArgs e)
     {
-        if (_liveness.Lose()) LogSubscriptionsLost(e.ConnectionType, e.FailureType);
-        foreach (var connection in Members(_connections)) connection.Abort();
+        var wasLive = _liveness.Lose();
+        var closed = 0;
+        foreach (var connection in Members(_connections))
+        {
+            connection.Abort();
+            closed++;
+        }
+        if (wasLive) LogSubscriptionsLost(e.ConnectionType, e.FailureType, closed);
     }
 
     /// <summary>
@@ -72,8 +78,8 @@ public sealed partial class JockeyHubLifetimeManager<THub>
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Hub messages stopped reaching this replica ({FailureType} on the backplane's Redis {ConnectionType} connection): every hub connection here was closed, and Subscribe is refused until the backplane's channels are confirmed back")]
-    private partial void LogSubscriptionsLost(ConnectionType connectionType, ConnectionFailureType failureType);
+    [LoggerMessage(LogLevel.Warning, "Hub messages stopped reaching this replica ({FailureType} on the backplane's Redis {ConnectionType} connection): its {Connections} hub connections were closed, and Subscribe is refused until the backplane's channels are confirmed back")]
+    private partial void LogSubscriptionsLost(ConnectionType connectionType, ConnectionFailureType failureType, int connections);
 
     [LoggerMessage(LogLevel.Information, "Hub messages reach this replica again: every channel it listens on is subscribed, and its probe came back")]
     private partial void LogSubscriptionsConfirmed();
