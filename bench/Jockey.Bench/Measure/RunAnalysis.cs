@@ -40,7 +40,7 @@ public static class RunAnalysis
             ["p50_ms"] = Percentile(latencies, 0.50),
             ["p90_ms"] = Percentile(latencies, 0.90),
             ["p99_ms"] = Percentile(latencies, 0.99),
-            ["max_ms"] = latencies.Count == 0 ? double.NaN : latencies[^1],
+            ["max_ms"] = Last(latencies),
             // A run's first event is 1 % of a 100-event run's deliveries, so at C=1,000 it alone can set the p99: these
             // say whether it queued behind the run's start (on the hub, the user's message and the operation).
             ["first_event_first_ms"] = firstEventFirst,
@@ -57,6 +57,12 @@ public static class RunAnalysis
 
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    /// <summary>The smallest of sorted figures; NaN when there are none.</summary>
+    public static double First(IReadOnlyList<double> sorted) => sorted.Count == 0 ? double.NaN : sorted[0];
+
+    /// <summary>The largest of sorted figures; NaN when there are none.</summary>
+    public static double Last(IReadOnlyList<double> sorted) => sorted.Count == 0 ? double.NaN : sorted[^1];
 
     public static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 

@@ -1,5 +1,5 @@
-using Jockey.ApiService.Infrastructure;
 using System.Collections.Concurrent;
+using Jockey.ApiService.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
