@@ -110,7 +110,11 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
             while (!_stop.IsCancellationRequested)
             {
                 var result = await session.Socket.ReceiveAsync(pending.GetMemory(4096), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException($"The hub closed the connection: {session.Socket.CloseStatus} {session.Socket.CloseStatusDescription}");
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await AnswerCloseAsync(session);
+                    throw new WebSocketException($"The hub closed the connection: {session.Socket.CloseStatus} {session.Socket.CloseStatusDescription}");
+                }
                 pending.Advance(result.Count);
                 var unread = pending.WrittenSpan;
                 int end;
@@ -140,6 +144,27 @@ public sealed class SignalRSubscriber(Uri replica) : Subscriber(endsWithOperatio
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Answers the server's close frame at once, as a browser's WebSocket does by itself. Unanswered, the server waits
+    /// for it (5 s) and then aborts the socket, which a browser never makes it do.
+    /// </summary>
+    private async Task AnswerCloseAsync(Session session)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await session.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The socket broke as it closed: there is nothing left to answer.
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 
