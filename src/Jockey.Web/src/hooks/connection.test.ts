@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retryDelay } from './connection'
+import { ResumePoint, retryDelay } from './connection'
 
 describe('retryDelay', () => {
   it('grows with each attempt, up to about 10 s, whatever the spread', () => {
@@ -19,5 +19,23 @@ describe('retryDelay', () => {
   it('gives pages closed together different delays', () => {
     const delays = new Set(Array.from({ length: 50 }, () => retryDelay(1)))
     expect(delays.size).toBeGreaterThan(1)
+  })
+})
+
+describe('ResumePoint', () => {
+  it('resumes from the highest seq held once a subscription has completed its replay', () => {
+    const resume = new ResumePoint()
+    expect(resume.begin(0)).toBe(0)
+    resume.complete()
+    expect(resume.begin(12)).toBe(12)
+  })
+
+  it('resumes from where a subscription started when it dropped before its replay completed', () => {
+    const resume = new ResumePoint()
+    expect(resume.begin(5)).toBe(5)
+    // A live update (seq 9) overtook the replay of 6–8, and the connection dropped before Subscribe returned.
+    expect(resume.begin(9)).toBe(5)
+    resume.complete()
+    expect(resume.begin(9)).toBe(9)
   })
 })

@@ -29,3 +29,23 @@ export interface LiveStreamOptions {
   handlers: RefObject<StreamHandlers>
   enabled: boolean
 }
+
+/**
+ * Where a hub subscription resumes. The hub joins the thread's live group before it replays, so until `Subscribe` has
+ * returned, a live update may have overtaken the replay: the page's highest seq can then stand past events the replay
+ * had not sent yet. A subscription that drops in that moment resumes from where it started, not from the highest seq.
+ */
+export class ResumePoint {
+  private pending: number | null = null
+
+  /** The seq to subscribe after: the highest held, unless a subscription that started earlier never finished its replay. */
+  begin(highestHeld: number): number {
+    this.pending ??= highestHeld
+    return this.pending
+  }
+
+  /** That subscription's replay is complete: from here on updates come in seq order, so the highest seq held is safe. */
+  complete(): void {
+    this.pending = null
+  }
+}
