@@ -38,10 +38,11 @@ public sealed partial class OperationRunner(
 
     /// <summary>
     /// Carries on an operation this replica claimed after its owner's lease lapsed: rejoins its run on the Jockey
-    /// server where the owner's last checkpoint says, and goes on as if nothing had happened.
+    /// server where the owner's last checkpoint says, and goes on as if nothing had happened — in the trace of the
+    /// request that started it (<paramref name="trace"/>), so one trace shows the whole run whichever replicas served it.
     /// </summary>
-    public void TakeOver(Operation operation) =>
-        registry.Launch(operation.OperationId, ct => RunAsync(operation, default, Task.FromResult(operation), ResumeRunAsync, ct));
+    public void TakeOver(Operation operation, ActivityContext trace) =>
+        registry.Launch(operation.OperationId, ct => RunAsync(operation, trace, Task.FromResult(operation), ResumeRunAsync, ct));
 
     /// <summary>Opens the Jockey run an operation follows, and says where in it the operation stands.</summary>
     private delegate Task<(JockeyRunStream Run, RunProgress Progress)> RunOpener(Operation operation, RunEventMapper mapper, CancellationToken ct);
@@ -90,11 +91,11 @@ public sealed partial class OperationRunner(
         {
             (run, var progress) = await open(operation, mapper, ct);
             JockeyRunRef? recorded = null;
-            if (run.Run is { } opened) await operations.SetRunAsync(operation.OperationId, recorded = opened, mapper.InputMessageId);
+            if (run.Run is { } opened) await operations.SetRunAsync(operation.OperationId, recorded = opened, mapper.InputMessageId, parent);
             await foreach (var part in run.ReadAllAsync(ct))
             {
                 // Recorded at once (from Content-Location, else the metadata frame) for a cancel or a takeover on any replica.
-                if (run.Run is { } known && known != recorded) await operations.SetRunAsync(operation.OperationId, recorded = known, mapper.InputMessageId);
+                if (run.Run is { } known && known != recorded) await operations.SetRunAsync(operation.OperationId, recorded = known, mapper.InputMessageId, parent);
                 foreach (var output in progress.Map(part)) await HandleAsync(operation, output, progress, ct);
                 progress.End();
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
@@ -110,10 +111,20 @@ public sealed class OperationStore(IConnectionMultiplexer redis, IOptions<EventL
 
     /// <summary>
     /// The LangGraph run behind an operation and the message that started it, recorded as soon as the run is known so
-    /// any replica can cancel it, or take it over.
+    /// any replica can cancel it, or take it over; with the trace the run belongs to, which a takeover continues.
     /// </summary>
-    public Task SetRunAsync(string operationId, JockeyRunRef run, string? inputMessageId) =>
-        Db.HashSetAsync(RedisKeys.Operation(operationId), [new("jockey_thread_id", run.ThreadId), new("run_id", run.RunId), new("input_message_id", inputMessageId ?? "")]);
+    public Task SetRunAsync(string operationId, JockeyRunRef run, string? inputMessageId, ActivityContext trace) =>
+        Db.HashSetAsync(RedisKeys.Operation(operationId),
+            [new("jockey_thread_id", run.ThreadId), new("run_id", run.RunId), new("input_message_id", inputMessageId ?? ""), new("trace_parent", TraceParent(trace))]);
+
+    /// <summary>The trace the operation's run belongs to (the request that started it); default when none was recorded.</summary>
+    public async Task<ActivityContext> GetRunTraceAsync(string operationId) =>
+        await Db.HashGetAsync(RedisKeys.Operation(operationId), "trace_parent") is { IsNullOrEmpty: false } stored
+            && ActivityContext.TryParse((string)stored!, null, out var trace) ? trace : default;
+
+    /// <summary>A W3C <c>traceparent</c>; empty for no trace.</summary>
+    private static string TraceParent(ActivityContext trace) => trace == default ? ""
+        : $"00-{trace.TraceId.ToHexString()}-{trace.SpanId.ToHexString()}-{((trace.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00")}";
 
     public async Task<JockeyRunRef?> GetRunAsync(string operationId) => (await GetResumePointAsync(operationId))?.Run;
 

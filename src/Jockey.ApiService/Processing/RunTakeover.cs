@@ -45,7 +45,7 @@ public sealed partial class RunTakeover(
             if (registry.IsRunning(operationId) || !await operations.TryClaimAsync(operationId, replica.Id, options.Value.RunLease)) continue;
             if (await operations.GetAsync(operationId) is not { } operation) continue;
             LogTakingOver(operationId);
-            runner.TakeOver(await narration.SettleCutOffAsync(operation));
+            runner.TakeOver(await narration.SettleCutOffAsync(operation), await operations.GetRunTraceAsync(operationId));
         }
     }
 

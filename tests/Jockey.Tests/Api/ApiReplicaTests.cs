@@ -163,9 +163,15 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         var reference = await HeldRunAsync(b, b, "held: the same run without a fault", beforeRelease: () => Task.CompletedTask, ct);
         try
         {
-            var taken = await HeldRunAsync(a, b, "held: on a replica that dies", beforeRelease: () => fixture.App.KillAsync("apiservice", replica: 0), ct);
+            const string text = "held: on a replica that dies";
+            var taken = await HeldRunAsync(a, b, text, beforeRelease: () => fixture.App.KillAsync("apiservice", replica: 0), ct);
 
             AssertCompletedAsWithoutTheFault(reference, taken);
+            // The surviving replica rejoined the run in the trace of the request that started it, not a trace of its own.
+            var started = fixture.Jockey.TraceParents[text][^1];
+            var rejoined = fixture.Jockey.JoinTraceParents[fixture.Jockey.RunIds[text]];
+            Assert.StartsWith("00-", started);
+            Assert.All(rejoined, join => Assert.Equal(TraceId(started), TraceId(join)));
             Assert.Equal("processing", (await ProcessAsync(b, taken.ThreadId, "normal: after the crash", ct)).GetProperty("status").GetString());
         }
         finally
@@ -347,6 +353,9 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         Assert.Equal(run.Live.Select(e => e.GetRawText()), run.Replayed.Select(e => e.GetRawText()));
         Assert.Equal(WhatHappened(reference.Live), WhatHappened(run.Live));
     }
+
+    /// <summary>The trace id of a W3C <c>traceparent</c>.</summary>
+    private static string TraceId(string traceParent) => traceParent.Split('-') is [_, var traceId, ..] ? traceId : $"(not a traceparent: '{traceParent}')";
 
     /// <summary>A run's events as a person reads them: kind and words, without seqs, ids, URLs or the narration (its place varies).</summary>
     private static List<string> WhatHappened(List<JsonElement> events) =>

@@ -56,6 +56,9 @@ public sealed class FakeJockeyServer : IAsyncDisposable
     /// <summary>The W3C <c>traceparent</c> of every run request each user text came in, in order.</summary>
     public ConcurrentDictionary<string, ImmutableList<string>> TraceParents { get; } = new();
 
+    /// <summary>The W3C <c>traceparent</c> of every request that joined a run's stream, by run id, in order.</summary>
+    public ConcurrentDictionary<string, ImmutableList<string>> JoinTraceParents { get; } = new();
+
     /// <summary>The LangGraph run id each user text started.</summary>
     public ConcurrentDictionary<string, string> RunIds { get; } = new();
 
@@ -177,6 +180,8 @@ public sealed class FakeJockeyServer : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
+        var traceParent = context.Request.Headers["traceparent"].ToString();
+        JoinTraceParents.AddOrUpdate(runId, [traceParent], (_, earlier) => earlier.Add(traceParent));
         if (run.Scenario == Scenario.NoRejoin)
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
