@@ -27,4 +27,13 @@ public sealed class EventLogOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long SSE streams stay open through a broken Redis subscription. Heard again within it, the replica reads each
+    /// thread's log once and sends its streams what they missed, and no client reconnects; past it, every stream ends
+    /// with an <c>error</c> event and its client reconnects with <c>Last-Event-ID</c> (to a replica that hears, if one
+    /// does). Zero ends them at the break.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan BreakGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

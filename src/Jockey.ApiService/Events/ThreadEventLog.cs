@@ -111,13 +111,16 @@ public sealed class ThreadEventLog(IConnectionMultiplexer redis, IOptions<EventL
         result == -2 ? throw new OwnershipLostException(operationId) : result;
 
     /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, oldest first.</summary>
-    public async IAsyncEnumerable<StoredEvent> ReadAfterAsync(string threadId, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<StoredEvent> ReadAfterAsync(string threadId, long afterSeq, CancellationToken ct) => ReadAfterAsync(Db, threadId, afterSeq, ct);
+
+    /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, oldest first, from any connection to the app's Redis.</summary>
+    public static async IAsyncEnumerable<StoredEvent> ReadAfterAsync(IDatabase db, string threadId, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         const int page = 500;
         var from = afterSeq + 1;
         while (true)
         {
-            var entries = await Db.StreamRangeAsync(RedisKeys.Events(threadId), $"{from}-0", "+", page).WaitAsync(ct);
+            var entries = await db.StreamRangeAsync(RedisKeys.Events(threadId), $"{from}-0", "+", page).WaitAsync(ct);
             foreach (var entry in entries)
             {
                 var seq = long.Parse(((string)entry.Id!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);

@@ -16,8 +16,15 @@ namespace Jockey.ApiService.Streaming;
 /// Each <see cref="Streaming.Watch"/> buffers at most <see cref="WatchCapacity"/> events and drops the oldest past
 /// that, so a client that stops reading costs bounded memory. Nothing is lost for it: the stream sees the seq jump and
 /// reads what it missed from the thread's log, as after a reconnect. One clock for all streams sends the pings (no
-/// timer per stream), and a broken Redis connection ends every watch with that error: pub/sub messages sent while it
-/// was down are lost, and a stream would only notice at the next event — which, for a run's last one, never comes.
+/// timer per stream).
+/// </para>
+/// <para>
+/// A broken Redis connection loses the pub/sub messages sent while it was down, and a stream would only notice at the
+/// next event — which, for a run's last one, never comes. So the streams stay open for
+/// <see cref="EventLogOptions.BreakGrace"/>, and once the subscription is confirmed back the feed reads each thread's
+/// log once, from the oldest seq its streams hold, and hands them what they missed (<see cref="CatchUpAsync"/>): a Redis
+/// blink costs one read per thread instead of a reconnect per client (docs/benchmarks.md, scenario 7). Not heard
+/// again within the grace, every watch ends with that error, and each client reconnects with its last id.
 /// </para>
 /// <para>
 /// Nor may a stream start while the subscription is down. The client resubscribes on its own, but later than its
@@ -34,11 +41,15 @@ namespace Jockey.ApiService.Streaming;
 /// token per stream.
 /// </para>
 /// </remarks>
-public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, MemoryReducer reducer, ILogger<LiveFeed> logger) : IHostedLifecycleService
+public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<EventLogOptions> options, MemoryReducer reducer, TimeProvider time,
+    ILogger<LiveFeed> logger) : IHostedLifecycleService
 {
     public const int WatchCapacity = 256;
 
     private static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>Threads whose logs a catch-up reads at once: enough to overlap round trips, few enough to leave Redis to the runs.</summary>
+    private const int CatchUpReads = 8;
 
     private readonly Dictionary<string, Watchers> _watchers = [];
     private readonly Lock _gate = new();
@@ -47,6 +58,9 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     private readonly string _probeId = Guid.NewGuid().ToString("N");
     private ChannelMessageQueue? _queue;
     private Task _pings = Task.CompletedTask;
+    private Task _catchUp = Task.CompletedTask;
+    // Counts breaks: a grace that ran out ends the streams only if no later break started a grace of its own.
+    private long _outages;
     // Made once subscribed: not live before.
     private SubscriptionLiveness? _liveness;
     private bool _closed;
@@ -63,7 +77,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     {
         _queue = await redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         _queue.OnMessage(Dispatch);
-        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, LogSubscriptionConfirmed, _stopping.Token);
+        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, HearAgain, _stopping.Token);
         redis.ConnectionFailed += LoseSubscription;
         _pings = PingAsync(options.Value.PingInterval, _stopping.Token);
     }
@@ -87,6 +101,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         await _stopping.CancelAsync();
         await _pings;
         if (_liveness is not null) await _liveness.Confirmation;
+        await _catchUp;
         if (_queue is not null) await _queue.UnsubscribeAsync();
     }
 
@@ -136,6 +151,9 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
             HearProbe(seq, parts[2]);
             return;
         }
+        // Deaf (a break not yet confirmed back): this may follow a gap. The catch-up reads it from the log, after what
+        // was lost, and hands both over in order.
+        if (!IsLive) return;
         Relay[] relays;
         lock (_gate) relays = _watchers.TryGetValue(parts[0], out var watchers) ? watchers.Relays() : [];
         if (relays.Length == 0) return;
@@ -158,16 +176,94 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
         }
     }
 
-    /// <summary>Any broken connection: every watch ends with the error, and the feed is not live until confirmed again.</summary>
+    /// <summary>
+    /// Any broken connection: the feed is not live until confirmed again, and its streams wait out the grace (or, with
+    /// none, end at once). Later breaks before the confirmation belong to the same outage.
+    /// </summary>
     private void LoseSubscription(object? sender, ConnectionFailedEventArgs e)
     {
-        // Deaf first, then every watch ended: a watch added meanwhile (Watch checks under the gate) is either ended here
-        // or finds the feed deaf.
-        var wasLive = _liveness!.Lose();
-        var broken = NotLive(e.Exception);
+        // Deaf first: a watch added meanwhile (Watch checks under the gate) is either counted here or finds the feed deaf.
+        if (!_liveness!.Lose()) return;
+        var outage = Interlocked.Increment(ref _outages);
+        var grace = options.Value.BreakGrace;
+        if (grace <= TimeSpan.Zero)
+        {
+            LogSubscriptionLostStreamsEnded(e.ConnectionType, e.FailureType, EndAll(e.Exception));
+            return;
+        }
+        LogSubscriptionLost(e.ConnectionType, e.FailureType, AllWatches().Count, grace.TotalSeconds);
+        _ = EndIfStillDeafAsync(outage, e.Exception, grace);
+    }
+
+    /// <summary>The grace ran out and the feed is still deaf: every stream ends with the error, and its client reconnects.</summary>
+    private async Task EndIfStillDeafAsync(long outage, Exception? cause, TimeSpan grace)
+    {
+        try
+        {
+            await Task.Delay(grace, time, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (IsLive || Interlocked.Read(ref _outages) != outage) return;
+        LogGraceRanOut(grace.TotalSeconds, EndAll(cause));
+    }
+
+    /// <summary>Ends every watch with one error (never thrown: <see cref="Watch.EndedBy"/>); returns how many.</summary>
+    private int EndAll(Exception? cause)
+    {
+        var broken = NotLive(cause);
         var watches = AllWatches();
         foreach (var watch in watches) watch.End(broken);
-        if (wasLive) LogSubscriptionLost(e.ConnectionType, e.FailureType, watches.Count);
+        return watches.Count;
+    }
+
+    private void HearAgain()
+    {
+        LogSubscriptionConfirmed();
+        _catchUp = CatchUpAsync();
+    }
+
+    /// <summary>
+    /// Hands every open stream what was published while the feed was deaf: each thread's log read once, from the oldest
+    /// seq its streams hold, and posted to its relays as live events are. Each stream drops what it already has and fills
+    /// any gap left by a live event that overtook this from the log itself, so the order in which the two arrive does not
+    /// matter. A thread whose log cannot be read has its streams ended, and their clients resume from the log themselves.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        List<(string ThreadId, Relay[] Relays)> threads;
+        lock (_gate) threads = [.. _watchers.Select(watchers => (watchers.Key, watchers.Value.Relays()))];
+        var db = redis.GetDatabase();
+        var (streams, events) = (0, 0);
+        try
+        {
+            await Parallel.ForEachAsync(threads, new ParallelOptions { MaxDegreeOfParallelism = CatchUpReads, CancellationToken = _stopping.Token }, async (thread, ct) =>
+            {
+                var watches = thread.Relays.SelectMany(relay => relay.Members()).ToList();
+                Interlocked.Add(ref streams, watches.Count);
+                try
+                {
+                    await foreach (var stored in ThreadEventLog.ReadAfterAsync(db, thread.ThreadId, watches.Select(watch => watch.LastSeq).DefaultIfEmpty(0).Min(), ct))
+                    {
+                        var ev = LiveEvent.Of(stored);
+                        foreach (var relay in thread.Relays) relay.Post(ev);
+                        Interlocked.Increment(ref events);
+                    }
+                }
+                catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
+                {
+                    var broken = NotLive(ex);
+                    foreach (var watch in watches) watch.End(broken);
+                }
+            });
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        LogCaughtUp(streams, threads.Count, events);
     }
 
     /// <summary>
@@ -272,8 +368,17 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     [LoggerMessage(LogLevel.Warning, "Ignored a malformed message ({Length} chars) on the events channel")]
     private partial void LogBadMessage(int length);
 
+    [LoggerMessage(LogLevel.Warning, "Live events stopped reaching this replica ({FailureType} on its Redis {ConnectionType} connection): its {Streams} streams stay open for {GraceSeconds} s, and new ones get a 503 until the subscription is confirmed back")]
+    private partial void LogSubscriptionLost(ConnectionType connectionType, ConnectionFailureType failureType, int streams, double graceSeconds);
+
     [LoggerMessage(LogLevel.Warning, "Live events stopped reaching this replica ({FailureType} on its Redis {ConnectionType} connection): its {Streams} streams ended, and new ones get a 503 until the subscription is confirmed back")]
-    private partial void LogSubscriptionLost(ConnectionType connectionType, ConnectionFailureType failureType, int streams);
+    private partial void LogSubscriptionLostStreamsEnded(ConnectionType connectionType, ConnectionFailureType failureType, int streams);
+
+    [LoggerMessage(LogLevel.Warning, "Live events did not come back within {GraceSeconds} s: ended {Streams} streams, whose clients reconnect with their last event id")]
+    private partial void LogGraceRanOut(double graceSeconds, int streams);
+
+    [LoggerMessage(LogLevel.Information, "Caught up {Streams} streams of {Threads} threads after the break: {Events} events read from the logs")]
+    private partial void LogCaughtUp(int streams, int threads, int events);
 
     [LoggerMessage(LogLevel.Information, "Live events reach this replica again: its probe came back through the subscription")]
     private partial void LogSubscriptionConfirmed();

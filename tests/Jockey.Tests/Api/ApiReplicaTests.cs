@@ -18,6 +18,8 @@ public sealed class TwoReplicaFixture : ApiAppFixture
         options.Environment("apiservice", "Jockey__RunLease", "00:00:03");
         // The gated run waits for the test; no idle timeout may end it however long the test takes to get there.
         options.Environment("apiservice", "Jockey__IdleTimeout", "00:05:00");
+        // A lost subscription here is always heard again within the grace: a stream rides through it (ApiReplicaTests).
+        options.Environment("apiservice", "EventLog__BreakGrace", "00:10:00");
         options.Environment("apiservice", "Narration__Engine", "openai");
         options.Environment("apiservice", "Narration__OpenAi__Endpoint", Speech.BaseAddress.ToString());
     }
@@ -178,6 +180,44 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         {
             await fixture.RestartAsync(replica: 0);
         }
+    }
+
+    /// <summary>
+    /// Replica A's subscription is dropped and SUBSCRIBE refused while the run, on replica B, ends: its last events are
+    /// published to a replica that cannot hear them. A's open SSE stream stays open (no reconnect, no error event), and
+    /// once A hears again it gets what it missed from the log, every event once and in order, up to the run's end.
+    /// </summary>
+    [Fact]
+    public async Task An_sse_stream_rides_through_its_replicas_lost_subscription_and_gets_what_was_published_meanwhile()
+    {
+        var ct = Timeout(120);
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        var operationId = await StartOperationAsync(b, threadId, "held: while replica A cannot hear", ct);
+        await using var stream = StreamAsync(a, threadId, null, ct).GetAsyncEnumerator(ct);
+        var before = await ReadMessagesAsync(Remaining(stream), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
+        await using var redis = await RedisAdmin.ConnectAsync(fixture.App, ct);
+        try
+        {
+            await redis.RefuseSubscribeAsync(true);
+            Assert.True(await redis.DropSubscriptionsAsync("Jockey.ApiService") > 0, "No subscription connection of the API was found to drop.");
+            await WaitForHealthAsync(a, "Degraded", ct);
+            fixture.Jockey.ReleaseGate();
+            Assert.Equal("completed", (await WaitForEndAsync(b, operationId, ct)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await redis.RefuseSubscribeAsync(false);
+        }
+
+        var after = await ReadMessagesAsync(Remaining(stream), EndOf(operationId));
+        var all = before.Concat(after).ToList();
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(Seq));
+        Assert.Equal("completed", Name(all[^1]));
+        Assert.Single(all, e => Name(e) == "video-ready");
+        await WaitForHealthAsync(a, "Healthy", ct);
+        await WaitForHealthAsync(b, "Healthy", ct);
     }
 
     /// <summary>Negotiate keeps nothing on the replica that answers it, so the socket may open on any replica.</summary>

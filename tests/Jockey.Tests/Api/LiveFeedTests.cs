@@ -6,6 +6,7 @@ using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Threads;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Jockey.Tests.Api;
@@ -17,6 +18,10 @@ public sealed class LiveFeedTests : IAsyncLifetime
     private ConnectionMultiplexer? _redis;
     private LiveFeed? _feed;
     private MemoryReducer? _reducer;
+    // The feed's clock for its grace after a break: it moves only when a test moves it.
+    private readonly FakeTimeProvider _time = new();
+
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
     /// <summary>A real Redis and a feed on it whose ping clock never ticks during a test: a ping would take an event's place in a full watch.</summary>
     public async ValueTask InitializeAsync()
@@ -26,7 +31,8 @@ public sealed class LiveFeedTests : IAsyncLifetime
         _redis = _store.Redis;
         // No memory reduction: a collection's pause has nothing to do with what these tests check.
         _reducer = new MemoryReducer(Options.Create(new MemoryReducerOptions { AfterConnections = 0 }), TimeProvider.System, NullLogger<MemoryReducer>.Instance);
-        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5) }), _reducer, NullLogger<LiveFeed>.Instance);
+        _feed = new LiveFeed(_redis, Options.Create(new EventLogOptions { PingInterval = TimeSpan.FromMinutes(5), BreakGrace = Grace }), _reducer, _time,
+            NullLogger<LiveFeed>.Instance);
         await _feed.StartAsync(ct);
     }
 
@@ -89,7 +95,7 @@ public sealed class LiveFeedTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_its_subscription_breaks_every_watch_ends_after_what_it_holds_with_the_break_as_its_reason_never_thrown()
+    public async Task When_its_subscription_stays_broken_past_the_grace_every_watch_ends_after_what_it_holds_with_the_break_as_its_reason_never_thrown()
     {
         var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
         var (redis, feed) = (_redis!, _feed!);
@@ -101,7 +107,17 @@ public sealed class LiveFeedTests : IAsyncLifetime
             Assert.True(await WaitAsync(holding.WaitToReadAsync(), deadline));
             var waiting = watches.Skip(1).Select(watch => watch.WaitToReadAsync().AsTask()).ToList();
 
-            Assert.True(await _store!.DropSubscriptionsAsync() > 0, "Redis had no subscription connection to drop.");
+            // Redis refuses to let the feed subscribe again, so nothing brings it back within the grace.
+            await _store!.RefuseSubscribeAsync(true);
+            Assert.True(await _store.DropSubscriptionsAsync() > 0, "Redis had no subscription connection to drop.");
+            await WaitUntilAsync(() => !feed.IsLive, deadline);
+            Assert.All(waiting, wait => Assert.False(wait.IsCompleted));
+            // The grace runs out. The feed arms it as it sees the break, just after it turns deaf: moved on until it has.
+            while (!Task.WhenAll(waiting).IsCompleted)
+            {
+                _time.Advance(Grace);
+                await Task.Delay(TimeSpan.FromMilliseconds(20), deadline);
+            }
 
             // Woken, each finds nothing to read and then the end.
             await Task.WhenAll(waiting).WaitAsync(deadline);
@@ -121,7 +137,54 @@ public sealed class LiveFeedTests : IAsyncLifetime
         }
         finally
         {
+            await _store!.RefuseSubscribeAsync(false);
             foreach (var watch in watches) watch.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Through_a_break_heard_again_within_the_grace_every_watch_stays_open_and_gets_what_was_published_meanwhile_once_in_order()
+    {
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(30));
+        var (redis, feed) = (_redis!, _feed!);
+        var caught = Enumerable.Range(0, Relay.Size + 1).Select(_ => feed.Watch("caught", ct)).ToList();
+        using var quiet = feed.Watch("quiet", ct);
+        try
+        {
+            await PublishAsync("caught", 1);
+            foreach (var watch in caught)
+            {
+                Assert.Equal(1, (await ReadAsync(watch, deadline)).Stored.Seq);
+                // As the stream's reader records what it wrote.
+                watch.LastSeq = 1;
+            }
+
+            await _store!.RefuseSubscribeAsync(true);
+            Assert.True(await _store.DropSubscriptionsAsync() > 0, "Redis had no subscription connection to drop.");
+            await WaitUntilAsync(() => !feed.IsLive, deadline);
+            // Appended while the feed cannot hear: in the log, their publishes lost to it.
+            var db = redis.GetDatabase();
+            foreach (var seq in new[] { 2, 3 }) await db.StreamAddAsync(RedisKeys.Events("caught"), "e", $"{{\"seq\":{seq}}}", messageId: $"{seq}-0");
+            await _store.RefuseSubscribeAsync(false);
+            await WaitUntilAsync(() => feed.IsLive, deadline);
+
+            // The grace never ran out (its clock did not move): every watch is open, and is handed 2 and 3 from the log.
+            foreach (var watch in caught)
+            {
+                Assert.Equal(2, (await ReadAsync(watch, deadline)).Stored.Seq);
+                Assert.Equal(3, (await ReadAsync(watch, deadline)).Stored.Seq);
+            }
+            Assert.All(caught.Append(quiet), watch => Assert.Null(watch.EndedBy));
+            // And each goes on live: the next event comes once, after the caught-up ones.
+            await PublishAsync("caught", 4);
+            await PublishAsync("quiet", 1);
+            foreach (var watch in caught) Assert.Equal(4, (await ReadAsync(watch, deadline)).Stored.Seq);
+            Assert.Equal(1, (await ReadAsync(quiet, deadline)).Stored.Seq);
+        }
+        finally
+        {
+            await _store!.RefuseSubscribeAsync(false);
+            foreach (var watch in caught) watch.Dispose();
         }
     }
 
@@ -234,6 +297,12 @@ public sealed class LiveFeedTests : IAsyncLifetime
         await WaitAsync(waiting, deadline);
         Assert.False(watch.TryRead(out _));
         Assert.False(await WaitAsync(watch.WaitToReadAsync(), deadline));
+    }
+
+    /// <summary>Checks <paramref name="condition"/> until it holds; fails the test at the deadline.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken deadline)
+    {
+        while (!condition()) await Task.Delay(TimeSpan.FromMilliseconds(20), deadline);
     }
 
     private Task PublishAsync(string thread, long seq) =>

@@ -17,6 +17,8 @@ public sealed class PersistentRedisFixture : ApiAppFixture
     {
         base.Configure(options);
         options.AppHostSettings["AppHost:DataDirectory"] = _data.FullName;
+        // These tests keep Redis away (or SUBSCRIBE refused) until a stream has ended: its grace need not make them wait.
+        options.Environment("apiservice", "EventLog__BreakGrace", "00:00:01");
     }
 
     /// <summary>

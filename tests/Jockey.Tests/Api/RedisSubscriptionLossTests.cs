@@ -40,7 +40,7 @@ public sealed class RedisSubscriptionLossTests(PersistentRedisFixture fixture)
         {
             await redis.RefuseSubscribeAsync(true);
             Assert.True(await redis.DropSubscriptionsAsync(ApiClientName) > 0, "No subscription connection of the API was found to drop.");
-            // The open stream ends with an error event once the API has seen its subscription break.
+            // Refused, the subscription does not come back within the grace (1 s here): the open stream ends with an error event.
             var ending = await ReadToEndAsync(stream);
             using (var refused = await OpenStreamAsync(api, threadId, ct))
             {
