@@ -44,6 +44,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             // Everything is on loopback here. With the agent killed (ConversationBrowserTests), Aspire's proxy keeps its
             // port open, so each call to it waits out this deadline: four of them before the error card shows.
             o.Environment("apiservice", "Jockey__ConnectTimeout", "00:00:03");
+            // A Redis break here always ends within the grace, however long the run it waits for takes: SSE pages ride through it.
+            o.Environment("apiservice", "EventLog__BreakGrace", "00:10:00");
         }, timeout.Token);
         await App.WaitForResourceHealthyAsync("web", timeout.Token);
         using var build = new CancellationTokenSource(TimeSpan.FromMinutes(3));

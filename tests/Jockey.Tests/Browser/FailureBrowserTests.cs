@@ -81,17 +81,7 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
     {
         // Starting both replicas again must not hang the run if one never comes back.
         var ct = TestDeadlines.Start(240);
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/");
-        var live = page.GetByTestId("connection-live");
-        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-        // Every state the indicator passes through, however briefly.
-        await live.EvaluateAsync("""
-            el => {
-              window.liveStates = []
-              new MutationObserver(() => window.liveStates.push(el.dataset.state)).observe(el, { attributes: true, attributeFilter: ['data-state'] })
-            }
-            """);
+        var (page, live) = await OpenLiveAsync("/");
 
         await fixture.App.KillAsync("apiservice", 0);
         await fixture.App.KillAsync("apiservice", 1);
@@ -121,10 +111,7 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
     [Fact]
     public async Task A_page_whose_live_updates_a_redis_break_cut_off_shows_the_run_it_missed_once_the_API_hears_again()
     {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/");
-        var live = page.GetByTestId("connection-live");
-        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        var (page, live) = await OpenLiveAsync("/");
         var threadId = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["thread"]!;
         await using var redis = await Api.RedisAdmin.ConnectAsync(fixture.App, Ct);
         using var api = fixture.App.CreateHttpClient("apiservice");
@@ -145,5 +132,62 @@ public sealed class FailureBrowserTests(BrowserAppFixture fixture)
         await AssertTurnStatusAsync(page, "completed");
         await Assertions.Expect(page.GetByTestId("result-video")).ToBeVisibleAsync();
         await BrowserAppFixture.ScreenshotAsync(page, "60-caught-up-after-a-redis-break");
+    }
+
+    /// <summary>
+    /// The same break for a page on Server-Sent Events (<c>?transport=sse</c>), this time the event feed's subscriptions:
+    /// the page's stream stays open through it, so its live indicator never leaves "connected", and once the API hears
+    /// again the stream brings the run that ended meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task A_page_on_sse_rides_through_a_redis_break_without_leaving_connected_and_shows_the_run_it_missed()
+    {
+        var (page, _) = await OpenLiveAsync("/?transport=sse");
+        var threadId = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["thread"]!;
+        await using var redis = await Api.RedisAdmin.ConnectAsync(fixture.App, Ct);
+        using var api = fixture.App.CreateHttpClient("apiservice");
+        try
+        {
+            await redis.RefuseSubscribeAsync(true);
+            Assert.True(await redis.DropSubscriptionsAsync("Jockey.ApiService") > 0, "No subscription connection of the API's event feed was found to drop.");
+            // Both replicas deaf, whichever holds the page's stream: the run's events are published to nobody.
+            foreach (var replica in new[] { 0, 1 })
+            {
+                using var deaf = fixture.App.CreateHttpClient("apiservice", replica);
+                await Api.ApiSteps.WaitForHealthAsync(deaf, "Degraded", Ct);
+            }
+            var operationId = await Api.ApiSteps.StartOperationAsync(api, threadId, "Make a montage of the sunrise shots", Ct);
+            Assert.Equal("completed", (await Api.ApiSteps.WaitForEndAsync(api, operationId, Ct)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await redis.RefuseSubscribeAsync(false);
+        }
+
+        await AssertTurnStatusAsync(page, "completed");
+        await Assertions.Expect(page.GetByTestId("result-video")).ToBeVisibleAsync();
+        var leftConnected = await page.EvaluateAsync<string[]>("() => window.liveStates.filter(s => s !== 'connected')");
+        Assert.Empty(leftConnected);
+        await AssertSeqsUniqueAndOrderedAsync(page);
+        await BrowserAppFixture.ScreenshotAsync(page, "61-sse-rode-through-a-redis-break");
+    }
+
+    /// <summary>
+    /// A new page at <paramref name="path"/> once its live channel is connected, and its indicator: every state it passes
+    /// through from then on, however briefly, is kept in <c>window.liveStates</c>.
+    /// </summary>
+    private async Task<(IPage Page, ILocator Live)> OpenLiveAsync(string path)
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(path);
+        var live = page.GetByTestId("connection-live");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        await live.EvaluateAsync("""
+            el => {
+              window.liveStates = []
+              new MutationObserver(() => window.liveStates.push(el.dataset.state)).observe(el, { attributes: true, attributeFilter: ['data-state'] })
+            }
+            """);
+        return (page, live);
     }
 }
