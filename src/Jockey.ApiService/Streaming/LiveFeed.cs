@@ -235,6 +235,8 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     {
         List<(string ThreadId, Relay[] Relays)> threads;
         lock (_gate) threads = [.. _watchers.Select(watchers => (watchers.Key, watchers.Value.Relays()))];
+        // None open (the grace ran out, or nobody was watching): nothing was missed.
+        if (threads.Count == 0) return;
         var db = redis.GetDatabase();
         var (streams, events) = (0, 0);
         try
