@@ -1,8 +1,9 @@
 // The live event stream over SignalR (/hubs/jockey). On every (re)connect it subscribes again with
-// the last seq the page holds (or, after a drop in the middle of a replay, where that replay started: ResumePoint),
-// so the server replays only what was missed; the reducer drops any overlap between that replay and live delivery. WebSockets only, the one transport the hub serves, and
-// without the negotiate request, which would only cost a round trip: the hub's negotiate keeps nothing, so
-// any replica takes the socket (docs/architecture.md). The server pings every 30 s and drops a client
+// the last seq the page holds (or, after a drop in the middle of a replay, where that replay started:
+// ResumePoint), so the server replays only what was missed; the reducer drops any overlap between that
+// replay and live delivery. WebSockets only, the one transport the hub serves, and without the negotiate
+// request, which would only cost a round trip: the hub's negotiate keeps nothing, so any replica takes
+// the socket (docs/architecture.md). The server pings every 30 s and drops a client
 // silent for 60 s (Hub:KeepAliveInterval, Hub:ClientTimeoutInterval): SignalR's defaults here (ping every 15 s,
 // give up after 30 s) would ping twice as often and drop a connection the server keeps.
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
