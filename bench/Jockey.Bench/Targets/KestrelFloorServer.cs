@@ -18,12 +18,14 @@ namespace Jockey.Bench.Targets;
 /// its idle CPU are the floor under Jockey's. It pings every stream every 30 s, as the API does (the Node floor does
 /// not ping), and writes the frames the Node floor's producer publishes on Redis (<c>peer-bare</c>: the thread id, a
 /// newline, the frame). Started by <see cref="KestrelFloorTarget"/> as a process of its own:
-/// <c>Jockey.Bench --kestrel-floor PORT REDIS</c>.
+/// <c>Jockey.Bench --kestrel-floor PORT REDIS</c>. <c>JOCKEY_BENCH_FLOOR_PING_SECONDS</c> sets its ping interval (0: no
+/// pings), to take its idle CPU apart: what Kestrel costs with nothing sent, and what the pings add.
 /// </summary>
 public static class KestrelFloorServer
 {
     public const string Flag = "--kestrel-floor";
-    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("JOCKEY_BENCH_FLOOR_PING_SECONDS"), out var seconds) && seconds >= 0 ? seconds : 30);
     private static readonly byte[] Ping = ":\n\n"u8.ToArray();
 
     public static async Task<int> RunAsync(int port, string redisConnectionString)
@@ -61,7 +63,7 @@ public static class KestrelFloorServer
             streams.Remove(thread_id, stream);
         });
 
-        using var pings = new PeriodicTimer(PingInterval);
+        using var pings = new PeriodicTimer(PingInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : PingInterval);
         var pinging = Task.Run(async () =>
         {
             while (await pings.WaitForNextTickAsync())
