@@ -29,22 +29,17 @@ public sealed class RedisAlone : IAsyncDisposable
     /// <summary>Closes every subscription connection from the Redis side, as Redis drops a pub/sub client past its output buffer limit; returns how many.</summary>
     public async Task<long> DropSubscriptionsAsync()
     {
-        await using var admin = await AdminAsync();
+        var options = ConfigurationOptions.Parse(_connectionString);
+        options.AllowAdmin = true;
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(options);
         return await admin.GetServer(admin.GetEndPoints()[0]).ClientKillAsync(clientType: ClientType.PubSub);
     }
 
-    /// <summary>Refuses SUBSCRIBE to every client (what is subscribed stays), or allows it again.</summary>
+    /// <summary>Refuses SUBSCRIBE to every client (what is subscribed stays), or allows it again: <see cref="RedisAdmin.RefuseSubscribeAsync"/>.</summary>
     public async Task RefuseSubscribeAsync(bool refuse)
     {
-        await using var admin = await AdminAsync();
-        await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("ACL", "SETUSER", "default", refuse ? "-subscribe" : "+subscribe");
-    }
-
-    private async Task<ConnectionMultiplexer> AdminAsync()
-    {
-        var options = ConfigurationOptions.Parse(_connectionString);
-        options.AllowAdmin = true;
-        return await ConnectionMultiplexer.ConnectAsync(options);
+        await using var admin = await RedisAdmin.ConnectAsync(_app, CancellationToken.None);
+        await admin.RefuseSubscribeAsync(refuse);
     }
 
     public async ValueTask DisposeAsync()
