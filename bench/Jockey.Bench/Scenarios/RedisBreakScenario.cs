@@ -10,10 +10,11 @@ namespace Jockey.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 7: N connections on one replica, all on one thread, when the replicas' Redis subscriptions break. A replica
-/// then closes every SSE stream and hub connection it holds (docs/architecture.md, fault table), and every client comes
-/// back as the web app's would (<see cref="BrowserReconnect"/>), refused until the replica hears its channels again. A run
-/// is started on the other replica right after the break, so its events are published while nobody listens: each
-/// client must get them from the replay of its reconnect. Measured from the break: when the clients were subscribed
+/// keeps its SSE streams and hub connections open through the break and, once it hears again, sends them what the
+/// thread's log got meanwhile (docs/architecture.md, fault table); a client whose connection does end comes back as the
+/// web app's would (<see cref="BrowserReconnect"/>), refused until the replica hears its channels again. A run is started
+/// on the other replica right after the break, so its events are published while nobody listens: each client must get
+/// them from the replica's catch-up, or from the replay of its reconnect. Measured from the break: when the clients were subscribed
 /// again and when they held the run's event, how often they were refused, the replica's CPU meanwhile, and what was lost.
 /// The peer (Socket.IO with its Redis adapter) goes through the same break: its connections stay open, and its adapter
 /// subscribes again by itself.

@@ -8,8 +8,8 @@ namespace Jockey.ApiService.Infrastructure;
 /// at a time, after a pause that grows from 0.1 to 2 s, until one succeeds or <paramref name="stopping"/> fires.
 /// </summary>
 /// <param name="confirmOnce">One pass: true when the listener hears again; a Redis failure counts as false.</param>
-/// <param name="confirmed">Called once a pass succeeded (to log it).</param>
-public sealed class SubscriptionLiveness(Func<CancellationToken, Task<bool>> confirmOnce, Action confirmed, CancellationToken stopping)
+/// <param name="confirmed">Called once a pass succeeded, with the outage it ended (<see cref="Outage"/>).</param>
+public sealed class SubscriptionLiveness(Func<CancellationToken, Task<bool>> confirmOnce, Action<long> confirmed, CancellationToken stopping)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
@@ -26,6 +26,15 @@ public sealed class SubscriptionLiveness(Func<CancellationToken, Task<bool>> con
         get
         {
             lock (_lock) return _live;
+        }
+    }
+
+    /// <summary>Counts breaks: while it stays what a confirmation was called with, the listener has heard everything since.</summary>
+    public long Outage
+    {
+        get
+        {
+            lock (_lock) return _outage;
         }
     }
 
@@ -80,7 +89,7 @@ public sealed class SubscriptionLiveness(Func<CancellationToken, Task<bool>> con
                     _live = true;
                     _confirming = false;
                 }
-                confirmed();
+                confirmed(outage);
                 return;
             }
         }

@@ -13,8 +13,11 @@ namespace Jockey.ApiService.Streaming;
 /// so nothing falls between the two; the overlap may repeat an event, and clients drop repeats by seq.
 /// </summary>
 public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, ProcessingService processing, ProcessRateLimiter limiter, MemoryReducer reducer,
-    HubLifetimeManager<JockeyHub> backplane) : Hub
+    HubLifetimeManager<JockeyHub> lifetime) : Hub
 {
+    private readonly JockeyHubLifetimeManager<JockeyHub> _backplane = lifetime as JockeyHubLifetimeManager<JockeyHub>
+        ?? throw new InvalidOperationException($"The hub keeps what each connection holds of a thread in {nameof(JockeyHubLifetimeManager<JockeyHub>)}, not {lifetime.GetType().Name}.");
+
     public override Task OnConnectedAsync()
     {
         reducer.ConnectionOpened();
@@ -24,16 +27,21 @@ public sealed class JockeyHub(ThreadStore threads, ThreadEventLog log, Processin
     /// <summary>
     /// Refused while the backplane cannot confirm that what is published for this replica reaches it (after a broken
     /// Redis connection): a replay then could be followed by nothing, the run's end included. The client tries again.
+    /// The backplane learns what the connection holds (from where it asked, then through the replay), so a catch-up after
+    /// a break starts no lower than that.
     /// </summary>
     public async Task Subscribe(string threadId, long afterSeq)
     {
-        if (backplane is JockeyHubLifetimeManager<JockeyHub> { IsLive: false }) throw new HubException(LiveEventsPaused);
+        if (!_backplane.IsLive) throw new HubException(LiveEventsPaused);
         if (await threads.GetAsync(threadId) is null || !await threads.IsOwnedByAsync(threadId, Context.User)) throw new HubException(UnknownThread.Message(threadId));
-        await Groups.AddToGroupAsync(Context.ConnectionId, ThreadNotifier.Group(threadId));
-        await foreach (var stored in log.ReadAfterAsync(threadId, Math.Max(0, afterSeq), Context.ConnectionAborted))
+        var (group, held) = (ThreadNotifier.Group(threadId), Math.Max(0, afterSeq));
+        await _backplane.AddToGroupAsync(Context.ConnectionId, group, held);
+        await foreach (var stored in log.ReadAfterAsync(threadId, held, Context.ConnectionAborted))
         {
             await Clients.Caller.SendAsync("update", JsonElement.Parse(stored.Json), Context.ConnectionAborted);
+            held = stored.Seq;
         }
+        await _backplane.HoldAsync(Context.ConnectionId, group, held);
     }
 
     public const string LiveEventsPaused =

@@ -77,7 +77,7 @@ public sealed partial class LiveFeed(IConnectionMultiplexer redis, IOptions<Even
     {
         _queue = await redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         _queue.OnMessage(Dispatch);
-        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, HearAgain, _stopping.Token);
+        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, _ => HearAgain(), _stopping.Token);
         redis.ConnectionFailed += LoseSubscription;
         _pings = PingAsync(options.Value.PingInterval, _stopping.Token);
     }

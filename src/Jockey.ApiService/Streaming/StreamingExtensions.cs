@@ -1,9 +1,11 @@
+using Jockey.ApiService.Events;
 using Jockey.ApiService.Hosting;
 using Jockey.ApiService.Streaming.Backplane;
 using Jockey.ApiService.Streaming.HubSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming;
@@ -48,6 +50,7 @@ public static class StreamingExtensions
             })
             .AddJsonProtocol(options => ApiJson.Configure(options.PayloadSerializerOptions));
         builder.Services.AddSingleton<HubConnectionIds>();
+        builder.Services.AddSingleton<IGroupCatchUp, ThreadCatchUp>();
         builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(JockeyHubLifetimeManager<>));
         builder.Services.AddSingleton<HubSocketClock>();
         builder.Services.AddOptions<HubOptions>().BindConfiguration("Hub")
@@ -57,8 +60,9 @@ public static class StreamingExtensions
         // The backplane has a connection of its own to the app's Redis (its channels are named after the hub, apart
         // from the app's). It unsubscribes and disposes that connection when the host is disposed, after telemetry is
         // gone: on the app's shared, traced connection that crashed the process at every SIGTERM.
-        builder.Services.AddOptions<HubBackplaneOptions>().Configure<IConfiguration>((backplane, configuration) =>
+        builder.Services.AddOptions<HubBackplaneOptions>().Configure<IConfiguration, IOptions<EventLogOptions>>((backplane, configuration, eventLog) =>
         {
+            backplane.BreakGrace = eventLog.Value.BreakGrace;
             backplane.Configuration = ConfigurationOptions.Parse(configuration.GetConnectionString("redis")!);
             backplane.Configuration.AbortOnConnectFail = false;
             backplane.Configuration.ClientName = $"{builder.Environment.ApplicationName}-signalr";

@@ -18,7 +18,12 @@ public sealed partial class ThreadNotifier(IHubContext<JockeyHub> hub, HubLifeti
         ? jockey.SplitInvocation("update")
         : throw new InvalidOperationException($"The event log publishes hub updates through {nameof(JockeyHubLifetimeManager<JockeyHub>)}, not {backplane.GetType().Name}."));
 
-    public static string Group(string threadId) => $"thread:{threadId}";
+    private const string GroupPrefix = "thread:";
+
+    public static string Group(string threadId) => GroupPrefix + threadId;
+
+    /// <summary>The thread a group is of, or null for a group that is no thread's.</summary>
+    public static string? ThreadOf(string group) => group.StartsWith(GroupPrefix, StringComparison.Ordinal) ? group[GroupPrefix.Length..] : null;
 
     /// <summary>
     /// The Redis channel the thread's group is delivered on. A replica subscribes it while a connection of its own is in

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Jockey.Tests.Narration;
 using Jockey.ApiService.Streaming;
+using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
 using static Jockey.Tests.Api.ApiSteps;
 
@@ -197,22 +198,67 @@ public sealed class ApiReplicaTests(TwoReplicaFixture fixture)
         var operationId = await StartOperationAsync(b, threadId, "held: while replica A cannot hear", ct);
         await using var stream = StreamAsync(a, threadId, null, ct).GetAsyncEnumerator(ct);
         var before = await ReadMessagesAsync(Remaining(stream), e => e.GetProperty("text").GetString() == "Cutting your video… 50%");
+        await EndRunWhileDeafAsync(a, b, "Jockey.ApiService", operationId, ct);
+
+        var after = await ReadMessagesAsync(Remaining(stream), EndOf(operationId));
+        await AssertWholeRunOnceInOrderAsync(before.Concat(after).ToList(), a, b, ct);
+    }
+
+    /// <summary>
+    /// The same for a hub connection: replica A's backplane subscription dropped and SUBSCRIBE refused while the run, on
+    /// replica B, ends. A keeps the connection open (it never closes, no resubscription), and once A hears again it sends
+    /// the thread's group what its log got meanwhile: every event once, in order, up to the run's end.
+    /// </summary>
+    [Fact]
+    public async Task A_hub_connection_rides_through_its_replicas_lost_subscription_and_gets_what_was_published_meanwhile()
+    {
+        var ct = Timeout(120);
+        using var a = fixture.Api(replica: 0);
+        using var b = fixture.Api(replica: 1);
+        var threadId = await InitAsync(b, ct);
+        // Subscribed before the run starts, so nothing is both replayed and sent live: every update arrives once.
+        var (hub, updates) = await SubscribeHubAsync(a, threadId, ct);
+        await using var connection = hub;
+        var operationId = await StartOperationAsync(b, threadId, "held: while replica A's hub cannot hear", ct);
+        var closed = new TaskCompletionSource();
+        hub.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await updates.WaitForAsync(e => e.GetProperty("text").GetString() == "Cutting your video… 50%", ct);
+        await EndRunWhileDeafAsync(a, b, "Jockey.ApiService-signalr", operationId, ct);
+
+        await AssertWholeRunOnceInOrderAsync(await updates.WaitForAsync(EndOf(operationId), ct), a, b, ct);
+        Assert.False(closed.Task.IsCompleted, "The hub connection was closed.");
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+    }
+
+    /// <summary>
+    /// Ends the held run on <paramref name="runner"/> while <paramref name="deaf"/> cannot hear it: Redis drops the
+    /// subscription connection of the Redis client named <paramref name="client"/> and refuses SUBSCRIBE until the run
+    /// has ended, so its last events are published to a replica that does not listen.
+    /// </summary>
+    private async Task EndRunWhileDeafAsync(HttpClient deaf, HttpClient runner, string client, string operationId, CancellationToken ct)
+    {
         await using var redis = await RedisAdmin.ConnectAsync(fixture.App, ct);
         try
         {
             await redis.RefuseSubscribeAsync(true);
-            Assert.True(await redis.DropSubscriptionsAsync("Jockey.ApiService") > 0, "No subscription connection of the API was found to drop.");
-            await WaitForHealthAsync(a, "Degraded", ct);
+            Assert.True(await redis.DropSubscriptionsAsync(client) > 0, $"No subscription connection of {client} was found to drop.");
+            await WaitForHealthAsync(deaf, "Degraded", ct);
             fixture.Jockey.ReleaseGate();
-            Assert.Equal("completed", (await WaitForEndAsync(b, operationId, ct)).GetProperty("status").GetString());
+            Assert.Equal("completed", (await WaitForEndAsync(runner, operationId, ct)).GetProperty("status").GetString());
         }
         finally
         {
             await redis.RefuseSubscribeAsync(false);
         }
+    }
 
-        var after = await ReadMessagesAsync(Remaining(stream), EndOf(operationId));
-        var all = before.Concat(after).ToList();
+    /// <summary>Every event of the run once, in seq order, to its end; then both replicas hear again.</summary>
+    private static async Task AssertWholeRunOnceInOrderAsync(List<JsonElement> all, HttpClient a, HttpClient b, CancellationToken ct)
+    {
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(Seq));
         Assert.Equal("completed", Name(all[^1]));
         Assert.Single(all, e => Name(e) == "video-ready");

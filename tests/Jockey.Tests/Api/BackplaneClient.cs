@@ -73,6 +73,9 @@ public sealed class BackplaneClient : IAsyncDisposable
         await manager.SetConnectionResultAsync(Id, Assert.IsType<CompletionMessage>(message));
     }
 
+    /// <summary>Whether the server has aborted the connection.</summary>
+    public bool IsAborted => _connection.ConnectionAborted.IsCancellationRequested;
+
     /// <summary>Waits until the server aborts the connection (its client would reconnect).</summary>
     public async Task AbortedAsync(CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jockey.ApiService.Streaming;
 using Jockey.ApiService.Streaming.Backplane;
 using Jockey.Testing;
 using Microsoft.AspNetCore.SignalR;
@@ -269,8 +270,10 @@ public sealed class HubBackplaneTests : IAsyncLifetime
     private async Task<Replica> ReplicaAsync()
     {
         var ids = new HubConnectionIds();
+        // No grace: a replica that cannot hear closes its connections at once (HubCatchUpTests has the grace).
         var manager = new JockeyHubLifetimeManager<BackplaneHub>(ids, Options.Create(new HubBackplaneOptions { Configuration = Configuration() }),
-            new JsonOnly(), Options.Create(new HubOptions()), Options.Create(new HubOptions<BackplaneHub>()), NullLogger<JockeyHubLifetimeManager<BackplaneHub>>.Instance);
+            new JsonOnly(), Options.Create(new HubOptions()), Options.Create(new HubOptions<BackplaneHub>()), new ThreadCatchUp(_admin!),
+            NullLogger<JockeyHubLifetimeManager<BackplaneHub>>.Instance);
         await manager.Ready.WaitAsync(Timeout(30));
         return new Replica(manager, ids);
     }
@@ -326,7 +329,7 @@ public sealed class HubBackplaneTests : IAsyncLifetime
         _redis = null;
     }
 
-    private sealed class JsonOnly : IHubProtocolResolver
+    internal sealed class JsonOnly : IHubProtocolResolver
     {
         private static readonly IHubProtocol Json = new JsonHubProtocol();
 

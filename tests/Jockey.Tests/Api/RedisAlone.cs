@@ -18,6 +18,9 @@ public sealed class RedisAlone : IAsyncDisposable
 
     public ConnectionMultiplexer Redis { get; }
 
+    /// <summary>What a component that opens connections of its own connects with.</summary>
+    public ConfigurationOptions Configuration() => ConfigurationOptions.Parse(_connectionString);
+
     public static async Task<RedisAlone> StartAsync(CancellationToken ct)
     {
         var app = await TestingApp.StartAsync(o => o.Only("redis"), ct);

@@ -21,6 +21,3 @@ public sealed record BackplaneClientInvocation(string Sender, string ConnectionI
 
 /// <summary>The client's completion as it sent it (in <see cref="Protocol"/>), or why there is none.</summary>
 public sealed record BackplaneClientCompletion(string InvocationId, string Protocol, ReadOnlyMemory<byte> Completion, string? Error) : BackplaneMessage;
-
-/// <summary>A group invocation's bytes around its one argument (<see cref="JockeyHubLifetimeManager{THub}.SplitInvocation"/>).</summary>
-public sealed record InvocationPieces(byte[] Head, byte[] Before, byte[] After);

@@ -3,6 +3,7 @@ using Jockey.ApiService.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
+using static Jockey.ApiService.Streaming.Backplane.HubDelivery;
 using StackExchange.Redis;
 
 namespace Jockey.ApiService.Streaming.Backplane;
@@ -18,8 +19,9 @@ namespace Jockey.ApiService.Streaming.Backplane;
 /// other replicas acknowledged, client results across replicas (<see cref="ClientResults"/>). What differs: a message for
 /// a connection that no longer exists costs no Redis traffic when its replica is gone or is this one, and a group change
 /// for such a connection returns at once instead of after SignalR's 30-s acknowledgement timeout. A replica whose own
-/// Redis connection is down looks gone too, for as long as it is down; its clients get nothing meanwhile, so it closes
-/// their connections as it breaks and refuses subscriptions until it hears again (<see cref="IsLive"/>).
+/// Redis connection is down looks gone too, for as long as it is down; its clients get nothing meanwhile, so it refuses
+/// subscriptions until it hears again (<see cref="IsLive"/>), then sends each group what its log got meanwhile
+/// (<see cref="IGroupCatchUp"/>), or closes the connections if that takes longer than its grace.
 /// A client result from another replica waits, as with SignalR's managers, until the client answers, its connection
 /// closes, or the caller's token ends the wait: give one.
 /// </para>
@@ -30,7 +32,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HubConnectionStore _connections = new();
-    private readonly ConcurrentDictionary<string, HubConnectionStore> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalGroup> _groups = new(StringComparer.Ordinal);
     // Held while a group's channel is subscribed or unsubscribed, so a join never races the last member's leave.
     private readonly SemaphoreSlim _groupSubscriptions = new(1, 1);
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _acks = new();
@@ -43,18 +45,22 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private readonly SubscriptionLiveness _liveness;
+    private readonly IGroupCatchUp _catchUp;
+    private readonly TimeSpan _breakGrace;
     private int _lastAckId;
 
     public JockeyHubLifetimeManager(HubConnectionIds ids, IOptions<HubBackplaneOptions> options, IHubProtocolResolver protocols,
-        IOptions<HubOptions> globalOptions, IOptions<HubOptions<THub>> hubOptions, ILogger<JockeyHubLifetimeManager<THub>> logger)
+        IOptions<HubOptions> globalOptions, IOptions<HubOptions<THub>> hubOptions, IGroupCatchUp catchUp, ILogger<JockeyHubLifetimeManager<THub>> logger)
     {
         _ids = ids;
         _logger = logger;
+        _catchUp = catchUp;
+        _breakGrace = options.Value.BreakGrace;
         _channels = BackplaneChannels.Of<THub>();
         var supported = hubOptions.Value.SupportedProtocols ?? globalOptions.Value.SupportedProtocols;
         _protocols = [.. protocols.AllProtocols.Where(protocol => supported is null || supported.Contains(protocol.Name, StringComparer.OrdinalIgnoreCase))];
         _results = new ClientResults(_protocols);
-        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, LogSubscriptionsConfirmed, _disposed.Token);
+        _liveness = new SubscriptionLiveness(ConfirmOnceAsync, HearAgain, _disposed.Token);
         _redis = ConnectAsync(options.Value.Configuration);
     }
 
@@ -146,8 +152,31 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
         userIds.Count == 0 ? Task.CompletedTask : PublishInvocationAsync(_channels.Users, userIds, [], new InvocationMessage(methodName, args));
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _connections[Required(connectionId)] is { } connection ? JoinAsync(connection, Required(groupName))
+        _connections[Required(connectionId)] is { } connection ? JoinAsync(connection, Required(groupName), held: 0)
         : SendGroupCommandAsync(connectionId, Required(groupName), add: true, cancellationToken);
+
+    /// <summary>
+    /// Adds a connection of this replica to a group, holding everything in the group's log up to <paramref name="held"/>
+    /// (where its client asked a replay to start): a catch-up after a break starts no lower than every member holds.
+    /// </summary>
+    public Task AddToGroupAsync(string connectionId, string groupName, long held) =>
+        _connections[Required(connectionId)] is { } connection ? JoinAsync(connection, Required(groupName), held)
+        : throw new InvalidOperationException($"Connection '{connectionId}' is not on this replica.");
+
+    /// <summary>A member of this replica holds everything in the group's log up to <paramref name="held"/> (a replay sent it).</summary>
+    public async Task HoldAsync(string connectionId, string groupName, long held)
+    {
+        if (_connections[connectionId] is not { } connection) return;
+        await _groupSubscriptions.WaitAsync();
+        try
+        {
+            Membership(connection).Hold(groupName, held);
+        }
+        finally
+        {
+            _groupSubscriptions.Release();
+        }
+    }
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         _connections[Required(connectionId)] is { } connection ? LeaveAsync(connection, Required(groupName))
@@ -201,24 +230,12 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     /// <summary>
     /// A group invocation of <paramref name="methodName"/> with one argument, as this backplane publishes it, in the
-    /// pieces around that argument's JSON: <c>Head</c>, the 7-bit encoded length of the serialization, then
-    /// <c>Before</c>, the argument and <c>After</c>. A Redis script that makes the argument publishes the invocation
-    /// itself: the append script, once an event has its seq, with no round trip back to a replica first. JSON only:
-    /// the argument's text goes in as it is, which no other protocol's encoding allows.
+    /// pieces around that argument's JSON (<see cref="InvocationPieces"/>). JSON only: the argument's text goes in as it
+    /// is, which no other protocol's encoding allows.
     /// </summary>
-    public InvocationPieces SplitInvocation(string methodName)
-    {
-        if (_protocols is not [{ Name: "json" } json])
-        {
-            throw new NotSupportedException($"A hub invocation is written outside the hub in the JSON protocol only; this hub speaks {string.Join(", ", _protocols.Select(p => p.Name))}.");
-        }
-        // A number that nothing else in an invocation's JSON spells: where it is, the argument goes.
-        const long Marker = 7_294_810_365;
-        var marker = System.Text.Encoding.ASCII.GetBytes(Marker.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var payload = json.GetMessageBytes(new InvocationMessage(methodName, [Marker])).Span;
-        var at = payload.IndexOf(marker);
-        return new InvocationPieces(BackplaneCodec.InvocationHead([], [], json.Name), payload[..at].ToArray(), payload[(at + marker.Length)..].ToArray());
-    }
+    public InvocationPieces SplitInvocation(string methodName) => _protocols is [{ Name: "json" } json]
+        ? InvocationPieces.Of(json, methodName)
+        : throw new NotSupportedException($"A hub invocation is written outside the hub in the JSON protocol only; this hub speaks {string.Join(", ", _protocols.Select(p => p.Name))}.");
 
     public void Dispose()
     {
@@ -326,7 +343,7 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
                 {
                     if (_connections[command.ConnectionId] is { } connection)
                     {
-                        await (command.Add ? JoinAsync(connection, command.Group) : LeaveAsync(connection, command.Group));
+                        await (command.Add ? JoinAsync(connection, command.Group, held: 0) : LeaveAsync(connection, command.Group));
                     }
                 }
                 finally
@@ -411,23 +428,24 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     /// a connection that is no longer this replica's joins nothing. A group's first member here subscribes its channel,
     /// already in the group, so nothing the channel delivers from then on misses it.
     /// </summary>
-    private async Task JoinAsync(HubConnectionContext connection, string group)
+    private async Task JoinAsync(HubConnectionContext connection, string group, long held)
     {
         await _groupSubscriptions.WaitAsync();
         try
         {
-            if (!ReferenceEquals(_connections[connection.ConnectionId], connection) || !Membership(connection).Add(group)) return;
+            if (!ReferenceEquals(_connections[connection.ConnectionId], connection) || !Membership(connection).Add(group, held)) return;
             if (_groups.TryGetValue(group, out var members))
             {
-                members.Add(connection);
+                members.Members.Add(connection);
                 return;
             }
-            members = new HubConnectionStore();
-            members.Add(connection);
+            // Deaf while this replica is: the catch-up that follows the confirmation finds it (it looks under this lock).
+            members = new LocalGroup(group, deaf: !IsLive);
+            members.Members.Add(connection);
             try
             {
                 await SubscribeAsync((await _redis).GetSubscriber(), _channels.Group(group),
-                    message => message is BackplaneInvocation invocation ? DeliverAsync(Members(members), invocation) : Task.CompletedTask);
+                    message => message is BackplaneInvocation invocation ? members.DeliverAsync(invocation, _catchUp) : Task.CompletedTask);
             }
             catch
             {
@@ -435,6 +453,8 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
                 throw;
             }
             _groups[group] = members;
+            // A break may have come since, and marked every group it found deaf before this one was among them.
+            if (!IsLive) members.Lose();
         }
         finally
         {
@@ -459,8 +479,8 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
     private async Task LeaveLockedAsync(HubConnectionContext connection, string group)
     {
         if (!Membership(connection).Remove(group) || !_groups.TryGetValue(group, out var members)) return;
-        members.Remove(connection);
-        if (members.Count > 0) return;
+        members.Members.Remove(connection);
+        if (members.Members.Count > 0) return;
         _groups.TryRemove(group, out _);
         await UnsubscribeAsync(_channels.Group(group));
     }
@@ -486,26 +506,6 @@ public sealed partial class JockeyHubLifetimeManager<THub> : HubLifetimeManager<
 
     private Task DeliverToUsersAsync(BackplaneInvocation invocation) =>
         DeliverAsync(Members(_connections).Where(connection => connection.UserIdentifier is { } user && invocation.Targets.Contains(user)), invocation);
-
-    /// <summary>Writes one message to each connection, serialized once: the bytes that came over Redis are what each client gets.</summary>
-    private static Task DeliverAsync(IEnumerable<HubConnectionContext> connections, BackplaneInvocation invocation)
-    {
-        var message = new SerializedHubMessage(invocation.Messages);
-        List<Task>? pending = null;
-        foreach (var connection in connections)
-        {
-            if (invocation.Excluded.Count > 0 && invocation.Excluded.Contains(connection.ConnectionId)) continue;
-            var write = connection.WriteAsync(message);
-            if (!write.IsCompletedSuccessfully) (pending ??= []).Add(write.AsTask());
-        }
-        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
-    }
-
-    /// <summary>A store's connections as a sequence (the store enumerates without allocating, but is no <see cref="IEnumerable{T}"/>).</summary>
-    private static IEnumerable<HubConnectionContext> Members(HubConnectionStore store)
-    {
-        foreach (var connection in store) yield return connection;
-    }
 
     private Task PublishInvocationAsync(RedisChannel channel, IReadOnlyList<string> targets, IReadOnlyList<string> excluded, HubMessage message) =>
         PublishAsync(channel, new BackplaneInvocation(targets, excluded, Serialize(message)));

@@ -6,8 +6,9 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 
 /**
  * Back-off for reconnects: quick at first, then about every 10 s for as long as the page is open. Each delay is
- * spread at random (the first within half a second, the rest by ±25 %): when a replica stops or its Redis connection
- * breaks, it closes every page's connection at once, and without the spread they would all come back in the same instant.
+ * spread at random (the first within half a second, the rest by ±25 %): when a replica stops, or its Redis connection
+ * stays broken past its grace, it closes every page's connection at once, and without the spread they would all come
+ * back in the same instant.
  */
 export function retryDelay(attempt: number, random: () => number = Math.random): number {
   if (attempt === 0) return Math.floor(random() * 500)
