@@ -39,6 +39,9 @@ public sealed class BackplaneClient : IAsyncDisposable
 
     public string Id => _connection.ConnectionId;
 
+    /// <summary>The server's side of the connection, for a test that hands it messages without a manager's group.</summary>
+    internal HubConnectionContext Connection => _connection;
+
     public static async Task<BackplaneClient> ConnectAsync(HubLifetimeManager<BackplaneHub> manager, HubConnectionIds ids)
     {
         var client = new BackplaneClient(manager, ids.NewConnectionId());

@@ -94,6 +94,56 @@ public sealed class HubCatchUpTests : IAsyncLifetime
         await WaitUntilAsync(() => a.Manager.IsLive, deadline);
     }
 
+    /// <summary>
+    /// What a deaf group's channel brings before its catch-up: logged updates are dropped (the log has them, after what was
+    /// lost), unlogged messages kept and sent after the caught-up updates in the order they came; then live again, with a
+    /// repeat of what the catch-up sent dropped.
+    /// </summary>
+    [Fact]
+    public async Task A_deaf_group_leaves_logged_updates_to_its_catch_up_and_sends_the_rest_after_them_in_the_order_they_came()
+    {
+        var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(60));
+        using var replica = await ManagerAsync(TimeSpan.FromMinutes(10), ct);
+        await using var member = await BackplaneClient.ConnectAsync(replica.Manager, replica.Ids);
+        var catchUp = new ThreadCatchUp(_store!.Redis);
+        var group = new LocalGroup("thread:kept", deaf: false);
+        group.Members.Add(member.Connection);
+        await LogAsync("kept", 1);
+        await group.DeliverAsync(Invocation("update", Event(1)), catchUp);
+        Assert.Equal(Update(1), await member.ReadInvocationAsync(deadline));
+
+        group.Lose();
+        foreach (var seq in new[] { 2, 3 }) await LogAsync("kept", seq);
+        await group.DeliverAsync(Invocation("update", Event(2)), catchUp);
+        await group.DeliverAsync(Invocation("operation", Operation("processing")), catchUp);
+        await group.DeliverAsync(Invocation("update", Event(3)), catchUp);
+        await group.DeliverAsync(Invocation("operation", Operation("completed")), catchUp);
+        var caughtUp = await group.CatchUpAsync(catchUp, heldByAll: 0, stillHeard: () => true, ct);
+        await group.DeliverAsync(Invocation("update", Event(3)), catchUp);
+        await LogAsync("kept", 4);
+        await group.DeliverAsync(Invocation("update", Event(4)), catchUp);
+
+        Assert.Equal(2, caughtUp);
+        Assert.False(group.IsDeaf);
+        Assert.Equal(Update(2), await member.ReadInvocationAsync(deadline));
+        Assert.Equal(Update(3), await member.ReadInvocationAsync(deadline));
+        Assert.Equal(("operation", Operation("processing").GetRawText()), await member.ReadInvocationAsync(deadline));
+        Assert.Equal(("operation", Operation("completed").GetRawText()), await member.ReadInvocationAsync(deadline));
+        Assert.Equal(Update(4), await member.ReadInvocationAsync(deadline));
+    }
+
+    /// <summary>A break while the catch-up finishes: the group stays deaf, for the catch-up that follows the next confirmation.</summary>
+    [Fact]
+    public async Task A_catch_up_that_a_later_break_overtook_leaves_the_group_deaf()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var group = new LocalGroup("thread:overtaken", deaf: true);
+
+        await group.CatchUpAsync(new ThreadCatchUp(_store!.Redis), heldByAll: 0, stillHeard: () => false, ct);
+
+        Assert.True(group.IsDeaf);
+    }
+
     [Fact]
     public void An_updates_position_is_its_events_seq_and_other_messages_have_none()
     {
@@ -125,9 +175,17 @@ public sealed class HubCatchUpTests : IAsyncLifetime
     /// <summary>As the event log appends: into the thread's log first, then published to its group.</summary>
     private async Task AppendAsync(Replica from, string thread, long seq, CancellationToken ct)
     {
-        await _store!.Redis.GetDatabase().StreamAddAsync(RedisKeys.Events(thread), "e", Event(seq).GetRawText(), messageId: $"{seq}-0");
+        await LogAsync(thread, seq);
         await from.Manager.SendGroupAsync($"thread:{thread}", "update", [Event(seq)], ct);
     }
+
+    private Task LogAsync(string thread, long seq) =>
+        _store!.Redis.GetDatabase().StreamAddAsync(RedisKeys.Events(thread), "e", Event(seq).GetRawText(), messageId: $"{seq}-0");
+
+    private static BackplaneInvocation Invocation(string method, JsonElement argument) =>
+        new([], [], [new SerializedMessage("json", new JsonHubProtocol().GetMessageBytes(new InvocationMessage(method, [argument])))]);
+
+    private static JsonElement Operation(string status) => JsonElement.Parse($"{{\"operation_id\":\"op-1\",\"status\":\"{status}\"}}");
 
     private static JsonElement Event(long seq) => JsonElement.Parse($"{{\"seq\":{seq},\"type\":\"progress\"}}");
 
