@@ -12,18 +12,13 @@ namespace Jockey.Tests.Api;
 /// <summary>
 /// The hub's backplane through a broken Redis subscription, on a real Redis whose ACL refuses SUBSCRIBE while a test
 /// holds it: within the grace, a replica's hub connections stay open and get what their thread's log got meanwhile
-/// (<see cref="ThreadCatchUp"/>), once and in order, before live messages go on; past it, they are closed.
+/// (<see cref="ThreadCatchUp"/>), once and in order, before live messages go on; past it, they are closed. One Redis
+/// for the class: its tests run one at a time, each on threads of its own, and each lets SUBSCRIBE through again as it
+/// ends.
 /// </summary>
-public sealed class HubCatchUpTests : IAsyncLifetime
+public sealed class HubCatchUpTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private RedisAlone? _store;
-
-    public async ValueTask InitializeAsync() => _store = await RedisAlone.StartAsync(TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-    }
+    private readonly RedisAlone _store = redis.Store;
 
     [Fact]
     public async Task Through_a_break_heard_again_within_the_grace_members_stay_connected_and_get_what_their_log_got_meanwhile_once_in_order_then_live()
@@ -43,7 +38,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
 
         try
         {
-            await _store!.RefuseSubscribeAsync(true);
+            await _store.RefuseSubscribeAsync(true);
             Assert.True(await _store.DropSubscriptionsAsync() > 0, "Redis had no subscription connection to drop.");
             await WaitUntilAsync(() => !a.Manager.IsLive, deadline);
             // Appended while A cannot hear: in the log, their publishes lost to it.
@@ -52,7 +47,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
         }
         finally
         {
-            await _store!.RefuseSubscribeAsync(false);
+            await _store.RefuseSubscribeAsync(false);
         }
         await WaitUntilAsync(() => a.Manager.IsLive, deadline);
         // 4 again, as a late publish of what the catch-up may already have sent; then 5, live.
@@ -80,14 +75,14 @@ public sealed class HubCatchUpTests : IAsyncLifetime
         try
         {
             // Refused until the connection is closed: nothing brings the subscription back within the grace.
-            await _store!.RefuseSubscribeAsync(true);
+            await _store.RefuseSubscribeAsync(true);
             Assert.True(await _store.DropSubscriptionsAsync() > 0, "Redis had no subscription connection to drop.");
             await member.AbortedAsync(deadline);
             liveWhenClosed = a.Manager.IsLive;
         }
         finally
         {
-            await _store!.RefuseSubscribeAsync(false);
+            await _store.RefuseSubscribeAsync(false);
         }
 
         Assert.False(liveWhenClosed);
@@ -105,7 +100,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
         var (ct, deadline) = (TestContext.Current.CancellationToken, TestDeadlines.Start(60));
         using var replica = await ManagerAsync(TimeSpan.FromMinutes(10), ct);
         await using var member = await BackplaneClient.ConnectAsync(replica.Manager, replica.Ids);
-        var catchUp = new ThreadCatchUp(_store!.Redis);
+        var catchUp = new ThreadCatchUp(_store.Redis);
         var group = new LocalGroup("thread:kept", deaf: false);
         group.Members.Add(member.Connection);
         await LogAsync("kept", 1);
@@ -139,7 +134,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var group = new LocalGroup("thread:overtaken", deaf: true);
 
-        await group.CatchUpAsync(new ThreadCatchUp(_store!.Redis), heldByAll: 0, stillHeard: () => false, ct);
+        await group.CatchUpAsync(new ThreadCatchUp(_store.Redis), heldByAll: 0, stillHeard: () => false, ct);
 
         Assert.True(group.IsDeaf);
     }
@@ -147,7 +142,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
     [Fact]
     public void An_updates_position_is_its_events_seq_and_other_messages_have_none()
     {
-        var catchUp = new ThreadCatchUp(_store!.Redis);
+        var catchUp = new ThreadCatchUp(_store.Redis);
         var json = new JsonHubProtocol();
 
         Assert.Equal(42, catchUp.PositionOf("thread:t", json.GetMessageBytes(new InvocationMessage("update", [Event(42)])).Span));
@@ -163,7 +158,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
     private async Task<Replica> ManagerAsync(TimeSpan grace, CancellationToken ct)
     {
         var ids = new HubConnectionIds();
-        var options = _store!.Configuration();
+        var options = _store.Configuration();
         options.AbortOnConnectFail = false;
         var manager = new JockeyHubLifetimeManager<BackplaneHub>(ids, Options.Create(new HubBackplaneOptions { Configuration = options, BreakGrace = grace }),
             new HubBackplaneTests.JsonOnly(), Options.Create(new HubOptions()), Options.Create(new HubOptions<BackplaneHub>()), new ThreadCatchUp(_store.Redis),
@@ -180,7 +175,7 @@ public sealed class HubCatchUpTests : IAsyncLifetime
     }
 
     private Task LogAsync(string thread, long seq) =>
-        _store!.Redis.GetDatabase().StreamAddAsync(RedisKeys.Events(thread), "e", Event(seq).GetRawText(), messageId: $"{seq}-0");
+        _store.Redis.GetDatabase().StreamAddAsync(RedisKeys.Events(thread), "e", Event(seq).GetRawText(), messageId: $"{seq}-0");
 
     private static BackplaneInvocation Invocation(string method, JsonElement argument) =>
         new([], [], [new SerializedMessage("json", new JsonHubProtocol().GetMessageBytes(new InvocationMessage(method, [argument])))]);
