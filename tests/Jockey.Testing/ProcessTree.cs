@@ -66,6 +66,19 @@ public static partial class ProcessTree
         }
     }
 
+    /// <summary>
+    /// Waits until every one of <paramref name="pids"/> has exited. Those still running after <paramref name="grace"/>
+    /// are killed, so no later test pays for them, and returned as "pid: command line".
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WaitForExitAsync(IReadOnlyCollection<int> pids, TimeSpan grace)
+    {
+        var deadline = DateTime.UtcNow + grace;
+        while (pids.Any(IsAlive) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var left = pids.Where(IsAlive).Select(pid => $"{pid}: {CommandLine(pid)}").ToList();
+        foreach (var pid in pids.Where(IsAlive)) KillTree(pid);
+        return left;
+    }
+
     /// <summary>Whether the process runs <paramref name="program"/>: its own executable, or <c>dotnet program.dll</c>.</summary>
     public static bool Runs(int pid, string program)
     {

@@ -58,6 +58,7 @@ public sealed class TestingApp : IAsyncDisposable
             .AddFilter($"{builder.Environment.ApplicationName}.Resources", LogLevel.None)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+        if (options.ShareDcpCertificate && SharedDcpCertificate.CliPath is { } dcp) builder.Configuration["DcpPublisher:CliPath"] = dcp;
         ResourceSubset.Keep(builder, options.OnlyResources);
         if (options.AgentDataPath is { } agentData) options.Environment("jockey", "LocalAgent__DataPath", agentData);
         foreach (var (name, variables) in options.EnvironmentByResource)
@@ -170,9 +171,10 @@ public sealed class TestingApp : IAsyncDisposable
     /// The process DCP started for a replica (for a project, <c>dotnet run</c>; the service is its child), or null
     /// when it is not running.
     /// </summary>
-    public int? Pid(string name, int replica = 0) =>
-        Instance(name, replica).Snapshot.Properties
-            .FirstOrDefault(p => p.Name is "executable.pid" or "project.pid")?.Value is { } value && int.TryParse(value.ToString(), out var pid)
+    public int? Pid(string name, int replica = 0) => PidOf(Instance(name, replica));
+
+    private static int? PidOf(ResourceEvent e) =>
+        e.Snapshot.Properties.FirstOrDefault(p => p.Name is "executable.pid" or "project.pid")?.Value is { } value && int.TryParse(value.ToString(), out var pid)
             ? pid
             : null;
 
@@ -317,8 +319,16 @@ public sealed class TestingApp : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What the app's resources left running once it was disposed: DCP stops them as the app stops, and they may take
+    /// a moment to exit (a service draining, under a loaded machine); whatever still runs 30 s later is listed here, and killed.
+    /// </summary>
+    public IReadOnlyList<string> LeftRunning { get; private set; } = [];
+
     public async ValueTask DisposeAsync()
     {
+        var started = _latest.Values.Select(PidOf).OfType<int>().ToList();
+        var processes = started.Concat(started.SelectMany(ProcessTree.Descendants)).Distinct().ToList();
         await _stopping.CancelAsync();
         try
         {
@@ -331,6 +341,7 @@ public sealed class TestingApp : IAsyncDisposable
         }
         await Application.StopAsync();
         await Application.DisposeAsync();
+        LeftRunning = await ProcessTree.WaitForExitAsync(processes, TimeSpan.FromSeconds(30));
         if (_seeded) SampleIndexSeed.Stopped(AgentDataPath!);
         try
         {

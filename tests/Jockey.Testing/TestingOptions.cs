@@ -45,6 +45,12 @@ public sealed class TestingOptions
     /// </summary>
     public bool SeedSampleIndex { get; set; } = true;
 
+    /// <summary>
+    /// Whether DCP is handed a certificate made once per process rather than making its own at every start
+    /// (<see cref="SharedDcpCertificate"/>). The cold-start benchmark turns it off, to time a start as a developer sees it.
+    /// </summary>
+    public bool ShareDcpCertificate { get; set; } = true;
+
     /// <summary>Whether the local agent makes its sample index (it does unless a test turns that off).</summary>
     internal bool GeneratesSampleIndex =>
         !(_environment.TryGetValue("jockey", out var agent) && agent.TryGetValue("LocalAgent__GenerateSampleIndex", out var value)

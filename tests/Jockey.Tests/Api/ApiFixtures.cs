@@ -67,6 +67,7 @@ public class ApiAppFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
+[RunsFor(90)]
 public sealed class ApiCollection : ICollectionFixture<ApiAppFixture>
 {
     public const string Name = "api";

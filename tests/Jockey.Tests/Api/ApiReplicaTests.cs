@@ -50,6 +50,7 @@ public sealed class TwoReplicaFixture : ApiAppFixture
 /// a test that stops a replica starts it again (<see cref="TwoReplicaFixture.RestartAsync"/>).
 /// </summary>
 [CollectionDefinition(Name)]
+[RunsFor(110)]
 public sealed class TwoReplicaCollection : ICollectionFixture<TwoReplicaFixture>
 {
     public const string Name = "two-replicas";

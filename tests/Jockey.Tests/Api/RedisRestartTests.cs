@@ -47,6 +47,7 @@ public sealed class PersistentRedisFixture : ApiAppFixture
 }
 
 [CollectionDefinition(Name)]
+[RunsFor(60)]
 public sealed class RedisFaultsCollection : ICollectionFixture<PersistentRedisFixture>
 {
     public const string Name = "redis-faults";

@@ -5,6 +5,7 @@ using PortAllocator = Jockey.Testing.PortAllocator;
 namespace Jockey.Tests.AppHost;
 
 /// <summary>The AppHost's model run by Aspire, each test on an app of its own: WaitFor, crashes, cleanup.</summary>
+[RunsFor(80)]
 public sealed class AppHostTests
 {
     private static CancellationToken Timeout(int seconds = 90) => TestDeadlines.Start(seconds);
@@ -62,6 +63,8 @@ public sealed class AppHostTests
 
         await app.DisposeAsync();
 
+        // Stopped by DCP as the app stops; a service may take a moment to exit, which dispose waits for (up to 30 s).
+        Assert.Empty(app.LeftRunning);
         Assert.Empty(all.Where(ProcessTree.IsAlive).Select(pid => $"{pid}: {ProcessTree.CommandLine(pid)}"));
     }
 }

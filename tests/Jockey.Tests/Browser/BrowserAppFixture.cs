@@ -7,6 +7,7 @@ namespace Jockey.Tests.Browser;
 /// Every browser test class shares one app and runs one at a time: some of them crash or stop parts of it on purpose.
 /// </summary>
 [CollectionDefinition(Name)]
+[RunsFor(400)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserAppFixture>
 {
     public const string Name = "browser";

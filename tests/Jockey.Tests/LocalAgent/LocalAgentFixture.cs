@@ -8,6 +8,7 @@ namespace Jockey.Tests.LocalAgent;
 /// slot, and the lifecycle tests reason about it (queueing, no temp files left after a cancel).
 /// </summary>
 [CollectionDefinition(Name)]
+[RunsFor(300)]
 public sealed class LocalAgentCollection : ICollectionFixture<LocalAgentFixture>
 {
     public const string Name = "local-agent";

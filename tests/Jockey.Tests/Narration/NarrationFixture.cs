@@ -13,6 +13,7 @@ namespace Jockey.Tests.Narration;
 
 /// <summary>The narration classes share one app.</summary>
 [CollectionDefinition(Name)]
+[RunsFor(60)]
 public sealed class NarrationCollection : ICollectionFixture<NarrationFixture>
 {
     public const string Name = "narration";
