@@ -28,7 +28,10 @@ step "Web unit tests (vitest)"
 (cd "$ROOT/src/Jockey.Web" && npx vitest run --reporter=default --reporter=json --outputFile="$logs/vitest.json") || status=1
 
 step ".NET tests"
-dotnet test --solution "$ROOT/Jockey.sln" --no-build --no-progress 2>&1 | tee "$logs/dotnet.log"
+# TEST_RESULTS_DIR=/some/dir keeps an xunit TRX file there: each test's start, end and duration, to see where time goes.
+trx=()
+[ -n "${TEST_RESULTS_DIR:-}" ] && trx=(-- --report-xunit-trx --results-directory "$TEST_RESULTS_DIR")
+dotnet test --solution "$ROOT/Jockey.sln" --no-build --no-progress "${trx[@]}" 2>&1 | tee "$logs/dotnet.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 step "Fan-out smoke (bench scenario 1, 2 replicas: nothing lost, duplicated or out of order; no timing asserted)"
