@@ -25,7 +25,10 @@ internal static class SharedDcpCertificate
         if (dcp is null || !File.Exists(dcp)) return null;
 
         var dir = Directory.CreateTempSubdirectory("jockey-dcp-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } // a leftover temp folder is harmless
+        };
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();

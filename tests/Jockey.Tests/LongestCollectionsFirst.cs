@@ -8,8 +8,8 @@ namespace Jockey.Tests;
 
 /// <summary>
 /// About how long a test collection runs on a 2-core CI machine, where <c>maxParallelThreads</c> is 2 and xunit starts
-/// a collection only when one of the two has ended: put on a collection definition, or on a test class that is its own
-/// collection. Only the long ones carry it; the rest run after them, shortest work last.
+/// a collection only when one of the two has ended. Read from collection definitions only (a test class that is a
+/// collection of its own has none). Only the long ones carry it; the rest run after them, by name.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class RunsForAttribute(int seconds) : Attribute

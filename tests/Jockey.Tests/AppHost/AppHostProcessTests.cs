@@ -3,7 +3,7 @@ using Jockey.Testing;
 namespace Jockey.Tests.AppHost;
 
 /// <summary>The AppHost as <c>./scripts/dev.sh</c> runs it: a real process, its console, its exit code, its children.</summary>
-[RunsFor(60)]
+[Collection(WholeAppHostCollection.Name)]
 public sealed class AppHostProcessTests
 {
     private static CancellationToken Timeout(int seconds) => TestDeadlines.Start(seconds);

@@ -5,7 +5,7 @@ using PortAllocator = Jockey.Testing.PortAllocator;
 namespace Jockey.Tests.AppHost;
 
 /// <summary>The AppHost's model run by Aspire, each test on an app of its own: WaitFor, crashes, cleanup.</summary>
-[RunsFor(80)]
+[Collection(WholeAppHostCollection.Name)]
 public sealed class AppHostTests
 {
     private static CancellationToken Timeout(int seconds = 90) => TestDeadlines.Start(seconds);
